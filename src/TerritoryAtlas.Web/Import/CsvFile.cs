@@ -1,0 +1,128 @@
+using System.Text;
+
+namespace TerritoryAtlas.Web.Import;
+
+/// <summary>
+/// A small RFC 4180 reader that keeps the line number of every record, so a malformed file is reported as
+/// "file: line N: problem". Accepts comma or semicolon separators and a UTF-8 BOM, as French publishers use both.
+/// </summary>
+public sealed class CsvFile
+{
+    public required string DisplayName { get; init; }
+    public required IReadOnlyList<string> Header { get; init; }
+    public required IReadOnlyList<CsvRecord> Records { get; init; }
+
+    public int Column(string name) =>
+        Header.ToList().IndexOf(name) is >= 0 and var index
+            ? index
+            : throw new ImportException(DisplayName, "line 1", $"missing column '{name}' (columns: {string.Join(", ", Header)})");
+
+    public static CsvFile Read(string path, string displayName)
+    {
+        using var reader = new StreamReader(path, Encoding.UTF8, detectEncodingFromByteOrderMarks: true);
+        return Read(reader, displayName);
+    }
+
+    public static CsvFile Read(TextReader reader, string displayName)
+    {
+        var headerLine = reader.ReadLine() ?? throw new ImportException(displayName, "line 1", "the file is empty");
+        var separator = headerLine.Count(c => c == ';') > headerLine.Count(c => c == ',') ? ';' : ',';
+        var lineNumber = 1;
+        var header = Split(headerLine, separator, reader, ref lineNumber, displayName);
+        if (header.Count < 2)
+        {
+            throw new ImportException(displayName, "line 1", "the header has fewer than two columns: not a CSV file");
+        }
+
+        var records = new List<CsvRecord>();
+        while (reader.ReadLine() is { } line)
+        {
+            lineNumber++;
+            if (line.Length == 0)
+            {
+                continue;
+            }
+
+            var startLine = lineNumber;
+            var fields = Split(line, separator, reader, ref lineNumber, displayName);
+            if (fields.Count != header.Count)
+            {
+                throw new ImportException(displayName, $"line {startLine}",
+                    $"{fields.Count} fields where the header has {header.Count}");
+            }
+
+            records.Add(new CsvRecord(startLine, fields));
+        }
+
+        return new CsvFile { DisplayName = displayName, Header = header, Records = records };
+    }
+
+    private static List<string> Split(string line, char separator, TextReader reader, ref int lineNumber, string displayName)
+    {
+        var fields = new List<string>();
+        var field = new StringBuilder();
+        var startLine = lineNumber;
+        var inQuotes = false;
+        var i = 0;
+        while (true)
+        {
+            if (i == line.Length)
+            {
+                if (!inQuotes)
+                {
+                    break;
+                }
+
+                // A quoted field spans lines.
+                line = reader.ReadLine() ?? throw new ImportException(displayName, $"line {startLine}", "a quoted field is never closed");
+                lineNumber++;
+                field.Append('\n');
+                i = 0;
+                continue;
+            }
+
+            var c = line[i];
+            if (inQuotes)
+            {
+                if (c == '"' && i + 1 < line.Length && line[i + 1] == '"')
+                {
+                    field.Append('"');
+                    i += 2;
+                    continue;
+                }
+
+                if (c == '"')
+                {
+                    inQuotes = false;
+                }
+                else
+                {
+                    field.Append(c);
+                }
+            }
+            else if (c == '"' && field.Length == 0)
+            {
+                inQuotes = true;
+            }
+            else if (c == separator)
+            {
+                fields.Add(field.ToString());
+                field.Clear();
+            }
+            else if (c != '\r')
+            {
+                field.Append(c);
+            }
+
+            i++;
+        }
+
+        fields.Add(field.ToString());
+        return fields;
+    }
+}
+
+public sealed record CsvRecord(int Line, IReadOnlyList<string> Fields)
+{
+    public string this[int column] => Fields[column];
+}

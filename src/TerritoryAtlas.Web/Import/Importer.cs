@@ -1,0 +1,469 @@
+using System.Diagnostics;
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json;
+using Dapper;
+using Npgsql;
+using NpgsqlTypes;
+using TerritoryAtlas.Web.Data;
+using TerritoryAtlas.Web.Maps;
+
+namespace TerritoryAtlas.Web.Import;
+
+public sealed record ImportOptions(string DataDirectory, string CatalogueDirectory, bool OnlyIfChanged = false);
+
+public sealed record DatasetReport(
+    string Dataset, string Kind, string File, int Read, int Written, int Rejected, int CodesMapped,
+    IReadOnlyList<UnmatchedCode> Unmatched, string? Notes);
+
+public sealed record UnmatchedCode(string Level, string Code, string Name, int Rows);
+
+/// <summary>
+/// The `import` verb: boundaries, catalogue and observations from the data directory into PostGIS.
+/// Each dataset is one transaction, and every file is parsed completely before its transaction opens, so a
+/// malformed file changes nothing. Running it twice gives the same database.
+/// </summary>
+public sealed class Importer(NpgsqlDataSource db, TextWriter output)
+{
+    // Bump when the import logic changes what it writes, so `--if-changed` re-imports unchanged files.
+    private const string ImporterVersion = "1";
+
+    private readonly List<DatasetReport> _reports = [];
+
+    public IReadOnlyList<DatasetReport> Reports => _reports;
+
+    public async Task<bool> RunAsync(ImportOptions options, CancellationToken ct)
+    {
+        var total = Stopwatch.StartNew();
+        var geodata = ManifestFiles.Load<GeodataManifest>(Path.Combine(options.CatalogueDirectory, "geodata", "manifest.json"));
+        var indicatorManifest = ManifestFiles.Load<IndicatorManifest>(Path.Combine(options.CatalogueDirectory, "indicators", "manifest.json"));
+        var cataloguePath = Path.Combine(options.CatalogueDirectory, "indicators", "catalogue.json");
+        var catalogue = ManifestFiles.Load<Catalogue>(cataloguePath);
+        CatalogueRules.Validate(catalogue, cataloguePath);
+
+        var dataFiles = geodata.Layers.Select(l => l.Path)
+            .Concat(geodata.Correspondences.Select(c => c.Path))
+            .Concat(indicatorManifest.Datasets.Select(d => d.Path))
+            .Select(p => Path.Combine(options.DataDirectory, p))
+            .ToList();
+        foreach (var file in dataFiles.Where(f => !File.Exists(f)))
+        {
+            throw new ImportException(file, "file", $"not found in the data directory {options.DataDirectory} (set ATLAS_DATA)");
+        }
+
+        var fingerprint = Fingerprint(options.CatalogueDirectory, dataFiles);
+        if (options.OnlyIfChanged)
+        {
+            await using var connection = await db.OpenConnectionAsync(ct);
+            var stored = await connection.ExecuteScalarAsync<string?>(
+                new CommandDefinition("select inputs_fingerprint from data_version", cancellationToken: ct));
+            if (stored == fingerprint)
+            {
+                await output.WriteLineAsync("import: data, manifests and catalogue unchanged since the last import; nothing to do.");
+                return false;
+            }
+        }
+
+        await output.WriteLineAsync($"import: data directory {options.DataDirectory}");
+        await ImportCatalogueAsync(catalogue, cataloguePath, ct);
+        foreach (var layer in geodata.Layers)
+        {
+            await ImportBoundaryLayerAsync(layer, options.DataDirectory, ct);
+        }
+
+        await Step("groupings (France, métropole, DROM)", () => ImportGroupingsAsync(geodata.Groupings, ct));
+        await Step("hierarchy (parents by code and point on surface)", () => ExecuteAsync(AtlasDatabase.Sql("Import.hierarchy.sql"), null, ct));
+        foreach (var level in geodata.Layers.Select(l => l.Level).Concat(geodata.Groupings.Select(g => g.Level)).Distinct())
+        {
+            await Step($"tile geometry {level} ({ZoomBands.All.Count} zoom bands)", () => BuildTileGeometryAsync(level, ct));
+        }
+
+        var correspondences = ReadCorrespondences(geodata.Correspondences, options.DataDirectory);
+        var territories = await LoadTerritoryIdsAsync(ct);
+        var indicatorCodes = catalogue.Indicators.Select(i => i.Code).ToHashSet(StringComparer.Ordinal);
+        foreach (var dataset in indicatorManifest.Datasets)
+        {
+            await ImportObservationsAsync(dataset, options.DataDirectory, territories, correspondences, indicatorCodes, ct);
+        }
+
+        await Step("computed figures (sums of départements, rates from numerators and denominators)", () => ComputeAsync(ct));
+        await using (var connection = await db.OpenConnectionAsync(ct))
+        {
+            await connection.ExecuteAsync(new CommandDefinition(
+                "update data_version set version = version + 1, updated_at = now(), inputs_fingerprint = @fingerprint",
+                new { fingerprint }, cancellationToken: ct));
+        }
+
+        await PrintReportAsync(total.Elapsed);
+        return true;
+    }
+
+    private async Task Step(string what, Func<Task> action)
+    {
+        var watch = Stopwatch.StartNew();
+        await output.WriteLineAsync($"import: {what}…");
+        await action();
+        await output.WriteLineAsync($"import: {what} done in {watch.Elapsed.TotalSeconds:0.0} s");
+    }
+
+    private async Task ExecuteAsync(string sql, object? parameters, CancellationToken ct)
+    {
+        await using var connection = await db.OpenConnectionAsync(ct);
+        await using var transaction = await connection.BeginTransactionAsync(ct);
+        await connection.ExecuteAsync(new CommandDefinition(sql, parameters, transaction, commandTimeout: 0, cancellationToken: ct));
+        await transaction.CommitAsync(ct);
+    }
+
+    private async Task ImportCatalogueAsync(Catalogue catalogue, string path, CancellationToken ct)
+    {
+        await using var connection = await db.OpenConnectionAsync(ct);
+        await using var transaction = await connection.BeginTransactionAsync(ct);
+        foreach (var theme in catalogue.Themes)
+        {
+            await connection.ExecuteAsync(new CommandDefinition("""
+                insert into theme (code, label_fr, label_en, sort_order) values (@Code, @LabelFr, @LabelEn, @Order)
+                on conflict (code) do update set label_fr = excluded.label_fr, label_en = excluded.label_en, sort_order = excluded.sort_order
+                """, theme, transaction, cancellationToken: ct));
+        }
+
+        var order = 0;
+        foreach (var i in catalogue.Indicators)
+        {
+            await connection.ExecuteAsync(new CommandDefinition("""
+                insert into indicator (code, theme, label_fr, label_en, short_label_fr, short_label_en, unit_fr, unit_en, kind, decimals,
+                    definition_fr, definition_en, source, producer, licence, polarity, additive, numerator, denominator, multiplier,
+                    secrecy_threshold, secrecy_applies_to, secrecy_rule_fr, secrecy_rule_en, series_breaks, derived, sort_order)
+                values (@Code, @Theme, @LabelFr, @LabelEn, @ShortLabelFr, @ShortLabelEn, @UnitFr, @UnitEn, @Kind, @Decimals,
+                    @DefinitionFr, @DefinitionEn, @Source, @Producer, @Licence, @Polarity, @Additive, @Numerator, @Denominator, @Multiplier,
+                    @Threshold, @AppliesTo, @RuleFr, @RuleEn, @SeriesBreaks::jsonb, @Derived, @Order)
+                on conflict (code) do update set theme = excluded.theme, label_fr = excluded.label_fr, label_en = excluded.label_en,
+                    short_label_fr = excluded.short_label_fr, short_label_en = excluded.short_label_en, unit_fr = excluded.unit_fr,
+                    unit_en = excluded.unit_en, kind = excluded.kind, decimals = excluded.decimals, definition_fr = excluded.definition_fr,
+                    definition_en = excluded.definition_en, source = excluded.source, producer = excluded.producer, licence = excluded.licence,
+                    polarity = excluded.polarity, additive = excluded.additive, numerator = excluded.numerator,
+                    denominator = excluded.denominator, multiplier = excluded.multiplier, secrecy_threshold = excluded.secrecy_threshold,
+                    secrecy_applies_to = excluded.secrecy_applies_to, secrecy_rule_fr = excluded.secrecy_rule_fr,
+                    secrecy_rule_en = excluded.secrecy_rule_en, series_breaks = excluded.series_breaks, derived = excluded.derived,
+                    sort_order = excluded.sort_order
+                """,
+                new
+                {
+                    i.Code, i.Theme, i.LabelFr, i.LabelEn, i.ShortLabelFr, i.ShortLabelEn, i.UnitFr, i.UnitEn, i.Kind, i.Decimals,
+                    i.DefinitionFr, i.DefinitionEn, i.Source, i.Producer, i.Licence, i.Polarity, i.Additive, i.Numerator, i.Denominator,
+                    i.Multiplier, i.Secrecy?.Threshold, i.Secrecy?.AppliesTo, i.Secrecy?.RuleFr, i.Secrecy?.RuleEn,
+                    SeriesBreaks = JsonSerializer.Serialize(i.SeriesBreaks ?? [], ManifestFiles.Options), i.Derived, Order = order++,
+                }, transaction, cancellationToken: ct));
+        }
+
+        var removed = await connection.ExecuteAsync(new CommandDefinition(
+            "delete from indicator where code <> all(@codes)",
+            new { codes = catalogue.Indicators.Select(i => i.Code).ToArray() }, transaction, cancellationToken: ct));
+        await connection.ExecuteAsync(new CommandDefinition(
+            "delete from theme t where not exists (select 1 from indicator i where i.theme = t.code) and t.code <> all(@codes)",
+            new { codes = catalogue.Themes.Select(t => t.Code).ToArray() }, transaction, cancellationToken: ct));
+        await transaction.CommitAsync(ct);
+        await AddReportAsync(new DatasetReport("catalogue", "catalogue", path, catalogue.Indicators.Count, catalogue.Indicators.Count, 0, 0, [],
+            removed > 0 ? $"{removed} indicators no longer in the catalogue removed" : null), ct);
+    }
+
+    private async Task ImportBoundaryLayerAsync(BoundaryLayer layer, string dataDirectory, CancellationToken ct)
+    {
+        var watch = Stopwatch.StartNew();
+        var path = Path.Combine(dataDirectory, layer.Path);
+        await output.WriteLineAsync($"import: boundaries {layer.Level} from {layer.Path}…");
+        var features = BoundaryFile.Read(path, layer.Path, layer);
+
+        await using var connection = await db.OpenConnectionAsync(ct);
+        await using var transaction = await connection.BeginTransactionAsync(ct);
+        await connection.ExecuteAsync(new CommandDefinition(
+            "create temporary table staging_territory (code text primary key, name text not null, parent_code text, geom geometry(Geometry, 4326) not null) on commit drop",
+            transaction: transaction, cancellationToken: ct));
+        await using (var writer = await connection.BeginBinaryImportAsync(
+                         "copy staging_territory (code, name, parent_code, geom) from stdin (format binary)", ct))
+        {
+            foreach (var f in features)
+            {
+                await writer.StartRowAsync(ct);
+                await writer.WriteAsync(f.Code, NpgsqlDbType.Text, ct);
+                await writer.WriteAsync(f.Name, NpgsqlDbType.Text, ct);
+                await writer.WriteAsync(f.ParentCode, NpgsqlDbType.Text, ct);
+                await writer.WriteAsync(f.Geometry, NpgsqlDbType.Geometry, ct);
+            }
+
+            await writer.CompleteAsync(ct);
+        }
+
+        var (repaired, written) = await connection.QuerySingleAsync<(long, long)>(new CommandDefinition(
+            AtlasDatabase.Sql("Import.upsert_territories.sql"),
+            new { level = layer.Level, vintage = layer.Vintage, source = layer.Source }, transaction, commandTimeout: 0, cancellationToken: ct));
+        var stale = await connection.ExecuteAsync(new CommandDefinition("""
+            delete from territory t where t.level = @level and not exists (select 1 from staging_territory s where s.code = t.code)
+            """, new { level = layer.Level }, transaction, commandTimeout: 0, cancellationToken: ct));
+
+        var unmatchedParents = new List<UnmatchedCode>();
+        if (layer.ParentDepartement is not null)
+        {
+            await connection.ExecuteAsync(new CommandDefinition("""
+                insert into territory_parent (territory_id, parent_level, parent_id, method)
+                select t.id, 'departement', d.id, 'source'
+                from staging_territory s
+                join territory t on t.level = @level and t.code = s.code
+                join territory d on d.level = 'departement' and d.code = s.parent_code
+                on conflict (territory_id, parent_level) do update set parent_id = excluded.parent_id, method = excluded.method
+                """, new { level = layer.Level }, transaction, commandTimeout: 0, cancellationToken: ct));
+            unmatchedParents = (await connection.QueryAsync<UnmatchedCode>(new CommandDefinition("""
+                select 'departement' as level, coalesce(s.parent_code, '') as code, s.code || ' ' || s.name as name, 1 as rows
+                from staging_territory s
+                where not exists (select 1 from territory d where d.level = 'departement' and d.code = s.parent_code)
+                """, transaction: transaction, cancellationToken: ct))).ToList();
+        }
+
+        await transaction.CommitAsync(ct);
+        var notes = new List<string>();
+        if (repaired > 0)
+        {
+            notes.Add($"{repaired} invalid geometries repaired (ST_MakeValid)");
+        }
+
+        if (stale > 0)
+        {
+            notes.Add($"{stale} territories no longer in the file removed");
+        }
+
+        if (layer.ExpectedFeatures is { } expected && expected != features.Count)
+        {
+            notes.Add($"{features.Count} features where the manifest expects {expected}");
+        }
+
+        await AddReportAsync(new DatasetReport($"boundaries-{layer.Level}", "boundaries", layer.Path, features.Count, (int)written,
+            features.Count - (int)written, 0, unmatchedParents, notes.Count > 0 ? string.Join("; ", notes) : null), ct);
+        await output.WriteLineAsync(
+            $"import: boundaries {layer.Level}: {features.Count} read, {written} written{(repaired > 0 ? $", {repaired} repaired" : "")} in {watch.Elapsed.TotalSeconds:0.0} s");
+    }
+
+    private async Task ImportGroupingsAsync(IReadOnlyList<Grouping> groupings, CancellationToken ct)
+    {
+        await using var connection = await db.OpenConnectionAsync(ct);
+        await using var transaction = await connection.BeginTransactionAsync(ct);
+        foreach (var g in groupings)
+        {
+            var members = g.Codes == "*" ? [] : g.Codes.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries);
+            await connection.ExecuteAsync(new CommandDefinition(AtlasDatabase.Sql("Import.groupings.sql"),
+                new { level = g.Level, code = g.Code, name = g.Name, from_level = g.FromLevel, members, source = "Union of its régions" },
+                transaction, commandTimeout: 0, cancellationToken: ct));
+        }
+
+        await transaction.CommitAsync(ct);
+    }
+
+    private Task BuildTileGeometryAsync(string level, CancellationToken ct) =>
+        ExecuteAsync(AtlasDatabase.Sql("Import.tile_geometry.sql"), new
+        {
+            level,
+            bands = ZoomBands.All.Select(b => (short)b.Number).ToArray(),
+            tolerances = ZoomBands.All.Select(b => b.ToleranceMetres).ToArray(),
+        }, ct);
+
+    /// <summary>Later-vintage commune codes → the one 2018 commune they correspond to, when there is exactly one.</summary>
+    private static Dictionary<(string Level, string Code), string> ReadCorrespondences(
+        IReadOnlyList<CodeCorrespondence> correspondences, string dataDirectory)
+    {
+        var result = new Dictionary<(string, string), string>();
+        foreach (var c in correspondences)
+        {
+            var csv = CsvFile.Read(Path.Combine(dataDirectory, c.Path), c.Path);
+            int boundary = csv.Column(c.BoundaryCode), other = csv.Column(c.OtherCode);
+            foreach (var group in csv.Records.Where(r => r[other].Length > 0).GroupBy(r => r[other]))
+            {
+                var targets = group.Select(r => r[boundary]).Distinct().ToList();
+                if (targets.Count == 1)
+                {
+                    result[(c.Level, group.Key)] = targets[0];
+                }
+            }
+        }
+
+        return result;
+    }
+
+    private async Task<Dictionary<(string Level, string Code), int>> LoadTerritoryIdsAsync(CancellationToken ct)
+    {
+        await using var connection = await db.OpenConnectionAsync(ct);
+        var rows = await connection.QueryAsync<(string Level, string Code, int Id)>(
+            new CommandDefinition("select level, code, id from territory", cancellationToken: ct));
+        return rows.ToDictionary(r => (r.Level, r.Code), r => r.Id);
+    }
+
+    private async Task ImportObservationsAsync(
+        IndicatorDataset dataset, string dataDirectory, Dictionary<(string Level, string Code), int> territories,
+        Dictionary<(string Level, string Code), string> correspondences, HashSet<string> indicatorCodes, CancellationToken ct)
+    {
+        var watch = Stopwatch.StartNew();
+        await output.WriteLineAsync($"import: observations {dataset.Name} from {dataset.Path}…");
+        var csv = CsvFile.Read(Path.Combine(dataDirectory, dataset.Path), dataset.Path);
+        var rows = ObservationFile.Read(csv, dataset);
+
+        var unknownIndicator = rows.FirstOrDefault(r => !indicatorCodes.Contains(r.Indicator));
+        if (unknownIndicator is not null)
+        {
+            throw new ImportException(dataset.Path, $"line {unknownIndicator.Line}",
+                $"indicator '{unknownIndicator.Indicator}' is not in the catalogue (indicators/catalogue.json)");
+        }
+
+        var staged = new List<(string Indicator, int TerritoryId, short Year, double? Value, string Status, string? Flag)>(rows.Count);
+        var keys = new HashSet<(string, int, int)>();
+        var unmatched = new Dictionary<(string Level, string Code), (string Name, int Rows)>();
+        int mapped = 0, duplicates = 0;
+        foreach (var row in rows)
+        {
+            if (!territories.TryGetValue((row.Level, row.Code), out var territoryId))
+            {
+                if (correspondences.TryGetValue((row.Level, row.Code), out var boundaryCode)
+                    && territories.TryGetValue((row.Level, boundaryCode), out territoryId))
+                {
+                    mapped++;
+                }
+                else
+                {
+                    var key = (row.Level, row.Code);
+                    unmatched[key] = unmatched.TryGetValue(key, out var seen) ? (seen.Name, seen.Rows + 1) : (row.Name, 1);
+                    continue;
+                }
+            }
+
+            if (!keys.Add((row.Indicator, territoryId, row.Year)))
+            {
+                duplicates++;
+                continue;
+            }
+
+            staged.Add((row.Indicator, territoryId, (short)row.Year, row.Value, row.Status, row.Flag));
+        }
+
+        await using var connection = await db.OpenConnectionAsync(ct);
+        await using var transaction = await connection.BeginTransactionAsync(ct);
+        await connection.ExecuteAsync(new CommandDefinition("""
+            delete from observation where dataset = @dataset;
+            create temporary table staging_observation (indicator_code text, territory_id integer, year smallint,
+                value double precision, status text, flag text) on commit drop;
+            """, new { dataset = dataset.Name }, transaction, commandTimeout: 0, cancellationToken: ct));
+        await using (var writer = await connection.BeginBinaryImportAsync(
+                         "copy staging_observation (indicator_code, territory_id, year, value, status, flag) from stdin (format binary)", ct))
+        {
+            foreach (var s in staged)
+            {
+                await writer.StartRowAsync(ct);
+                await writer.WriteAsync(s.Indicator, NpgsqlDbType.Text, ct);
+                await writer.WriteAsync(s.TerritoryId, NpgsqlDbType.Integer, ct);
+                await writer.WriteAsync(s.Year, NpgsqlDbType.Smallint, ct);
+                await writer.WriteAsync(s.Value, NpgsqlDbType.Double, ct);
+                await writer.WriteAsync(s.Status, NpgsqlDbType.Text, ct);
+                await writer.WriteAsync(s.Flag, NpgsqlDbType.Text, ct);
+            }
+
+            await writer.CompleteAsync(ct);
+        }
+
+        var written = await connection.ExecuteScalarAsync<long>(new CommandDefinition(
+            AtlasDatabase.Sql("Import.insert_observations.sql"), new { dataset = dataset.Name }, transaction, commandTimeout: 0, cancellationToken: ct));
+        await transaction.CommitAsync(ct);
+
+        var notes = new List<string>();
+        if (duplicates > 0)
+        {
+            notes.Add($"{duplicates} rows repeat a territory, indicator and year after code mapping");
+        }
+
+        if (staged.Count - written > 0)
+        {
+            notes.Add($"{staged.Count - written} rows already given by an earlier dataset");
+        }
+
+        var unmatchedList = unmatched.Select(u => new UnmatchedCode(u.Key.Level, u.Key.Code, u.Value.Name, u.Value.Rows))
+            .OrderBy(u => u.Level).ThenBy(u => u.Code, StringComparer.Ordinal).ToList();
+        await AddReportAsync(new DatasetReport(dataset.Name, "observations", dataset.Path, rows.Count, (int)written, rows.Count - (int)written,
+            mapped, unmatchedList, notes.Count > 0 ? string.Join("; ", notes) : null), ct);
+        await output.WriteLineAsync(
+            $"import: observations {dataset.Name}: {rows.Count} read, {written} written, {rows.Count - written} rejected " +
+            $"({unmatchedList.Count} unmatched codes, {mapped} rows mapped through the COG correspondence) in {watch.Elapsed.TotalSeconds:0.0} s");
+    }
+
+    private async Task ComputeAsync(CancellationToken ct)
+    {
+        await using var connection = await db.OpenConnectionAsync(ct);
+        await using var transaction = await connection.BeginTransactionAsync(ct);
+        await connection.ExecuteAsync(new CommandDefinition(AtlasDatabase.Sql("Import.computed_observations.sql"),
+            transaction: transaction, commandTimeout: 0, cancellationToken: ct));
+        var (sums, rates) = await connection.QuerySingleAsync<(long, long)>(new CommandDefinition("""
+            select count(*) filter (where o.numerator is null), count(*) filter (where o.numerator is not null)
+            from observation o where o.origin = 'computed'
+            """, transaction: transaction, cancellationToken: ct));
+        var published = await connection.ExecuteScalarAsync<long>(new CommandDefinition(
+            "select count(*) from observation where computed_value is not null", transaction: transaction, cancellationToken: ct));
+        await transaction.CommitAsync(ct);
+        await AddReportAsync(new DatasetReport("computed", "computed", "(sums and rates)", 0, (int)(sums + rates), 0, 0, [],
+            $"{sums} sums of départements, {rates} rates, {published} published figures checked against the sum of their parts"), ct);
+    }
+
+    private async Task AddReportAsync(DatasetReport report, CancellationToken ct)
+    {
+        _reports.Add(report);
+        await using var connection = await db.OpenConnectionAsync(ct);
+        await connection.ExecuteAsync(new CommandDefinition("""
+            insert into import_report (dataset, kind, file, file_fingerprint, finished_at, rows_read, rows_written, rows_rejected,
+                codes_mapped, unmatched_codes, notes)
+            values (@Dataset, @Kind, @File, '', now(), @Read, @Written, @Rejected, @CodesMapped, @Unmatched::jsonb, @Notes)
+            on conflict (dataset) do update set kind = excluded.kind, file = excluded.file, finished_at = excluded.finished_at,
+                rows_read = excluded.rows_read, rows_written = excluded.rows_written, rows_rejected = excluded.rows_rejected,
+                codes_mapped = excluded.codes_mapped, unmatched_codes = excluded.unmatched_codes, notes = excluded.notes
+            """,
+            new
+            {
+                report.Dataset, report.Kind, report.File, report.Read, report.Written, report.Rejected, report.CodesMapped,
+                Unmatched = JsonSerializer.Serialize(report.Unmatched, ManifestFiles.Options), report.Notes,
+            }, cancellationToken: ct));
+    }
+
+    private async Task PrintReportAsync(TimeSpan elapsed)
+    {
+        await output.WriteLineAsync();
+        await output.WriteLineAsync("Import report");
+        await output.WriteLineAsync($"{"dataset",-36} {"read",9} {"written",9} {"rejected",9} {"mapped",7} {"unmatched codes",16}");
+        foreach (var r in _reports)
+        {
+            await output.WriteLineAsync($"{r.Dataset,-36} {r.Read,9} {r.Written,9} {r.Rejected,9} {r.CodesMapped,7} {r.Unmatched.Count,16}");
+            if (r.Notes is not null)
+            {
+                await output.WriteLineAsync($"    {r.Notes}");
+            }
+
+            if (r.Unmatched.Count > 0)
+            {
+                var sample = string.Join(", ", r.Unmatched.Take(8).Select(u => $"{u.Code} {u.Name} ({u.Rows})"));
+                await output.WriteLineAsync($"    unmatched: {sample}{(r.Unmatched.Count > 8 ? $", … ({r.Unmatched.Count - 8} more: see table import_report)" : "")}");
+            }
+        }
+
+        await output.WriteLineAsync(
+            $"{"total",-36} {_reports.Sum(r => r.Read),9} {_reports.Sum(r => r.Written),9} {_reports.Sum(r => r.Rejected),9} " +
+            $"{_reports.Sum(r => r.CodesMapped),7} {_reports.Sum(r => r.Unmatched.Count),16}");
+        await output.WriteLineAsync($"import: finished in {elapsed.TotalSeconds:0.0} s");
+    }
+
+    private static string Fingerprint(string catalogueDirectory, IEnumerable<string> dataFiles)
+    {
+        var text = new StringBuilder(ImporterVersion);
+        foreach (var manifest in new[] { "geodata/manifest.json", "indicators/manifest.json", "indicators/catalogue.json" })
+        {
+            text.Append(File.ReadAllText(Path.Combine(catalogueDirectory, manifest)));
+        }
+
+        foreach (var file in dataFiles)
+        {
+            var info = new FileInfo(file);
+            text.Append($"|{file}|{info.Length}|{info.LastWriteTimeUtc.Ticks}");
+        }
+
+        return Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(text.ToString())));
+    }
+}

@@ -1,0 +1,57 @@
+-- Figures the importer computes itself, after every source dataset is in (dataset 'computed'):
+-- 1. additive counts of départements summed to their région, zone and France — stored as the value where no source
+--    publishes one, else beside the published value (computed_value) so both can be shown and compared;
+-- 2. rates recomputed from numerator and denominator at every level. Rates are never averaged: averaging rates
+--    weights a small département like a large one.
+-- No parameters. Returns nothing.
+delete from observation where origin = 'computed';
+update observation set computed_value = null where computed_value is not null;
+
+create temporary table part_sums on commit drop as
+with part_values as (
+    select o.indicator_code, p.parent_id, o.year, o.value, o.territory_id
+    from observation o
+    join indicator i on i.code = o.indicator_code and i.additive
+    join territory t on t.id = o.territory_id and t.level = 'departement'
+    join territory_parent p on p.territory_id = t.id and p.parent_level in ('region', 'zone', 'france')
+    where o.value is not null
+), expected_parts as (
+    -- A parent's parts are the départements that carry the indicator in at least one year (Mayotte has no AAH
+    -- series, so France's AAH is complete without it; a year missing one of the others is not summed).
+    select indicator_code, parent_id, count(distinct territory_id) as parts
+    from part_values group by indicator_code, parent_id
+)
+select v.indicator_code, v.parent_id as territory_id, v.year, sum(v.value) as total
+from part_values v
+join expected_parts e using (indicator_code, parent_id)
+group by v.indicator_code, v.parent_id, v.year, e.parts
+having count(*) = e.parts;
+
+update observation o set computed_value = s.total
+from part_sums s
+where o.indicator_code = s.indicator_code and o.territory_id = s.territory_id and o.year = s.year;
+
+insert into observation (indicator_code, territory_id, year, value, status, flag, origin, dataset)
+select s.indicator_code, s.territory_id, s.year, s.total, 'ok', 'somme_departements', 'computed', 'computed'
+from part_sums s
+on conflict (indicator_code, territory_id, year) do nothing;
+
+-- Rates: where a parent's parts were summed, the summed numerator and denominator are used (coalesce), so a
+-- région's rate is exactly Σ numerators / Σ denominators of its départements.
+insert into observation (indicator_code, territory_id, year, value, numerator, denominator, status, flag, origin, dataset)
+select i.code, n.territory_id, n.year,
+       i.multiplier * coalesce(n.computed_value, n.value) / coalesce(d.computed_value, d.value),
+       coalesce(n.computed_value, n.value), coalesce(d.computed_value, d.value),
+       case
+           when n.status = 'suppressed' or d.status = 'suppressed' then 'suppressed'
+           when i.secrecy_applies_to = 'numerator' and coalesce(n.computed_value, n.value) < i.secrecy_threshold then 'suppressed'
+           else 'ok'
+       end,
+       nullif(concat_ws(' ', n.flag, d.flag), ''), 'computed', 'computed'
+from indicator i
+join observation n on n.indicator_code = i.numerator
+join observation d on d.indicator_code = i.denominator and d.territory_id = n.territory_id and d.year = n.year
+where i.kind = 'rate'
+  and coalesce(n.computed_value, n.value) is not null
+  and coalesce(d.computed_value, d.value) > 0
+on conflict (indicator_code, territory_id, year) do nothing;

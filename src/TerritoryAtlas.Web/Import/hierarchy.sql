@@ -1,0 +1,64 @@
+-- Computes every parent link that no source file gives, after all boundary layers are in.
+-- Links from the files themselves (method 'source': commune → département) are kept.
+-- No parameters.
+delete from territory_parent where method <> 'source';
+
+-- Régions → France and their zone (métropole / DROM), from the groupings' member lists (method 'code').
+-- (Inserted by the grouping step; nothing to do here.)
+
+-- Départements → région: a département lies entirely in one région; its point on surface says which.
+insert into territory_parent (territory_id, parent_level, parent_id, method)
+select d.id, 'region', r.id, 'spatial'
+from territory d
+join territory r on r.level = 'region' and ST_Contains(r.geom, d.label_point)
+where d.level = 'departement';
+
+-- EPCI and QPV → département (an EPCI may straddle two: the one holding its point on surface is kept).
+insert into territory_parent (territory_id, parent_level, parent_id, method)
+select t.id, 'departement', d.id, 'spatial'
+from territory t
+join territory d on d.level = 'departement' and ST_Contains(d.geom, t.label_point)
+where t.level in ('epci', 'qpv')
+on conflict do nothing;
+
+-- Communes → arrondissement, within their own département.
+insert into territory_parent (territory_id, parent_level, parent_id, method)
+select c.id, 'arrondissement', a.id, 'spatial'
+from territory c
+join territory_parent cd on cd.territory_id = c.id and cd.parent_level = 'departement'
+join territory_parent ad on ad.parent_id = cd.parent_id and ad.parent_level = 'departement'
+join territory a on a.id = ad.territory_id and a.level = 'arrondissement' and ST_Contains(a.geom, c.label_point)
+where c.level = 'commune'
+on conflict do nothing;
+
+-- Communes → EPCI: no table gives it for the 2018 layer; the EPCI (2024) holding the commune's point on surface.
+insert into territory_parent (territory_id, parent_level, parent_id, method)
+select c.id, 'epci', e.id, 'spatial'
+from territory c
+join territory e on e.level = 'epci' and ST_Contains(e.geom, c.label_point)
+where c.level = 'commune'
+on conflict do nothing;
+
+-- QPV → commune (the 2018 commune holding its point on surface).
+insert into territory_parent (territory_id, parent_level, parent_id, method)
+select q.id, 'commune', c.id, 'spatial'
+from territory q
+join territory c on c.level = 'commune' and ST_Contains(c.geom, q.label_point)
+where q.level = 'qpv'
+on conflict do nothing;
+
+-- Everything below the département inherits its département's région.
+insert into territory_parent (territory_id, parent_level, parent_id, method)
+select p.territory_id, 'region', dr.parent_id, 'derived'
+from territory_parent p
+join territory_parent dr on dr.territory_id = p.parent_id and dr.parent_level = 'region'
+where p.parent_level = 'departement'
+on conflict do nothing;
+
+-- And everything below the région inherits its région's zone and France.
+insert into territory_parent (territory_id, parent_level, parent_id, method)
+select p.territory_id, rz.parent_level, rz.parent_id, 'derived'
+from territory_parent p
+join territory_parent rz on rz.territory_id = p.parent_id and rz.parent_level in ('zone', 'france')
+where p.parent_level = 'region'
+on conflict do nothing;

@@ -1,0 +1,67 @@
+using MudBlazor.Services;
+using Npgsql;
+using TerritoryAtlas.Web.Components;
+using TerritoryAtlas.Web.Data;
+using TerritoryAtlas.Web.Import;
+using TerritoryAtlas.Web.Indicators;
+using TerritoryAtlas.Web.Maps;
+
+// Verbs: serve (default), migrate, import [--if-changed] [--data DIR].
+var verb = args.FirstOrDefault(a => !a.StartsWith('-')) ?? "serve";
+var builder = WebApplication.CreateBuilder(args.Where(a => a != verb).ToArray());
+
+switch (verb)
+{
+    case "migrate":
+        AtlasDatabase.Migrate(AtlasDatabase.ConnectionString(builder.Configuration));
+        return 0;
+    case "import":
+        return await ImportCommand.RunAsync(builder.Configuration, args, Console.Out, Console.Error);
+    case "serve":
+        break;
+    default:
+        await Console.Error.WriteLineAsync($"Unknown verb '{verb}'. Verbs: serve (default), migrate, import [--if-changed] [--data DIR].");
+        return 2;
+}
+
+builder.Services.AddAtlasDatabase(builder.Configuration);
+builder.Services.AddProblemDetails();
+builder.Services.AddMudServices();
+builder.Services.AddRazorComponents().AddInteractiveServerComponents();
+builder.Services.AddResponseCompression(options => options.EnableForHttps = true);
+builder.Services.AddIndicators();
+builder.Services.AddMaps();
+
+var app = builder.Build();
+
+if (!app.Environment.IsDevelopment())
+{
+    app.UseExceptionHandler();
+}
+
+app.UseStatusCodePages();
+app.UseResponseCompression();
+app.UseAntiforgery();
+app.MapStaticAssets();
+app.UseStaticFiles();
+
+app.MapGet("/health", async (NpgsqlDataSource db, CancellationToken ct) =>
+{
+    try
+    {
+        await using var command = db.CreateCommand("select postgis_lib_version()");
+        var postgis = await command.ExecuteScalarAsync(ct);
+        return Results.Ok(new { status = "ok", postgis });
+    }
+    catch (Exception e) when (e is NpgsqlException or TimeoutException or InvalidOperationException)
+    {
+        return Results.Json(new { status = "unavailable", problem = "the database does not answer" }, statusCode: StatusCodes.Status503ServiceUnavailable);
+    }
+});
+app.MapIndicatorEndpoints();
+app.MapMapEndpoints();
+
+app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
+
+app.Run();
+return 0;
