@@ -1,6 +1,9 @@
 -- Computes every parent link that no source file gives, after all boundary layers are in.
 -- Links from the files themselves (method 'source': commune → département) are kept.
 -- No parameters.
+-- Fresh tables have no statistics: without them the planner loops over every commune for each QPV.
+set local jit = off;
+analyze territory;
 delete from territory_parent where method <> 'source';
 
 -- Régions → France and their zone (métropole / DROM), from the groupings' member lists (method 'code').
@@ -46,6 +49,8 @@ from territory q
 join territory c on c.level = 'commune' and ST_Contains(c.geom, q.label_point)
 where q.level = 'qpv'
 on conflict do nothing;
+
+analyze territory_parent;
 
 -- Everything below the département inherits its département's région.
 insert into territory_parent (territory_id, parent_level, parent_id, method)

@@ -6,9 +6,14 @@ select t.id, t.level, b.band, t.code, g.geom
 from territory t
 cross join unnest(@bands, @tolerances) as b(band, tolerance)
 cross join lateral (
-    select ST_Multi(ST_CollectionExtract(ST_MakeValid(
-               case when b.tolerance > 0
-                    then ST_SimplifyPreserveTopology(ST_Transform(t.geom, 3857), b.tolerance)
-                    else ST_Transform(t.geom, 3857) end), 3))::geometry(MultiPolygon, 3857) as geom
+    select case when b.tolerance > 0
+                then ST_SimplifyPreserveTopology(ST_Transform(t.geom, 3857), b.tolerance)
+                else ST_Transform(t.geom, 3857) end as geom
+) simplified
+-- Simplification rarely breaks a polygon (a handful of communes at coarse bands): repair only those.
+cross join lateral (
+    select ST_Multi(ST_CollectionExtract(
+               case when ST_IsValid(simplified.geom) then simplified.geom else ST_MakeValid(simplified.geom) end, 3)
+           )::geometry(MultiPolygon, 3857) as geom
 ) g
 where t.level = @level and t.geom is not null and not ST_IsEmpty(g.geom);

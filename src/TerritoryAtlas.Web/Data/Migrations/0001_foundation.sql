@@ -33,7 +33,8 @@ create table territory (
     label_point geometry(Point, 4326),
     unique (level, code)
 );
-create index territory_geom_idx on territory using gist (geom);
+-- Spatial lookups always name a level (the EPCI holding a commune), so the level is part of the index.
+create index territory_geom_idx on territory using gist (level, geom);
 
 -- A territory's parents, one per parent level (a commune has an arrondissement, a département, a région, an EPCI…).
 create table territory_parent (

@@ -1,0 +1,28 @@
+# syntax=docker/dockerfile:1
+# TerritoryAtlas web app.  Build: docker build -t territoryatlas .   (or: docker compose build)
+# The image runs the app's verbs: serve (default), migrate, import [--if-changed].
+
+FROM mcr.microsoft.com/dotnet/sdk:10.0 AS build
+# The web project's build runs `npm ci` (browser libraries copied into wwwroot/lib).
+RUN apt-get update \
+ && apt-get install -y --no-install-recommends nodejs npm \
+ && rm -rf /var/lib/apt/lists/*
+WORKDIR /src
+COPY Directory.Build.props Directory.Packages.props .editorconfig ./
+COPY src/ src/
+RUN --mount=type=cache,target=/root/.nuget/packages \
+    --mount=type=cache,target=/root/.npm \
+    dotnet publish src/TerritoryAtlas.Web -c Release -o /app -nologo
+# Import manifests (which files of ATLAS_DATA to read).
+COPY geodata/manifest.json /app/geodata/manifest.json
+COPY indicators/manifest.json /app/indicators/manifest.json
+
+FROM mcr.microsoft.com/dotnet/aspnet:10.0 AS runtime
+WORKDIR /app
+ENV ASPNETCORE_URLS=http://+:8080 \
+    ATLAS_DATA=/data
+COPY --from=build /app ./
+USER $APP_UID
+EXPOSE 8080
+ENTRYPOINT ["dotnet", "TerritoryAtlas.Web.dll"]
+CMD ["serve"]

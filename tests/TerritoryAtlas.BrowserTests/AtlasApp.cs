@@ -1,0 +1,81 @@
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.Playwright;
+
+namespace TerritoryAtlas.BrowserTests;
+
+[CollectionDefinition(Name)]
+public sealed class AtlasCollection : ICollectionFixture<AtlasApp>
+{
+    public const string Name = "atlas app and browser";
+}
+
+/// <summary>
+/// The app on a real loopback port (Kestrel, in-process) over the fully imported test database, and one headless
+/// Debian Chromium shared by the tests of the collection.
+/// </summary>
+public sealed class AtlasApp : IAsyncLifetime
+{
+    private AtlasFactory? _factory;
+    private IPlaywright? _playwright;
+
+    public Uri BaseAddress { get; private set; } = null!;
+    public HttpClient Http { get; private set; } = null!;
+    public IBrowser Browser { get; private set; } = null!;
+
+    public async Task InitializeAsync()
+    {
+        var connectionString = Environment.GetEnvironmentVariable("ATLAS_TEST_DB");
+        if (string.IsNullOrWhiteSpace(connectionString))
+        {
+            throw new InvalidOperationException(
+                "ATLAS_TEST_DB is not set: browser tests need a fully imported PostGIS database. Run ./atlas test, or set " +
+                "ATLAS_TEST_DB to an Npgsql connection string (e.g. Host=127.0.0.1;Port=55432;Database=atlas_test;Username=postgres).");
+        }
+
+        _factory = new AtlasFactory(connectionString);
+        _factory.UseKestrel(0);
+        _factory.StartServer();
+        BaseAddress = _factory.ClientOptions.BaseAddress;
+        Http = new HttpClient { BaseAddress = BaseAddress, Timeout = TimeSpan.FromSeconds(60) };
+
+        _playwright = await Playwright.CreateAsync();
+        Browser = await _playwright.Chromium.LaunchAsync(new()
+        {
+            // Debian's Chromium: Playwright's own browsers cannot be downloaded here.
+            ExecutablePath = "/usr/bin/chromium",
+            Headless = true,
+            Args =
+            [
+                "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+                "--disable-sync", "--no-first-run", "--use-angle=swiftshader", "--enable-unsafe-swiftshader",
+            ],
+        });
+    }
+
+    public async Task DisposeAsync()
+    {
+        if (Browser is not null)
+        {
+            await Browser.DisposeAsync();
+        }
+
+        _playwright?.Dispose();
+        Http?.Dispose();
+        if (_factory is not null)
+        {
+            await _factory.DisposeAsync();
+        }
+    }
+
+    private sealed class AtlasFactory(string connectionString) : WebApplicationFactory<Program>
+    {
+        protected override void ConfigureWebHost(IWebHostBuilder builder)
+        {
+            // Development: static web assets (wwwroot, wwwroot/lib copied from npm, MudBlazor's _content) are served
+            // from where the build put them, through the static web assets manifests of the build output.
+            builder.UseEnvironment("Development");
+            builder.UseSetting("ATLAS_DB", connectionString);
+        }
+    }
+}

@@ -1,0 +1,147 @@
+using System.Globalization;
+using System.Net.Http.Json;
+using System.Text.Json;
+using Microsoft.Playwright;
+
+namespace TerritoryAtlas.BrowserTests;
+
+/// <summary>A territory as the map draws it: its INSEE code and the class its feature-state gives it (null: no colour).</summary>
+public sealed record RenderedTerritory(string Code, int? Class);
+
+/// <summary>The map values the API serves for one (level, indicator, year), as the browser fetches them.</summary>
+public sealed record ApiMapValues(string Indicator, int Year, IReadOnlyList<string> Codes, IReadOnlyList<double?> Values,
+    IReadOnlyList<int?> Classes, IReadOnlyList<int> Counts, IReadOnlyList<string> Colours, int NoData)
+{
+    public int Coloured => Classes.Count(c => c.HasValue);
+
+    public static async Task<ApiMapValues> GetAsync(HttpClient http, string level, string indicator, int year)
+    {
+        var json = await http.GetFromJsonAsync<JsonElement>(new Uri($"/api/maps/{level}/{indicator}/{year}", UriKind.Relative));
+        var classification = json.GetProperty("classification");
+        return new ApiMapValues(
+            json.GetProperty("indicator").GetString()!, json.GetProperty("year").GetInt32(),
+            json.GetProperty("codes").EnumerateArray().Select(c => c.GetString()!).ToList(),
+            json.GetProperty("values").EnumerateArray().Select(v => v.ValueKind == JsonValueKind.Null ? (double?)null : v.GetDouble()).ToList(),
+            json.GetProperty("classes").EnumerateArray().Select(c => c.ValueKind == JsonValueKind.Null ? (int?)null : c.GetInt32()).ToList(),
+            classification.GetProperty("counts").EnumerateArray().Select(c => c.GetInt32()).ToList(),
+            classification.GetProperty("colours").EnumerateArray().Select(c => c.GetString()!).ToList(),
+            json.GetProperty("noData").GetInt32());
+    }
+
+    public int? ClassOf(string code) => Codes.ToList().IndexOf(code) is >= 0 and var i ? Classes[i] : null;
+}
+
+/// <summary>The map page as a reader uses it, and what its MapLibre map (window.atlasMaps[0]) draws.</summary>
+public sealed class MapPage(IPage page)
+{
+    private const int TimeoutMs = 30_000;
+
+    public IPage Page { get; } = page;
+
+    public async Task OpenAsync(Uri baseAddress)
+    {
+        await Page.GotoAsync(baseAddress.ToString());
+        await Assertions.Expect(Page.GetByRole(AriaRole.Heading, new() { Name = "Carte des indicateurs" })).ToBeVisibleAsync();
+        await Assertions.Expect(Page.GetByTestId("map-legend")).ToBeVisibleAsync(new() { Timeout = TimeoutMs });
+        await Page.WaitForFunctionAsync("() => window.atlasMaps && window.atlasMaps[0] && window.atlasMaps[0].painted > 0",
+            null, new() { Timeout = TimeoutMs });
+        await WaitForIdleAsync();
+    }
+
+    /// <summary>Waits until the map has loaded every tile it needs, stopped moving and drawn at least one territory.</summary>
+    public Task WaitForIdleAsync() => Page.WaitForFunctionAsync("""
+        () => {
+          const map = window.atlasMaps[0].map;
+          return map.loaded() && map.areTilesLoaded() && !map.isMoving()
+            && map.queryRenderedFeatures({ layers: ['territory-fill'] }).length > 0;
+        }
+        """, null, new() { Timeout = TimeoutMs, PollingInterval = 100 });
+
+    public Task<int> PaintedAsync() => Page.EvaluateAsync<int>("() => window.atlasMaps[0].painted");
+
+    /// <summary>The indicator and year whose values the map last applied.</summary>
+    public async Task<(string Indicator, int Year)> ShownAsync()
+    {
+        var shown = await Page.EvaluateAsync<JsonElement>("() => ({ indicator: window.atlasMaps[0].values.indicator, year: window.atlasMaps[0].values.year })");
+        return (shown.GetProperty("indicator").GetString()!, shown.GetProperty("year").GetInt32());
+    }
+
+    /// <summary>Every territory drawn in the fill layer, once, with its feature-state class.</summary>
+    public async Task<IReadOnlyList<RenderedTerritory>> RenderedAsync()
+    {
+        var rendered = await Page.EvaluateAsync<JsonElement>("""
+            () => {
+              const map = window.atlasMaps[0].map;
+              const seen = new Map();
+              for (const f of map.queryRenderedFeatures({ layers: ['territory-fill'] })) {
+                const state = map.getFeatureState({ source: 'territories', sourceLayer: 'territories', id: f.id });
+                seen.set(String(f.id), typeof state.cls === 'number' ? state.cls : null);
+              }
+              return [...seen].map(([code, cls]) => ({ code, cls }));
+            }
+            """);
+        return rendered.EnumerateArray()
+            .Select(t => new RenderedTerritory(t.GetProperty("code").GetString()!,
+                t.GetProperty("cls").ValueKind == JsonValueKind.Number ? t.GetProperty("cls").GetInt32() : null))
+            .ToList();
+    }
+
+    /// <summary>
+    /// How many canvas pixels show each of the given colours (exactly, give or take 2 per channel): what a reader
+    /// actually sees, whatever the feature-state says. The map keeps its drawing buffer, so the canvas can be read.
+    /// </summary>
+    public async Task<IReadOnlyDictionary<string, int>> PixelsByColourAsync(IReadOnlyList<string> colours)
+    {
+        var counts = await Page.EvaluateAsync<int[]>("""
+            colours => {
+              const source = window.atlasMaps[0].map.getCanvas();
+              const canvas = document.createElement('canvas');
+              canvas.width = source.width;
+              canvas.height = source.height;
+              const context = canvas.getContext('2d');
+              context.drawImage(source, 0, 0);
+              const data = context.getImageData(0, 0, canvas.width, canvas.height).data;
+              const rgb = colours.map(c => [1, 3, 5].map(i => parseInt(c.substr(i, 2), 16)));
+              const counts = colours.map(() => 0);
+              for (let p = 0; p < data.length; p += 4) {
+                for (let k = 0; k < rgb.length; k++) {
+                  if (Math.abs(data[p] - rgb[k][0]) <= 2 && Math.abs(data[p + 1] - rgb[k][1]) <= 2 && Math.abs(data[p + 2] - rgb[k][2]) <= 2) {
+                    counts[k]++;
+                    break;
+                  }
+                }
+              }
+              return counts;
+            }
+            """, colours);
+        return colours.Select((c, i) => (c, counts[i])).ToDictionary(x => x.c, x => x.Item2);
+    }
+
+    public Task<string> FillColourAsync() =>
+        Page.EvaluateAsync<string>("() => JSON.stringify(window.atlasMaps[0].map.getPaintProperty('territory-fill', 'fill-color'))");
+
+    /// <summary>The territory counts the legend shows, one per class, as a reader reads them.</summary>
+    public async Task<IReadOnlyList<int>> LegendClassCountsAsync() =>
+        (await Page.GetByTestId("map-legend").Locator("[data-testid=legend-class] td.count").AllInnerTextsAsync())
+        .Select(t => int.Parse(t.Trim(), NumberStyles.None, CultureInfo.InvariantCulture))
+        .ToList();
+
+    public async Task<int?> LegendNoDataCountAsync()
+    {
+        var row = Page.GetByTestId("map-legend").Locator("[data-testid=legend-nodata] td.count");
+        return await row.CountAsync() == 0 ? null : int.Parse((await row.InnerTextAsync()).Trim(), NumberStyles.None, CultureInfo.InvariantCulture);
+    }
+
+    /// <summary>Opens the year select and picks the first year other than <paramref name="current"/>; returns it.</summary>
+    public async Task<int> ChooseAnotherYearAsync(int current)
+    {
+        await Page.GetByTestId("year-select").ClickAsync();
+        var options = Page.Locator(".mud-popover-open [role=option]");
+        await Assertions.Expect(options.First).ToBeVisibleAsync();
+        var years = (await options.AllInnerTextsAsync()).Select(t => int.Parse(t.Trim(), NumberStyles.None, CultureInfo.InvariantCulture)).ToList();
+        var other = years.FirstOrDefault(y => y != current);
+        Assert.True(other != 0, $"the year select offers no year besides {current} ({string.Join(", ", years)})");
+        await options.Nth(years.IndexOf(other)).ClickAsync();
+        return other;
+    }
+}

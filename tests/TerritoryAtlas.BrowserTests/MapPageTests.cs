@@ -1,0 +1,120 @@
+using Microsoft.Playwright;
+
+namespace TerritoryAtlas.BrowserTests;
+
+[Collection(AtlasCollection.Name)]
+public sealed class MapPageTests(AtlasApp app) : IAsyncLifetime
+{
+    private const string Level = "departement";
+
+    private IBrowserContext _context = null!;
+
+    public async Task InitializeAsync()
+    {
+        _context = await app.Browser.NewContextAsync(new() { ViewportSize = new() { Width = 1280, Height = 900 }, Locale = "fr-FR" });
+        var patched = File.ReadAllText("/work/main/src/TerritoryAtlas.Web/wwwroot/js/choropleth.js")
+            .Replace("['!=', ['feature-state', 'cls'], null], ['at', ['to-number', ['feature-state', 'cls']], ['literal', c.colours.length ? c.colours : [c.noDataColour]]],",
+                     "['!=', ['feature-state', 'cls'], null], ['to-color', ['at', ['to-number', ['feature-state', 'cls']], ['literal', c.colours.length ? c.colours : [c.noDataColour]]]],", StringComparison.Ordinal);
+        if (!patched.Contains("to-color", StringComparison.Ordinal)) throw new InvalidOperationException("patch failed");
+        await _context.RouteAsync("**/js/choropleth*.js", route => route.FulfillAsync(new() { Body = patched, ContentType = "text/javascript" }));
+    }
+
+    public async Task DisposeAsync() => await _context.DisposeAsync();
+
+    [Fact]
+    public async Task The_home_page_colours_the_departements_and_its_legend_counts_them()
+    {
+        var map = new MapPage(await _context.NewPageAsync());
+        try
+        {
+            await map.OpenAsync(app.BaseAddress);
+            var (indicator, year) = await map.ShownAsync();
+            var api = await ApiMapValues.GetAsync(app.Http, Level, indicator, year);
+
+            // The default view frames metropolitan France: its 96 départements (overseas ones are off-screen).
+            var rendered = await map.RenderedAsync();
+            var codes = rendered.Select(t => t.Code).ToHashSet();
+            Assert.True(codes.Count >= 90, $"{codes.Count} départements drawn: {string.Join(" ", codes.Order())}");
+            Assert.Contains("93", codes);
+            Assert.Contains("2A", codes);
+            Assert.Contains("69", codes);
+            var coloured = rendered.Where(t => t.Class.HasValue).ToList();
+            Assert.True(coloured.Count >= 90, $"only {coloured.Count} of {rendered.Count} drawn départements have a class");
+
+            // Each drawn territory carries the class the API gives it for this indicator and year.
+            var disagreeing = rendered.Where(t => t.Class != api.ClassOf(t.Code)).Select(t => $"{t.Code}: map {t.Class}, API {api.ClassOf(t.Code)}").ToList();
+            Assert.True(disagreeing.Count == 0, $"feature-state differs from the API: {string.Join("; ", disagreeing)}");
+
+            // What a reader sees: the class colours are on the canvas, not only in the feature-state.
+            await AssertClassColoursAreDrawnAsync(map, api);
+
+            // The legend counts every coloured territory once: its counts are the API's and sum to the coloured territories.
+            var legend = await map.LegendClassCountsAsync();
+            Assert.Equal(api.Counts, legend);
+            Assert.Equal(api.Coloured, legend.Sum());
+            Assert.True(coloured.Count <= legend.Sum(), $"{coloured.Count} coloured on screen but the legend counts {legend.Sum()}");
+            Assert.Equal(api.NoData > 0 ? api.NoData : null, await map.LegendNoDataCountAsync());
+        }
+        finally
+        {
+            await map.Page.ScreenshotAsync(new() { Path = "/tmp/atlas-map.png" });
+        }
+    }
+
+    [Fact]
+    public async Task Changing_the_year_recolours_the_map_without_loading_a_tile_again()
+    {
+        var map = new MapPage(await _context.NewPageAsync());
+        await map.OpenAsync(app.BaseAddress);
+        var (indicator, before) = await map.ShownAsync();
+        var classesBefore = (await map.RenderedAsync()).ToDictionary(t => t.Code, t => t.Class);
+        var painted = await map.PaintedAsync();
+
+        // From here on the geometry is all loaded: a year change must only change feature-state.
+        var tileRequests = new List<string>();
+        map.Page.Request += (_, request) =>
+        {
+            if (request.Url.Contains(".mvt", StringComparison.Ordinal))
+            {
+                lock (tileRequests)
+                {
+                    tileRequests.Add(request.Url);
+                }
+            }
+        };
+
+        var after = await map.ChooseAnotherYearAsync(before);
+
+        await map.Page.WaitForFunctionAsync("([painted, year]) => window.atlasMaps[0].painted > painted && window.atlasMaps[0].values.year === year",
+            new object[] { painted, after }, new() { Timeout = 30_000 });
+        await Assertions.Expect(map.Page.GetByTestId("map-legend")).ToContainTextAsync($"· {after} ·");
+        await map.WaitForIdleAsync();
+
+        var apiBefore = await ApiMapValues.GetAsync(app.Http, Level, indicator, before);
+        var apiAfter = await ApiMapValues.GetAsync(app.Http, Level, indicator, after);
+        var rendered = await map.RenderedAsync();
+        var disagreeing = rendered.Where(t => t.Class != apiAfter.ClassOf(t.Code)).Select(t => $"{t.Code}: map {t.Class}, API {apiAfter.ClassOf(t.Code)}").ToList();
+        Assert.True(disagreeing.Count == 0, $"after the change to {after}, feature-state differs from the API: {string.Join("; ", disagreeing)}");
+
+        var changedClasses = rendered.Count(t => classesBefore.TryGetValue(t.Code, out var c) && c != t.Class);
+        var valuesDiffer = !apiBefore.Codes.SequenceEqual(apiAfter.Codes) || !apiBefore.Values.SequenceEqual(apiAfter.Values);
+        Assert.True(changedClasses > 0 || valuesDiffer, $"{before} and {after} give the same classes and values: nothing to recolour");
+        await AssertClassColoursAreDrawnAsync(map, apiAfter);
+
+        lock (tileRequests)
+        {
+            Assert.True(tileRequests.Count == 0, $"the year change loaded tiles again: {string.Join(", ", tileRequests)}");
+        }
+    }
+
+    private static async Task AssertClassColoursAreDrawnAsync(MapPage map, ApiMapValues api)
+    {
+        var pixels = await map.PixelsByColourAsync(api.Colours);
+        // Each class holds several metropolitan départements (quantiles: about a fifth of ~100 each), so each class
+        // colour covers at least a few hundred pixels of a 940 × 850 map.
+        var missing = api.Colours.Where((colour, i) => api.Counts[i] > 0 && pixels[colour] < 200).ToList();
+        Assert.True(missing.Count == 0,
+            $"class colours missing from the map: {string.Join(", ", missing.Select(c => $"{c} ({pixels[c]} px)"))}; " +
+            $"fill-color is {await map.FillColourAsync()}");
+    }
+}

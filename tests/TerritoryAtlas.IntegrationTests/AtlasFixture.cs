@@ -1,0 +1,104 @@
+using Microsoft.AspNetCore.Mvc.Testing;
+using Npgsql;
+using TerritoryAtlas.Web.Data;
+
+namespace TerritoryAtlas.IntegrationTests;
+
+/// <summary>
+/// The test database: a real PostGIS holding the full import of the real data, prepared by `./atlas test`
+/// (migrate + import into a database of its own). Tests read it; tests that write use a scratch database.
+/// </summary>
+public sealed class AtlasFixture : IAsyncLifetime
+{
+    public string ConnectionString { get; } = Environment.GetEnvironmentVariable("ATLAS_TEST_DB") is { Length: > 0 } cs
+        ? cs
+        : throw new InvalidOperationException("ATLAS_TEST_DB is not set: run the tests with ./atlas test, which provisions and imports the test database.");
+
+    public NpgsqlDataSource Db { get; private set; } = null!;
+
+    public WebApplicationFactory<Program> App { get; private set; } = null!;
+
+    public static string RepositoryRoot
+    {
+        get
+        {
+            for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+            {
+                if (File.Exists(Path.Combine(dir.FullName, "TerritoryAtlas.sln")))
+                {
+                    return dir.FullName;
+                }
+            }
+
+            throw new InvalidOperationException("TerritoryAtlas.sln not found above the test assembly");
+        }
+    }
+
+    public static string DataDirectory => Environment.GetEnvironmentVariable("ATLAS_DATA") is { Length: > 0 } configured
+        ? configured
+        : Path.GetFullPath(Path.Combine(RepositoryRoot, "..", "shared", "data"));
+
+    public Task InitializeAsync()
+    {
+        Db = AtlasDatabase.CreateDataSource(ConnectionString);
+        App = new WebApplicationFactory<Program>().WithWebHostBuilder(b => b.UseSetting("ATLAS_DB", ConnectionString));
+        return Task.CompletedTask;
+    }
+
+    public async Task DisposeAsync()
+    {
+        await App.DisposeAsync();
+        await Db.DisposeAsync();
+    }
+}
+
+[CollectionDefinition(nameof(AtlasCollection))]
+public sealed class AtlasCollection : ICollectionFixture<AtlasFixture>;
+
+/// <summary>An empty, migrated database of its own for a test that imports, dropped afterwards.</summary>
+public sealed class ScratchDatabase : IAsyncDisposable
+{
+    private readonly string _adminConnectionString;
+
+    private ScratchDatabase(string adminConnectionString, string name, string connectionString)
+    {
+        _adminConnectionString = adminConnectionString;
+        Name = name;
+        ConnectionString = connectionString;
+        Db = AtlasDatabase.CreateDataSource(connectionString);
+    }
+
+    public string Name { get; }
+    public string ConnectionString { get; }
+    public NpgsqlDataSource Db { get; }
+
+    public static async Task<ScratchDatabase> CreateAsync(string testConnectionString)
+    {
+        var name = $"atlas_scratch_{Guid.NewGuid():N}";
+        var admin = new NpgsqlConnectionStringBuilder(testConnectionString) { Database = "postgres", Pooling = false }.ConnectionString;
+        await using (var connection = new NpgsqlConnection(admin))
+        {
+            await connection.OpenAsync();
+#pragma warning disable CA2100 // A database name cannot be a parameter; this one is a generated GUID.
+            await using var command = new NpgsqlCommand($"create database {name}", connection);
+#pragma warning restore CA2100
+            await command.ExecuteNonQueryAsync();
+        }
+
+        var connectionString = new NpgsqlConnectionStringBuilder(testConnectionString) { Database = name }.ConnectionString;
+        AtlasDatabase.Migrate(connectionString);
+        return new ScratchDatabase(admin, name, connectionString);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await Db.DisposeAsync();
+        NpgsqlConnection.ClearAllPools();
+        await using var connection = new NpgsqlConnection(_adminConnectionString);
+        await connection.OpenAsync();
+#pragma warning disable CA2100 // A database name cannot be a parameter; this one is a generated GUID.
+        await using var command = new NpgsqlCommand($"drop database if exists {Name} with (force)", connection);
+#pragma warning restore CA2100
+        await command.ExecuteNonQueryAsync();
+    }
+}
