@@ -8,14 +8,15 @@ RUN apt-get update \
  && apt-get install -y --no-install-recommends nodejs npm \
  && rm -rf /var/lib/apt/lists/*
 WORKDIR /src
-COPY Directory.Build.props Directory.Packages.props .editorconfig ./
+COPY Directory.Build.props Directory.Packages.props .editorconfig global.json* ./
+# geodata/*.json and indicators/*.json (manifests, catalogue) are published next to the app, where the importer
+# reads them; the data itself is mounted at ATLAS_DATA.
+COPY geodata/ geodata/
+COPY indicators/ indicators/
 COPY src/ src/
 RUN --mount=type=cache,target=/root/.nuget/packages \
     --mount=type=cache,target=/root/.npm \
     dotnet publish src/TerritoryAtlas.Web -c Release -o /app -nologo
-# Import manifests (which files of ATLAS_DATA to read).
-COPY geodata/manifest.json /app/geodata/manifest.json
-COPY indicators/manifest.json /app/indicators/manifest.json
 
 FROM mcr.microsoft.com/dotnet/aspnet:10.0 AS runtime
 WORKDIR /app

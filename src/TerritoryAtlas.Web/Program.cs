@@ -24,6 +24,9 @@ switch (verb)
         return 2;
 }
 
+// Serve library assets (MudBlazor, blazor.web.js) from the build output in every environment, as ./atlas run does
+// without publishing; a published app has them in wwwroot and this finds no manifest to read.
+builder.WebHost.UseStaticWebAssets();
 builder.Services.AddAtlasDatabase(builder.Configuration);
 builder.Services.AddProblemDetails();
 builder.Services.AddMudServices();
