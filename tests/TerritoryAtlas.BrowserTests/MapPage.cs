@@ -87,20 +87,19 @@ public sealed class MapPage(IPage page)
     }
 
     /// <summary>
-    /// How many canvas pixels show each of the given colours (exactly, give or take 2 per channel): what a reader
-    /// actually sees, whatever the feature-state says. The map keeps its drawing buffer, so the canvas can be read.
+    /// How many pixels of the map, as the browser shows it (a screenshot, decoded by the page itself), have each of
+    /// the given colours (give or take 2 per channel). This is what a reader sees, whatever the feature-state says.
     /// </summary>
     public async Task<IReadOnlyDictionary<string, int>> PixelsByColourAsync(IReadOnlyList<string> colours)
     {
+        var png = await Page.GetByTestId("choropleth-map").ScreenshotAsync(new() { Type = ScreenshotType.Png });
         var counts = await Page.EvaluateAsync<int[]>("""
-            colours => {
-              const source = window.atlasMaps[0].map.getCanvas();
-              const canvas = document.createElement('canvas');
-              canvas.width = source.width;
-              canvas.height = source.height;
+            async ([png, colours]) => {
+              const image = await createImageBitmap(await (await fetch('data:image/png;base64,' + png)).blob());
+              const canvas = new OffscreenCanvas(image.width, image.height);
               const context = canvas.getContext('2d');
-              context.drawImage(source, 0, 0);
-              const data = context.getImageData(0, 0, canvas.width, canvas.height).data;
+              context.drawImage(image, 0, 0);
+              const data = context.getImageData(0, 0, image.width, image.height).data;
               const rgb = colours.map(c => [1, 3, 5].map(i => parseInt(c.substr(i, 2), 16)));
               const counts = colours.map(() => 0);
               for (let p = 0; p < data.length; p += 4) {
@@ -113,7 +112,7 @@ public sealed class MapPage(IPage page)
               }
               return counts;
             }
-            """, colours);
+            """, new object[] { Convert.ToBase64String(png), colours });
         return colours.Select((c, i) => (c, counts[i])).ToDictionary(x => x.c, x => x.Item2);
     }
 

@@ -9,15 +9,8 @@ public sealed class MapPageTests(AtlasApp app) : IAsyncLifetime
 
     private IBrowserContext _context = null!;
 
-    public async Task InitializeAsync()
-    {
+    public async Task InitializeAsync() =>
         _context = await app.Browser.NewContextAsync(new() { ViewportSize = new() { Width = 1280, Height = 900 }, Locale = "fr-FR" });
-        var patched = File.ReadAllText("/work/main/src/TerritoryAtlas.Web/wwwroot/js/choropleth.js")
-            .Replace("['!=', ['feature-state', 'cls'], null], ['at', ['to-number', ['feature-state', 'cls']], ['literal', c.colours.length ? c.colours : [c.noDataColour]]],",
-                     "['!=', ['feature-state', 'cls'], null], ['to-color', ['at', ['to-number', ['feature-state', 'cls']], ['literal', c.colours.length ? c.colours : [c.noDataColour]]]],", StringComparison.Ordinal);
-        if (!patched.Contains("to-color", StringComparison.Ordinal)) throw new InvalidOperationException("patch failed");
-        await _context.RouteAsync("**/js/choropleth*.js", route => route.FulfillAsync(new() { Body = patched, ContentType = "text/javascript" }));
-    }
 
     public async Task DisposeAsync() => await _context.DisposeAsync();
 
