@@ -72,9 +72,9 @@ public sealed class AtlasApp : IAsyncLifetime
     {
         protected override void ConfigureWebHost(IWebHostBuilder builder)
         {
-            // Development: static web assets (wwwroot, wwwroot/lib copied from npm, MudBlazor's _content) are served
-            // from where the build put them, through the static web assets manifests of the build output.
-            builder.UseEnvironment("Development");
+            // Production, as ./atlas run serves: Program.cs reads the static web assets manifest of the build output
+            // (wwwroot, wwwroot/lib copied from npm, MudBlazor's _content) in every environment.
+            builder.UseEnvironment("Production");
             builder.UseSetting("ATLAS_DB", connectionString);
         }
     }

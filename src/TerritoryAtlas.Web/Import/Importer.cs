@@ -148,10 +148,33 @@ public sealed class Importer(NpgsqlDataSource db, TextWriter output)
                 """,
                 new
                 {
-                    i.Code, i.Theme, i.LabelFr, i.LabelEn, i.ShortLabelFr, i.ShortLabelEn, i.UnitFr, i.UnitEn, i.Kind, i.Decimals,
-                    i.DefinitionFr, i.DefinitionEn, i.Source, i.Producer, i.Licence, i.Polarity, i.Additive, i.Numerator, i.Denominator,
-                    i.Multiplier, i.Secrecy?.Threshold, i.Secrecy?.AppliesTo, i.Secrecy?.RuleFr, i.Secrecy?.RuleEn,
-                    SeriesBreaks = JsonSerializer.Serialize(i.SeriesBreaks ?? [], ManifestFiles.Options), i.Derived, Order = order++,
+                    i.Code,
+                    i.Theme,
+                    i.LabelFr,
+                    i.LabelEn,
+                    i.ShortLabelFr,
+                    i.ShortLabelEn,
+                    i.UnitFr,
+                    i.UnitEn,
+                    i.Kind,
+                    i.Decimals,
+                    i.DefinitionFr,
+                    i.DefinitionEn,
+                    i.Source,
+                    i.Producer,
+                    i.Licence,
+                    i.Polarity,
+                    i.Additive,
+                    i.Numerator,
+                    i.Denominator,
+                    i.Multiplier,
+                    i.Secrecy?.Threshold,
+                    i.Secrecy?.AppliesTo,
+                    i.Secrecy?.RuleFr,
+                    i.Secrecy?.RuleEn,
+                    SeriesBreaks = JsonSerializer.Serialize(i.SeriesBreaks ?? [], ManifestFiles.Options),
+                    i.Derived,
+                    Order = order++,
                 }, transaction, cancellationToken: ct));
         }
 
@@ -419,8 +442,15 @@ public sealed class Importer(NpgsqlDataSource db, TextWriter output)
             """,
             new
             {
-                report.Dataset, report.Kind, report.File, report.Read, report.Written, report.Rejected, report.CodesMapped,
-                Unmatched = JsonSerializer.Serialize(report.Unmatched, ManifestFiles.Options), report.Notes,
+                report.Dataset,
+                report.Kind,
+                report.File,
+                report.Read,
+                report.Written,
+                report.Rejected,
+                report.CodesMapped,
+                Unmatched = JsonSerializer.Serialize(report.Unmatched, ManifestFiles.Options),
+                report.Notes,
             }, cancellationToken: ct));
     }
 

@@ -12,7 +12,9 @@ public static class ObservationFile
     /// <summary>The codes that are not territories of a boundary layer but groupings of them.</summary>
     private static readonly Dictionary<string, string> GroupingLevels = new(StringComparer.Ordinal)
     {
-        ["FR"] = "france", ["FRM"] = "zone", ["DOM"] = "zone",
+        ["FR"] = "france",
+        ["FRM"] = "zone",
+        ["DOM"] = "zone",
     };
 
     public static List<SourceObservation> Read(CsvFile csv, IndicatorDataset dataset) => dataset.Format switch
@@ -126,7 +128,9 @@ public static class ObservationFile
                 return (null, "suppressed");
         }
 
-        var normalised = text.Replace(" ", "", StringComparison.Ordinal).Replace('\u00a0'.ToString(), "", StringComparison.Ordinal);
+        // Thousands separators: space, no-break space, narrow no-break space (what fr-FR formatting writes).
+        var normalised = text.Replace(" ", "", StringComparison.Ordinal).Replace("\u00a0", "", StringComparison.Ordinal)
+            .Replace("\u202f", "", StringComparison.Ordinal);
         if (!normalised.Contains('.', StringComparison.Ordinal))
         {
             normalised = normalised.Replace(',', '.');

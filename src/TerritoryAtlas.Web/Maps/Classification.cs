@@ -3,7 +3,7 @@ namespace TerritoryAtlas.Web.Maps;
 /// <summary>Class breaks: k classes are k+1 bounds, from the minimum to the maximum.</summary>
 public sealed record ClassBreaks(string Method, double[] Bounds, int[] Counts)
 {
-    public int Classes => Bounds.Length - 1;
+    public int Classes => Math.Max(Bounds.Length - 1, 0);
 
     /// <summary>The class of a value: the first class whose upper bound holds it.</summary>
     public int ClassOf(double value)
@@ -70,7 +70,9 @@ public static class Classification
         {
             var rank = (int)Math.Ceiling(sorted.Length * (double)i / classes) - 1;
             var bound = sorted[Math.Clamp(rank, 0, sorted.Length - 1)];
-            if (bound > bounds[^1])
+            // A first bound equal to the minimum is kept: many territories sharing the minimum (zero
+            // recipients in small communes) make a true class of their own.
+            if (bound > bounds[^1] || (bounds.Count == 1 && bound == bounds[0]))
             {
                 bounds.Add(bound);
             }

@@ -76,7 +76,7 @@ public sealed class MapQueries(NpgsqlDataSource db, IndicatorQueries indicators,
                 Palettes.Colours(palette, Math.Max(breaks.Classes, 1)), Palettes.NoData, Palettes.Suppressed);
             return new MapValues(level, indicatorCode, year, indicator.Label, indicator.Unit, indicator.Decimals, indicator.Polarity,
                 indicator.Source, version, classification, territories,
-                NoData: territories - rows.Count(r => r.Status != "missing") ,
+                NoData: territories - rows.Count(r => r.Status != "missing"),
                 Suppressed: rows.Count(r => r.Status == "suppressed"),
                 rows.Select(r => r.Code).ToList(), rows.Select(r => r.Value).ToList(), rows.Select(r => r.Status).ToList(),
                 rows.Select(r => r.Value is { } v && breaks.Classes > 0 ? breaks.ClassOf(v) : (int?)null).ToList());

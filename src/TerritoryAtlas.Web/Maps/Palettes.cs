@@ -26,7 +26,10 @@ public static class Palettes
 
     public static IReadOnlyList<string> Names => Nine.Keys.ToList();
 
-    /// <summary>k colours spread over the nine, skipping the palest, which is hard to tell from the background.</summary>
+    /// <summary>
+    /// k colours spread over the nine, skipping the palest (hard to tell from the background) unless all nine
+    /// are needed.
+    /// </summary>
     public static string[] Colours(string palette, int classes)
     {
         var nine = Nine.TryGetValue(palette, out var found) ? found : throw new ArgumentException($"unknown palette '{palette}'", nameof(palette));
@@ -35,6 +38,9 @@ public static class Palettes
             return [nine[5]];
         }
 
-        return Enumerable.Range(0, classes).Select(i => nine[1 + (int)Math.Round(i * 7.0 / (classes - 1))]).ToArray();
+        var first = classes >= 9 ? 0 : 1;
+        return Enumerable.Range(0, classes)
+            .Select(i => nine[first + (int)Math.Round(i * (8.0 - first) / (classes - 1), MidpointRounding.AwayFromZero)])
+            .ToArray();
     }
 }

@@ -44,7 +44,8 @@ public sealed class ObservationFileTests
     [InlineData("\"12,5\"", 12.5)]
     [InlineData("12.5", 12.5)]
     [InlineData("\"1 234,5\"", 1234.5)]
-    [InlineData("\"1\u00a0234,5\"", 1234.5)]
+    [InlineData("\"1\u00a0234,5\"", 1234.5)] // no-break space
+    [InlineData("\"1\u202f234,5\"", 1234.5)] // narrow no-break space: .NET's and Windows' fr-FR thousands separator
     [InlineData("\"-0,25\"", -0.25)]
     public void Decimal_commas_and_spaces_between_thousands_are_accepted(string field, double expected)
     {

@@ -21,7 +21,7 @@ public sealed class PalettesTests
 
     [Theory]
     [MemberData(nameof(PalettesAndClasses))]
-    public void Colours_gives_as_many_distinct_colours_as_classes(string palette, int classes)
+    public void Each_class_count_from_three_to_nine_gets_as_many_distinct_colours(string palette, int classes)
     {
         var colours = Palettes.Colours(palette, classes);
 

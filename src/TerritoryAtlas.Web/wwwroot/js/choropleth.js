@@ -34,7 +34,8 @@ export function create(element, options) {
     bounds: [[-5.5, 41.2], [9.8, 51.2]],
     fitBoundsOptions: { padding: 16 },
     attributionControl: { compact: true, customAttribution: 'IGN ADMIN EXPRESS, INSEE, DREES — Licence Ouverte' },
-    preserveDrawingBuffer: true,
+    // Kept so the canvas can be read back (PNG export, tests); MapLibre 5+ takes it here.
+    canvasContextAttributes: { preserveDrawingBuffer: true },
   });
   map.addControl(new maplibregl.NavigationControl({ showCompass: false }), 'top-right');
   const handle = { map, level: null, dataVersion: null, values: null, lang: options?.lang ?? 'fr', ready: null, painted: 0 };
@@ -115,12 +116,19 @@ export async function show(handle, request) {
     map.setFeatureState({ source: SOURCE, sourceLayer: SOURCE_LAYER, id: values.codes[i] },
       { value: values.values[i], status: values.statuses[i], cls: values.classes[i] });
   }
+  let paintError = null;
+  const onError = e => { paintError = e.error; };
+  map.on('error', onError);
   map.setPaintProperty('territory-fill', 'fill-color', [
     'case',
     ['==', ['feature-state', 'status'], 'suppressed'], c.suppressedColour,
-    ['!=', ['feature-state', 'cls'], null], ['at', ['to-number', ['feature-state', 'cls']], ['literal', c.colours.length ? c.colours : [c.noDataColour]]],
+    // MapLibre 6 wants colours, not strings, out of 'at': to-color converts.
+    ['!=', ['feature-state', 'cls'], null], ['to-color', ['at', ['to-number', ['feature-state', 'cls']], ['literal', c.colours.length ? c.colours : [c.noDataColour]]]],
     c.noDataColour,
   ]);
+  map.off('error', onError);
+  // MapLibre reports a rejected style through its error event, not an exception: surface it to the caller.
+  if (paintError) throw paintError;
   handle.values = values;
   handle.painted++;
   return { codes: values.codes.length, classes: c.classes };
