@@ -18,11 +18,14 @@ public static class MapEndpoints
     {
         app.MapGet("/api/maps/{level}/{indicator}/{year:int}", async (
             string level, string indicator, int year, MapQueries queries, CancellationToken ct,
-            [FromQuery] string? classification, [FromQuery] int? classes) =>
+            [FromQuery] string? classification, [FromQuery] int? classes, [FromQuery] string? breaks, [FromQuery] string? palette,
+            [FromQuery] string? mode, [FromQuery] string? reference, [FromQuery] string? within) =>
         {
             try
             {
-                return Results.Ok(await queries.ValuesAsync(level, indicator, year, classification ?? "quantile", classes ?? 5, ct));
+                var request = new MapRequest(level, indicator, year, classification ?? "quantile", classes ?? 5, ParseBreaks(breaks),
+                    palette ?? "auto", mode ?? "classes", reference ?? "parent", within);
+                return Results.Ok(await queries.ValuesAsync(request, ct));
             }
             catch (MapRequestException e)
             {
@@ -62,6 +65,29 @@ public static class MapEndpoints
             var bytes = await tiles.TileAsync(version, level, z, x, y, ct);
             return Results.Bytes(bytes, "application/vnd.mapbox-vector-tile");
         });
+    }
+
+    /// <summary>Manual breaks as the URL carries them: "10,15,20" (a point is the decimal separator).</summary>
+    public static IReadOnlyList<double>? ParseBreaks(string? breaks)
+    {
+        if (string.IsNullOrWhiteSpace(breaks))
+        {
+            return null;
+        }
+
+        var result = new List<double>();
+        foreach (var part in breaks.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries))
+        {
+            if (!double.TryParse(part, System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out var value)
+                || !double.IsFinite(value))
+            {
+                throw new MapRequestException("breaks", $"'{part}' is not a number; write breaks as 10,15,20");
+            }
+
+            result.Add(value);
+        }
+
+        return result;
     }
 
     private static IResult Problem(MapRequestException e) =>
