@@ -36,7 +36,8 @@ builder.Services.AddRazorComponents().AddInteractiveServerComponents();
 builder.Services.AddResponseCompression(options =>
 {
     options.EnableForHttps = true;
-    options.MimeTypes = ResponseCompressionDefaults.MimeTypes.Concat(["application/vnd.mapbox-vector-tile", "application/geo+json", "text/csv"]);
+    // Vector tiles are compressed once when built (TileQueries), not here.
+    options.MimeTypes = ResponseCompressionDefaults.MimeTypes.Concat(["application/geo+json", "text/csv"]);
 });
 // The default "fastest" level leaves a commune values payload at ~380 KB gzip; "optimal" brings it well under 300 KB
 // for a few milliseconds more, and payloads are cached on the server anyway.

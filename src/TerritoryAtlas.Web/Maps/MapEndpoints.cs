@@ -62,8 +62,29 @@ public static class MapEndpoints
                 return Results.StatusCode(StatusCodes.Status304NotModified);
             }
 
-            var bytes = await tiles.TileAsync(version, level, z, x, y, ct);
-            return Results.Bytes(bytes, "application/vnd.mapbox-vector-tile");
+            var tile = await tiles.TileAsync(version, level, z, x, y, ct);
+            http.Response.Headers.Vary = "Accept-Encoding";
+            if (http.Request.Headers.AcceptEncoding.ToString().Contains("gzip", StringComparison.OrdinalIgnoreCase))
+            {
+                // Compressed once when the tile was built, not on every request.
+                http.Response.Headers.ContentEncoding = "gzip";
+                return Results.Bytes(tile.Gzip, "application/vnd.mapbox-vector-tile");
+            }
+
+            return Results.Bytes(tile.Raw, "application/vnd.mapbox-vector-tile");
+        });
+
+        app.MapGet("/api/territories/{level}/names", async (string level, [FromQuery] long? v, HttpContext http, MapQueries maps, TileQueries tiles, CancellationToken ct) =>
+        {
+            if (!Levels.IsKnown(level))
+            {
+                return Problem(new MapRequestException("level", $"unknown level '{level}'; levels are {string.Join(", ", Levels.Ordered)}", 404));
+            }
+
+            var version = await maps.DataVersionAsync(ct);
+            http.Response.Headers.CacheControl = v == version ? "public, max-age=31536000, immutable" : "public, max-age=60";
+            var (codes, names) = await tiles.NamesAsync(version, level, ct);
+            return Results.Ok(new { level, dataVersion = version, codes, names });
         });
     }
 

@@ -63,7 +63,7 @@ export function create(element, options = {}) {
     const feature = e.features?.[0];
     if (!feature) return;
     map.getCanvas().style.cursor = 'pointer';
-    popup.setLngLat(e.lngLat).setDOMContent(tooltip(handle, feature.id, feature.properties.name)).addTo(map);
+    popup.setLngLat(e.lngLat).setDOMContent(tooltip(handle, feature.id, null)).addTo(map);
   });
   map.on('mouseleave', 'territory-fill', () => { map.getCanvas().style.cursor = ''; popup.remove(); });
   map.on('click', 'territory-fill', e => {
@@ -93,7 +93,7 @@ function tooltip(handle, code, name) {
   const node = document.createElement('div');
   node.className = 'atlas-tooltip';
   const title = document.createElement('strong');
-  title.textContent = `${name} (${code})`;
+  title.textContent = `${name ?? handle.names?.get(code) ?? code} (${code})`;
   node.append(title);
   const line = text => { const div = document.createElement('div'); div.textContent = text; node.append(div); };
   const i = handle.index.get(code);
@@ -156,6 +156,12 @@ function ensureLevel(handle, level, dataVersion) {
   });
   handle.level = level;
   handle.dataVersion = dataVersion;
+  // Names stay out of the tiles (they would double a commune tile); fetched once per level, cached by the browser.
+  handle.names = null;
+  fetch(`/api/territories/${encodeURIComponent(level)}/names?v=${dataVersion}`)
+    .then(r => (r.ok ? r.json() : null))
+    .then(n => { if (n && handle.level === level) handle.names = new Map(n.codes.map((c, i) => [c, n.names[i]])); })
+    .catch(() => {});
 }
 
 export function valuesUrl(request) {
