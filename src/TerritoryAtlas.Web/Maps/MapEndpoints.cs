@@ -64,14 +64,18 @@ public static class MapEndpoints
 
             var tile = await tiles.TileAsync(version, level, z, x, y, ct);
             http.Response.Headers.Vary = "Accept-Encoding";
-            if (http.Request.Headers.AcceptEncoding.ToString().Contains("gzip", StringComparison.OrdinalIgnoreCase))
+            // Compressed once when the tile was built, not on every request.
+            var gzip = http.Request.Headers.AcceptEncoding.ToString().Contains("gzip", StringComparison.OrdinalIgnoreCase);
+            if (gzip)
             {
-                // Compressed once when the tile was built, not on every request.
                 http.Response.Headers.ContentEncoding = "gzip";
-                return Results.Bytes(tile.Gzip, "application/vnd.mapbox-vector-tile");
             }
 
-            return Results.Bytes(tile.Raw, "application/vnd.mapbox-vector-tile");
+            var bytes = gzip ? tile.Gzip : tile.Raw;
+            http.Response.ContentType = "application/vnd.mapbox-vector-tile";
+            http.Response.ContentLength = bytes.Length;
+            await http.Response.Body.WriteAsync(bytes, ct);
+            return Results.Empty;
         });
 
         app.MapGet("/api/territories/{level}/names", async (string level, [FromQuery] long? v, HttpContext http, MapQueries maps, TileQueries tiles, CancellationToken ct) =>

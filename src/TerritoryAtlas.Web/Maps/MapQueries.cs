@@ -69,10 +69,24 @@ public sealed class MapQueries(NpgsqlDataSource db, IndicatorQueries indicators,
         _ => null,
     };
 
+    private (long Version, long CheckedAt) _version = (-1, 0);
+
+    /// <summary>
+    /// The data version, re-read at most every two seconds: every tile and values request needs it, and a database
+    /// round trip per warm tile would cost more than serving the tile. An import shows within two seconds.
+    /// </summary>
     public async Task<long> DataVersionAsync(CancellationToken ct)
     {
+        var cached = _version;
+        if (cached.Version >= 0 && Environment.TickCount64 - cached.CheckedAt < 2000)
+        {
+            return cached.Version;
+        }
+
         await using var command = db.CreateCommand("select version from data_version");
-        return (long)(await command.ExecuteScalarAsync(ct))!;
+        var version = (long)(await command.ExecuteScalarAsync(ct))!;
+        _version = (version, Environment.TickCount64);
+        return version;
     }
 
     public Task<MapValues> ValuesAsync(string level, string indicator, int year, string method, int classes, CancellationToken ct) =>

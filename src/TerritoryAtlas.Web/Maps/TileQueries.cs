@@ -20,7 +20,7 @@ public sealed class TileQueries(NpgsqlDataSource db, IMemoryCache cache)
     public static int ExtentFor(int z) => z < 8 ? 1024 : 4096;
 
     public async Task<TileBytes> TileAsync(long version, string level, int z, int x, int y, CancellationToken ct) =>
-        (await cache.GetOrCreateAsync((version, "tile", level, z, x, y), async entry =>
+        (await cache.GetOrCreateAsync($"tile|{version}|{level}|{z}|{x}|{y}", async entry =>
         {
             await using var connection = await db.OpenConnectionAsync(ct);
             var raw = await connection.ExecuteScalarAsync<byte[]>(new CommandDefinition(TileSql,
