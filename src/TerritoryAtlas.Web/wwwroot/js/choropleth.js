@@ -182,10 +182,14 @@ export async function show(handle, request) {
   }
   const values = await response.json();
   const map = handle.map;
-  const levelChanged = handle.level !== values.level;
+  const levelChanged = handle.level !== values.level || handle.dataVersion !== values.dataVersion;
   ensureLevel(handle, values.level, values.dataVersion);
   const c = values.classification;
-  map.removeFeatureState({ source: SOURCE, sourceLayer: SOURCE_LAYER });
+  // Same territories as before (a year or classification change): overwrite their state in place; clearing it
+  // first would make MapLibre re-process every tile twice.
+  const sameTerritories = !levelChanged && handle.values && handle.values.codes.length === values.codes.length
+    && handle.values.codes.every((code, i) => code === values.codes[i]);
+  if (!sameTerritories) map.removeFeatureState({ source: SOURCE, sourceLayer: SOURCE_LAYER });
   handle.index = new Map(values.codes.map((code, i) => [code, i]));
   // Ranks among the territories shown (1 = highest; ties share a rank), computed here to keep the payload small.
   const sorted = values.values.filter(x => x !== null && x !== undefined).sort((a, b) => b - a);
