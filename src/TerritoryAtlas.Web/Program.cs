@@ -3,6 +3,7 @@ using MudBlazor.Services;
 using Npgsql;
 using TerritoryAtlas.Web.Components;
 using TerritoryAtlas.Web.Data;
+using TerritoryAtlas.Web.Embed;
 using TerritoryAtlas.Web.Import;
 using TerritoryAtlas.Web.Indicators;
 using TerritoryAtlas.Web.Maps;
@@ -46,6 +47,7 @@ builder.Services.Configure<BrotliCompressionProviderOptions>(options => options.
 builder.Services.AddIndicators();
 builder.Services.AddMaps();
 builder.Services.AddTerritories();
+builder.Services.AddEmbed(builder.Configuration);
 
 var app = builder.Build();
 
@@ -56,6 +58,7 @@ if (!app.Environment.IsDevelopment())
 
 app.UseStatusCodePages();
 app.UseResponseCompression();
+app.UseRateLimiter();
 app.UseAntiforgery();
 app.MapStaticAssets();
 app.UseStaticFiles();
@@ -76,6 +79,7 @@ app.MapGet("/health", async (NpgsqlDataSource db, CancellationToken ct) =>
 app.MapIndicatorEndpoints();
 app.MapMapEndpoints();
 app.MapTerritoryEndpoints();
+app.MapEmbedEndpoints();
 
 app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
 
