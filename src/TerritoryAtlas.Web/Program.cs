@@ -5,6 +5,7 @@ using TerritoryAtlas.Web.Data;
 using TerritoryAtlas.Web.Import;
 using TerritoryAtlas.Web.Indicators;
 using TerritoryAtlas.Web.Maps;
+using TerritoryAtlas.Web.Portraits;
 
 // Verbs: serve (default), migrate, import [--if-changed] [--data DIR].
 var verb = args.FirstOrDefault(a => !a.StartsWith('-')) ?? "serve";
@@ -34,6 +35,7 @@ builder.Services.AddRazorComponents().AddInteractiveServerComponents();
 builder.Services.AddResponseCompression(options => options.EnableForHttps = true);
 builder.Services.AddIndicators();
 builder.Services.AddMaps();
+builder.Services.AddPortraits();
 
 var app = builder.Build();
 
@@ -63,6 +65,7 @@ app.MapGet("/health", async (NpgsqlDataSource db, CancellationToken ct) =>
 });
 app.MapIndicatorEndpoints();
 app.MapMapEndpoints();
+app.MapPortraitEndpoints();
 
 app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
 
