@@ -21,7 +21,8 @@ public sealed record PortraitTheme(string Code, string Label, IReadOnlyList<Port
 public sealed record PortraitIndicator(IndicatorInfo Indicator, int Year, double? Value, string Status, int? Rank, int? Peers, Evolution? Evolution,
     bool BreakInPeriod, IReadOnlyList<ParentFigure> Parents);
 
-public sealed record ParentFigure(TerritoryRef Territory, double? Value, string Status);
+/// <summary>A parent's figure of the territory's year, else of its latest earlier year (Year says which).</summary>
+public sealed record ParentFigure(TerritoryRef Territory, int? Year, double? Value, string Status);
 
 /// <summary>The regional synthesis: one row per territory (départements, région, France), one column per indicator.</summary>
 public sealed record Synthesis(TerritoryRef Region, IReadOnlyList<SynthesisColumn> Columns, IReadOnlyList<SynthesisRow> Rows);
@@ -84,9 +85,12 @@ public sealed class PortraitQueries(NpgsqlDataSource db, IndicatorQueries indica
             var latest = own[^1];
             var evolution = Growth.Of(own.Select(o => ((int)o.Year, o.Value)));
             var breakInPeriod = evolution is not null && indicator.SeriesBreaks.Any(b => b.Year > evolution.FirstYear && b.Year <= evolution.LastYear);
+            // Parents publish on their own calendar (Filosofi régions stop a year before départements): compare with
+            // the same year where it exists, else with the parent's latest earlier year, and say so.
             var parentFigures = parentRefs.Select(p =>
-                observations[(indicator.Code, p.Id)].Where(o => o.Year == latest.Year).Select(o => new ParentFigure(p.Ref, o.Value, o.Status)).FirstOrDefault()
-                ?? new ParentFigure(p.Ref, null, "missing")).ToList();
+                observations[(indicator.Code, p.Id)].Where(o => o.Year <= latest.Year).OrderByDescending(o => o.Year)
+                    .Select(o => new ParentFigure(p.Ref, o.Year, o.Value, o.Status)).FirstOrDefault()
+                ?? new ParentFigure(p.Ref, null, null, "missing")).ToList();
             var ranked = ranks.TryGetValue(indicator.Code, out var rank);
             shown.Add(new PortraitIndicator(indicator, latest.Year, latest.Value, latest.Status, ranked ? rank.Rank : null,
                 ranked ? rank.Peers : null, evolution, breakInPeriod, parentFigures));

@@ -10,20 +10,20 @@ public sealed record ApexOptions(
     ApexChartSettings Chart,
     IReadOnlyList<ApexSeries> Series,
     ApexXAxis Xaxis,
-    ApexAnnotations? Annotations = null,
-    IReadOnlyList<string>? Colors = null,
-    ApexStroke? Stroke = null,
-    ApexMarkers? Markers = null,
-    ApexTitle? Title = null,
-    ApexLegend? Legend = null);
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] ApexAnnotations? Annotations = null,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] IReadOnlyList<string>? Colors = null,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] ApexStroke? Stroke = null,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] ApexMarkers? Markers = null,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] ApexTitle? Title = null,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] ApexLegend? Legend = null);
 
 public sealed record ApexChartSettings(
     string Type = "line",
     int Height = 320,
     [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? FontFamily = null,
-    ApexToolbar? Toolbar = null,
-    ApexAnimations? Animations = null,
-    ApexZoom? Zoom = null);
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] ApexToolbar? Toolbar = null,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] ApexAnimations? Animations = null,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] ApexZoom? Zoom = null);
 
 public sealed record ApexToolbar(bool Show);
 
@@ -50,7 +50,7 @@ public sealed record ApexAnnotations(IReadOnlyList<ApexXAxisAnnotation> Xaxis);
 /// <summary>A vertical line at a year: the catalogue's series breaks.</summary>
 public sealed record ApexXAxisAnnotation(int X, string BorderColor, string StrokeDashArray, ApexAnnotationLabel Label);
 
-public sealed record ApexAnnotationLabel(string Text, string Orientation = "horizontal", ApexLabelStyle? Style = null);
+public sealed record ApexAnnotationLabel(string Text, string Orientation = "horizontal", [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] ApexLabelStyle? Style = null);
 
 public sealed record ApexLabelStyle(string Color, string Background);
 
