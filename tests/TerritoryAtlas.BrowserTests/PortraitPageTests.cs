@@ -121,4 +121,29 @@ public sealed class PortraitPageTests(AtlasApp app) : IAsyncLifetime
         await Assertions.Expect(filtered).ToHaveCountAsync(0);
         await Assertions.Expect(page.Locator("[data-testid=catalogue-item][data-indicator=taux_pauvrete_60]")).ToBeVisibleAsync();
     }
+
+    [Fact]
+    public async Task The_synthesis_of_region_84_sorts_its_rows_by_a_column()
+    {
+        var page = await _context.NewPageAsync();
+        await page.GotoAsync(new Uri(app.BaseAddress, "/synthese/84?indicateurs=taux_pauvrete_60,aah_pour_100_20_64").ToString());
+        var rows = page.Locator("[data-testid=synthesis-table] tbody tr");
+        await Assertions.Expect(rows).ToHaveCountAsync(14);
+
+        // Sorting needs the circuit: click the header until the lowest poverty rate (Haute-Savoie) comes first among
+        // the rows that have one (France has no 2019 figure: n.d. sorts below every value).
+        var header = page.Locator("[data-testid=synthesis-table] thead th").Nth(1).Locator(".mud-table-sort-label");
+        async Task<string> FirstWithValueAsync() => (await rows.AllInnerTextsAsync()).First(r => !r.Contains("n.d.", StringComparison.Ordinal));
+        var deadline = DateTime.UtcNow.AddMilliseconds(TimeoutMs);
+        while (!(await FirstWithValueAsync()).Contains("Haute-Savoie", StringComparison.Ordinal) && DateTime.UtcNow < deadline)
+        {
+            await header.ClickAsync();
+            await page.WaitForTimeoutAsync(300);
+        }
+
+        Assert.Contains("Haute-Savoie", await FirstWithValueAsync(), StringComparison.Ordinal);
+        var values = await page.Locator("[data-testid=synthesis-table] tbody tr td:nth-child(2)").AllInnerTextsAsync();
+        var numbers = values.Where(v => v.Trim() != "n.d.").Select(v => double.Parse(v.Trim(), System.Globalization.CultureInfo.GetCultureInfo("fr-FR"))).ToList();
+        Assert.Equal(numbers.Order(), numbers);
+    }
 }

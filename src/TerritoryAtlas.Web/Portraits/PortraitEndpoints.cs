@@ -23,7 +23,7 @@ public static class PortraitEndpoints
                     : Results.File(Encoding.UTF8.GetBytes(PortraitQueries.ToCsv(synthesis)), "text/csv; charset=utf-8",
                         string.Create(CultureInfo.InvariantCulture, $"synthese_region_{region}.csv"));
             }
-            catch (SeriesRequestException e)
+            catch (IndicatorRequestException e)
             {
                 return Results.Problem(title: $"Invalid parameter '{e.Parameter}'", detail: e.Message, statusCode: e.Status,
                     extensions: new Dictionary<string, object?> { ["parameter"] = e.Parameter });
