@@ -57,6 +57,13 @@ public sealed class PortraitPageTests(AtlasApp app) : IAsyncLifetime
             // The catalogue's 2016 break (new CNAF series) is drawn as an x-axis annotation.
             await Assertions.Expect(page.Locator("[data-testid=chart] .apexcharts-xaxis-annotations")).ToContainTextAsync("Rupture 2016");
             await Assertions.Expect(page.Locator("[data-testid=chart] .apexcharts-legend")).ToContainTextAsync("Seine-Saint-Denis");
+            // Choosing another indicator in the portrait's table redraws the chart and table with its series (poverty rates
+            // reach 2021, AAH stops in 2019).
+            await page.Locator("[data-testid=portrait-indicator][data-indicator=taux_pauvrete_60] a").ClickAsync();
+            await Assertions.Expect(page.GetByTestId("series-panel").Locator("h6")).ToContainTextAsync("Taux de pauvreté");
+            await Assertions.Expect(page.Locator("[data-testid=series-table] tbody tr[data-year='2021']")).ToHaveCountAsync(1);
+            await Assertions.Expect(page.Locator("[data-testid=chart] svg .apexcharts-series path.apexcharts-line").First).ToBeAttachedAsync();
+
             // The locator map has its canvas.
             await page.Locator("[data-testid=locator-map] canvas").WaitForAsync(new() { Timeout = TimeoutMs });
         }
