@@ -140,12 +140,29 @@ public sealed class PortraitPageTests(AtlasApp app) : IAsyncLifetime
         // Sorting needs the circuit: click the header until the lowest poverty rate (Haute-Savoie) comes first among
         // the rows that have one (France has no 2019 figure: n.d. sorts below every value).
         var header = page.Locator("[data-testid=synthesis-table] thead th").Nth(1).Locator(".mud-table-sort-label");
-        async Task<string> FirstWithValueAsync() => (await rows.AllInnerTextsAsync()).First(r => !r.Contains("n.d.", StringComparison.Ordinal));
+        // The circuit's first render shows a progress bar while it loads again: wait for the 14 rows each time.
+        async Task<string> FirstWithValueAsync()
+        {
+            await Assertions.Expect(rows).ToHaveCountAsync(14, new() { Timeout = TimeoutMs });
+            return (await rows.AllInnerTextsAsync()).First(r => !r.Contains("n.d.", StringComparison.Ordinal));
+        }
+
+        // Each click waits for the table to re-render before the next, so no click toggles the order twice; a click
+        // that changes nothing came before the circuit was up and is simply made again.
+        const string RowsText = "() => [...document.querySelectorAll('[data-testid=synthesis-table] tbody tr')].map(r => r.innerText).join('|')";
         var deadline = DateTime.UtcNow.AddMilliseconds(TimeoutMs);
         while (!(await FirstWithValueAsync()).Contains("Haute-Savoie", StringComparison.Ordinal) && DateTime.UtcNow < deadline)
         {
+            var before = await page.EvaluateAsync<string>(RowsText);
             await header.ClickAsync();
-            await page.WaitForTimeoutAsync(300);
+            try
+            {
+                await page.WaitForFunctionAsync($"before => ({RowsText})() !== before", before, new() { Timeout = 3000 });
+            }
+            catch (TimeoutException)
+            {
+                // Not interactive yet: click again.
+            }
         }
 
         Assert.Contains("Haute-Savoie", await FirstWithValueAsync(), StringComparison.Ordinal);
