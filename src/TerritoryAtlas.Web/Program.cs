@@ -8,6 +8,7 @@ using TerritoryAtlas.Web.Import;
 using TerritoryAtlas.Web.Indicators;
 using TerritoryAtlas.Web.Maps;
 using TerritoryAtlas.Web.Territories;
+using TerritoryAtlas.Web.Portraits;
 
 // Verbs: serve (default), migrate, import [--if-changed] [--data DIR].
 var verb = args.FirstOrDefault(a => !a.StartsWith('-')) ?? "serve";
@@ -48,6 +49,7 @@ builder.Services.AddIndicators();
 builder.Services.AddMaps();
 builder.Services.AddTerritories();
 builder.Services.AddEmbed(builder.Configuration);
+builder.Services.AddPortraits();
 
 var app = builder.Build();
 
@@ -80,6 +82,7 @@ app.MapIndicatorEndpoints();
 app.MapMapEndpoints();
 app.MapTerritoryEndpoints();
 app.MapEmbedEndpoints();
+app.MapPortraitEndpoints();
 
 app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
 

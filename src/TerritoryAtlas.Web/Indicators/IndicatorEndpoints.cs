@@ -1,11 +1,40 @@
+using Microsoft.AspNetCore.Mvc;
+
 namespace TerritoryAtlas.Web.Indicators;
 
 public static class IndicatorEndpoints
 {
-    public static IServiceCollection AddIndicators(this IServiceCollection services) => services.AddSingleton<IndicatorQueries>();
+    public static IServiceCollection AddIndicators(this IServiceCollection services) =>
+        services.AddSingleton<IndicatorQueries>().AddSingleton<SeriesQueries>();
 
     public static void MapIndicatorEndpoints(this IEndpointRouteBuilder app)
     {
         app.MapGet("/api/indicators", async (IndicatorQueries queries, CancellationToken ct) => Results.Ok(await queries.CatalogueAsync(ct)));
+
+        // ?format=csv gives the same figures as a CSV file (one line per territory and year).
+        app.MapGet("/api/series/{indicator}/{level}/{code}", async (
+            string indicator, string level, string code, [FromQuery] string? format, SeriesQueries queries, CancellationToken ct) =>
+        {
+            if (format is not (null or "json" or "csv"))
+            {
+                return Problem(new IndicatorRequestException("format", $"unsupported format '{format}'; use json or csv"));
+            }
+
+            try
+            {
+                var series = await queries.SeriesAsync(indicator, level, code, ct);
+                return format == "csv"
+                    ? Results.File(System.Text.Encoding.UTF8.GetBytes(SeriesQueries.ToCsv(series)), "text/csv; charset=utf-8", $"serie_{indicator}_{level}_{code}.csv")
+                    : Results.Ok(series);
+            }
+            catch (IndicatorRequestException e)
+            {
+                return Problem(e);
+            }
+        });
     }
+
+    private static IResult Problem(IndicatorRequestException e) =>
+        Results.Problem(title: $"Invalid parameter '{e.Parameter}'", detail: e.Message, statusCode: e.Status,
+            extensions: new Dictionary<string, object?> { ["parameter"] = e.Parameter });
 }

@@ -1,0 +1,76 @@
+using System.Globalization;
+using System.Text;
+
+namespace TerritoryAtlas.Web.Indicators;
+
+/// <summary>Numbers, ranks and names as a French reader expects them in pages and tables.</summary>
+public static class FrenchFormat
+{
+    public static readonly CultureInfo Culture = CultureInfo.GetCultureInfo("fr-FR");
+
+    /// <summary>A figure with the indicator's decimals: « 1 234,5 ».</summary>
+    public static string Number(double value, int decimals) => value.ToString("N" + decimals.ToString(CultureInfo.InvariantCulture), Culture);
+
+    /// <summary>A figure, or what stands in its place: « secret statistique » or « n.d. ».</summary>
+    public static string Value(double? value, string? status, int decimals) => status switch
+    {
+        "suppressed" => SeriesQueries.SecretLabel,
+        _ when value is { } v => Number(v, decimals),
+        _ => "n.d.",
+    };
+
+    /// <summary>A signed change in per cent: « +1,2 % », « −0,4 % ».</summary>
+    public static string Percent(double? value, int decimals = 1) => value is not { } v
+        ? "—"
+        : (v > 0 ? "+" : v < 0 ? "−" : "") + Math.Abs(v).ToString("N" + decimals.ToString(CultureInfo.InvariantCulture), Culture) + " %";
+
+    /// <summary>A rank as French writes it: 1er, 2e, 12e.</summary>
+    public static string Ordinal(int rank) => rank == 1 ? "1er" : $"{rank}e";
+
+    /// <summary>"12e sur 101 départements".</summary>
+    public static string Rank(int rank, int peers, string level) => $"{Ordinal(rank)} sur {peers} {LevelPlural(level, peers)}";
+
+    public static string LevelPlural(string level, int count) => (level, count > 1) switch
+    {
+        ("region", true) => "régions",
+        ("region", false) => "région",
+        ("departement", true) => "départements",
+        ("departement", false) => "département",
+        ("arrondissement", true) => "arrondissements",
+        ("arrondissement", false) => "arrondissement",
+        ("commune", true) => "communes",
+        ("commune", false) => "commune",
+        ("epci", _) => "EPCI",
+        ("qpv", _) => "QPV",
+        _ => level,
+    };
+
+    public static string LevelLabel(string level) => level switch
+    {
+        "france" => "France",
+        "zone" => "Zone",
+        "region" => "Région",
+        "departement" => "Département",
+        "arrondissement" => "Arrondissement",
+        "epci" => "EPCI",
+        "commune" => "Commune",
+        "qpv" => "Quartier prioritaire",
+        _ => level,
+    };
+
+    /// <summary>Lower case without accents, so « Enfance » finds « enfance » and « departement » finds « département ».</summary>
+    public static string SearchKey(string text)
+    {
+        var decomposed = text.Normalize(NormalizationForm.FormD);
+        var key = new StringBuilder(decomposed.Length);
+        foreach (var c in decomposed)
+        {
+            if (CharUnicodeInfo.GetUnicodeCategory(c) != UnicodeCategory.NonSpacingMark)
+            {
+                key.Append(char.ToLowerInvariant(c));
+            }
+        }
+
+        return key.ToString().Normalize(NormalizationForm.FormC);
+    }
+}

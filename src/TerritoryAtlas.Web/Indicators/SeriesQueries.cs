@@ -1,0 +1,115 @@
+using System.Globalization;
+using System.Text;
+using System.Text.RegularExpressions;
+using Dapper;
+using Npgsql;
+using TerritoryAtlas.Web.Data;
+
+namespace TerritoryAtlas.Web.Indicators;
+
+/// <summary>A territory's series for one indicator with those of its parents: what GET /api/series answers.</summary>
+public sealed record SeriesResponse(SeriesIndicator Indicator, IReadOnlyList<SeriesBreakInfo> SeriesBreaks, IReadOnlyList<TerritorySeries> Series);
+
+public sealed record SeriesIndicator(string Code, string Label, string Unit, string Kind, int Decimals, string Source, string Producer, string? SecrecyRule);
+
+/// <summary>One territory's line: Role is "territory" for the one asked for, "parent" for the others.</summary>
+public sealed record TerritorySeries(string Level, string Code, string Name, string Role, IReadOnlyList<SeriesPoint> Points, Evolution? Evolution);
+
+/// <summary>
+/// One year. Published is true for a figure as its producer published it, false for one the importer computed (a sum
+/// of départements, a rate from summed numerator and denominator); ComputedValue is the sum of parts kept beside a
+/// published figure. A suppressed figure has no value, numerator or denominator, and the note "secret statistique".
+/// </summary>
+public sealed record SeriesPoint(int Year, double? Value, string Status, string? Note, string? Flag, bool Published, double? ComputedValue,
+    double? Numerator, double? Denominator);
+
+/// <summary>A parameter the client got wrong, named so the problem response can say which.</summary>
+public sealed class IndicatorRequestException(string parameter, string message, int status = StatusCodes.Status400BadRequest) : Exception(message)
+{
+    public string Parameter { get; } = parameter;
+    public int Status { get; } = status;
+}
+
+public sealed partial class SeriesQueries(NpgsqlDataSource db, IndicatorQueries indicators)
+{
+    public const string SecretLabel = "secret statistique";
+
+    /// <summary>The parents a series is compared with: the EPCI of a commune, then the wider administrative levels.</summary>
+    public static readonly string[] ParentLevels = ["epci", "departement", "region", "france"];
+
+    public async Task<SeriesResponse> SeriesAsync(string indicatorCode, string level, string code, CancellationToken ct)
+    {
+        var indicator = await indicators.FindAsync(indicatorCode, ct)
+                        ?? throw new IndicatorRequestException("indicator", $"unknown indicator '{indicatorCode}'; see /api/indicators", 404);
+        if (!Levels.IsKnown(level))
+        {
+            throw new IndicatorRequestException("level", $"unknown level '{level}'; levels are {string.Join(", ", Levels.Ordered)}", 404);
+        }
+
+        if (!CodePattern().IsMatch(code))
+        {
+            throw new IndicatorRequestException("code", $"'{code}' is not an INSEE or SIREN code (letters and digits, at most 12)");
+        }
+
+        await using var connection = await db.OpenConnectionAsync(ct);
+        var rows = (await connection.QueryAsync<SeriesRow>(new CommandDefinition(AtlasDatabase.Sql("Indicators.series.sql"),
+            new { indicator = indicatorCode, level, code, parentLevels = ParentLevels }, cancellationToken: ct))).ToList();
+        if (rows.Count == 0)
+        {
+            throw new IndicatorRequestException("code", $"no {level} has the code '{code}'", 404);
+        }
+
+        var series = rows
+            .GroupBy(r => (r.level, r.code))
+            .Select(g =>
+            {
+                var first = g.First();
+                var points = g.Where(r => r.year is not null).Select(ToPoint).ToList();
+                return new TerritorySeries(first.level, first.code, first.name, first.is_target ? "territory" : "parent", points,
+                    Growth.Of(points.Select(p => (p.Year, p.Value))));
+            })
+            .ToList();
+        return new SeriesResponse(
+            new SeriesIndicator(indicator.Code, indicator.Label, indicator.Unit, indicator.Kind, indicator.Decimals, indicator.Source,
+                indicator.Producer, indicator.SecrecyRule),
+            indicator.SeriesBreaks, series);
+    }
+
+    private static SeriesPoint ToPoint(SeriesRow r) => new(r.year!.Value, r.value, r.status!, r.status == "suppressed" ? SecretLabel : null, r.flag,
+        r.origin == "source", r.computed_value, r.numerator, r.denominator);
+
+    /// <summary>The series as CSV (comma, decimal point, one line per territory and year): for spreadsheets and scripts.</summary>
+    public static string ToCsv(SeriesResponse series)
+    {
+        var csv = new StringBuilder("indicateur,niveau,code,nom,role,annee,valeur,statut,note,origine,valeur_calculee,unite\n");
+        foreach (var territory in series.Series)
+        {
+            foreach (var p in territory.Points)
+            {
+                csv.AppendJoin(',', Csv.Field(series.Indicator.Code), Csv.Field(territory.Level), Csv.Field(territory.Code), Csv.Field(territory.Name),
+                        territory.Role, p.Year.ToString(CultureInfo.InvariantCulture), Csv.Number(p.Value), p.Status, Csv.Field(p.Note ?? ""),
+                        p.Published ? "publiee" : "calculee", Csv.Number(p.ComputedValue), Csv.Field(series.Indicator.Unit))
+                    .Append('\n');
+            }
+        }
+
+        return csv.ToString();
+    }
+
+    [GeneratedRegex("^[0-9A-Za-z]{1,12}$")]
+    private static partial Regex CodePattern();
+
+#pragma warning disable IDE1006, CA1812 // Dapper maps the snake_case columns onto these names.
+    private sealed record SeriesRow(string level, string code, string name, bool is_target, short? year, double? value, string? status, string? flag,
+        string? origin, double? computed_value, double? numerator, double? denominator);
+#pragma warning restore IDE1006, CA1812
+}
+
+/// <summary>CSV fields as RFC 4180 writes them.</summary>
+public static class Csv
+{
+    public static string Field(string value) =>
+        value.AsSpan().IndexOfAny(",\"\n\r") >= 0 ? $"\"{value.Replace("\"", "\"\"", StringComparison.Ordinal)}\"" : value;
+
+    public static string Number(double? value) => value?.ToString("R", CultureInfo.InvariantCulture) ?? "";
+}

@@ -1,0 +1,198 @@
+using System.Text;
+using Dapper;
+using Npgsql;
+using TerritoryAtlas.Web.Data;
+using TerritoryAtlas.Web.Indicators;
+
+namespace TerritoryAtlas.Web.Portraits;
+
+public sealed record TerritoryRef(string Level, string Code, string Name);
+
+/// <summary>A territory's portrait: its parents, where it lies, and per theme its indicators.</summary>
+public sealed record Portrait(TerritoryRef Territory, IReadOnlyList<TerritoryRef> Parents, IReadOnlyList<double>? Bounds, long DataVersion,
+    IReadOnlyList<PortraitTheme> Themes, IReadOnlyList<string> Sources);
+
+public sealed record PortraitTheme(string Code, string Label, IReadOnlyList<PortraitIndicator> Indicators);
+
+/// <summary>
+/// An indicator in the latest year the territory has a figure for; Rank among the territories of the same level that
+/// year; Evolution over the territory's whole series; the parents' figures of the same year.
+/// </summary>
+public sealed record PortraitIndicator(IndicatorInfo Indicator, int Year, double? Value, string Status, int? Rank, int? Peers, Evolution? Evolution,
+    bool BreakInPeriod, IReadOnlyList<ParentFigure> Parents);
+
+/// <summary>A parent's figure of the territory's year, else of its latest earlier year (Year says which).</summary>
+public sealed record ParentFigure(TerritoryRef Territory, int? Year, double? Value, string Status);
+
+/// <summary>The regional synthesis: one row per territory (départements, région, France), one column per indicator.</summary>
+public sealed record Synthesis(TerritoryRef Region, IReadOnlyList<SynthesisColumn> Columns, IReadOnlyList<SynthesisRow> Rows);
+
+public sealed record SynthesisColumn(IndicatorInfo Indicator, int Year);
+
+public sealed record SynthesisRow(TerritoryRef Territory, IReadOnlyList<SynthesisCell> Cells);
+
+public sealed record SynthesisCell(double? Value, string Status);
+
+public sealed class PortraitQueries(NpgsqlDataSource db, IndicatorQueries indicators)
+{
+    /// <summary>The parents a portrait compares with (the EPCI of a commune, then the wider levels).</summary>
+    private static readonly string[] ParentLevels = SeriesQueries.ParentLevels;
+
+    public async Task<Portrait?> PortraitAsync(string level, string code, CancellationToken ct)
+    {
+        if (!Levels.IsKnown(level))
+        {
+            return null;
+        }
+
+        var catalogue = (await indicators.CatalogueAsync(ct)).ToDictionary(i => i.Code);
+        await using var connection = await db.OpenConnectionAsync(ct);
+        var territory = await connection.QuerySingleOrDefaultAsync<TerritoryRow>(new CommandDefinition("""
+            select id, level, code, name, st_xmin(b) as xmin, st_ymin(b) as ymin, st_xmax(b) as xmax, st_ymax(b) as ymax
+            from (select t.*, box2d(t.geom) as b from territory t where t.level = @level and t.code = @code) t
+            """, new { level, code }, cancellationToken: ct));
+        if (territory is null)
+        {
+            return null;
+        }
+
+        var parents = (await connection.QueryAsync<(int Id, string Level, string Code, string Name)>(new CommandDefinition("""
+            select p.id, p.level, p.code, p.name
+            from territory_parent tp join territory p on p.id = tp.parent_id join level l on l.code = p.level
+            where tp.territory_id = @id and tp.parent_level = any(@parentLevels)
+            order by l.rank desc
+            """, new { id = territory.id, parentLevels = ParentLevels }, cancellationToken: ct))).ToList();
+        var ids = parents.Select(p => p.Id).Prepend(territory.id).ToArray();
+        var observations = (await connection.QueryAsync<(string Indicator, int TerritoryId, short Year, double? Value, string Status)>(new CommandDefinition("""
+            select indicator_code, territory_id, year, value, status
+            from published_observation
+            where territory_id = any(@ids)
+            """, new { ids }, cancellationToken: ct))).ToLookup(o => (o.Indicator, o.TerritoryId));
+        var ranks = (await connection.QueryAsync<(string Indicator, int Rank, int Peers)>(new CommandDefinition(
+            AtlasDatabase.Sql("Portraits.portrait_ranks.sql"), new { id = territory.id, level }, cancellationToken: ct))).ToDictionary(r => r.Indicator);
+        var version = await connection.ExecuteScalarAsync<long>(new CommandDefinition("select version from data_version", cancellationToken: ct));
+
+        var parentRefs = parents.Select(p => (p.Id, Ref: new TerritoryRef(p.Level, p.Code, p.Name))).ToList();
+        var shown = new List<PortraitIndicator>();
+        foreach (var indicator in catalogue.Values)
+        {
+            var own = observations[(indicator.Code, territory.id)].OrderBy(o => o.Year).ToList();
+            if (own.Count == 0)
+            {
+                continue;
+            }
+
+            var latest = own[^1];
+            var evolution = Growth.Of(own.Select(o => ((int)o.Year, o.Value)));
+            var breakInPeriod = evolution is not null && indicator.SeriesBreaks.Any(b => b.Year > evolution.FirstYear && b.Year <= evolution.LastYear);
+            // Parents publish on their own calendar (Filosofi régions stop a year before départements): compare with
+            // the same year where it exists, else with the parent's latest earlier year, and say so.
+            var parentFigures = parentRefs.Select(p =>
+                observations[(indicator.Code, p.Id)].Where(o => o.Year <= latest.Year).OrderByDescending(o => o.Year)
+                    .Select(o => new ParentFigure(p.Ref, o.Year, o.Value, o.Status)).FirstOrDefault()
+                ?? new ParentFigure(p.Ref, null, null, "missing")).ToList();
+            var ranked = ranks.TryGetValue(indicator.Code, out var rank);
+            shown.Add(new PortraitIndicator(indicator, latest.Year, latest.Value, latest.Status, ranked ? rank.Rank : null,
+                ranked ? rank.Peers : null, evolution, breakInPeriod, parentFigures));
+        }
+
+        var themes = shown
+            .GroupBy(i => (i.Indicator.Theme, i.Indicator.ThemeLabel))
+            .Select(g => new PortraitTheme(g.Key.Theme, g.Key.ThemeLabel, g.ToList()))
+            .ToList();
+        var sources = shown.Select(i => $"{i.Indicator.Producer} — {i.Indicator.Source}").Distinct().Order(StringComparer.Ordinal).ToList();
+        IReadOnlyList<double>? bounds = territory.xmin is { } x0 ? [x0, territory.ymin!.Value, territory.xmax!.Value, territory.ymax!.Value] : null;
+        return new Portrait(new TerritoryRef(territory.level, territory.code, territory.name), parentRefs.Select(p => p.Ref).ToList(), bounds,
+            version, themes, sources);
+    }
+
+    public async Task<IReadOnlyList<TerritoryRef>> RegionsAsync(CancellationToken ct)
+    {
+        await using var connection = await db.OpenConnectionAsync(ct);
+        return (await connection.QueryAsync<TerritoryRef>(new CommandDefinition(
+            "select level, code, name from territory where level = 'region' order by name", cancellationToken: ct))).ToList();
+    }
+
+    /// <summary>
+    /// The indicators a synthesis shows when none are chosen: per theme, the most recent rate or share the régions
+    /// and départements carry (rates compare territories of different sizes; counts do not; a series that stopped
+    /// years ago, such as the RMI, is not a portrait of today), else the theme's most recent indicator.
+    /// </summary>
+    public static IReadOnlyList<string> DefaultSynthesisIndicators(IReadOnlyList<IndicatorInfo> catalogue) =>
+        catalogue
+            .Where(i => i.YearsByLevel.ContainsKey("departement"))
+            .GroupBy(i => i.Theme)
+            .Select(g => g
+                .OrderByDescending(i => i.Kind is "rate" or "share")
+                .ThenByDescending(i => i.YearsByLevel.TryGetValue("region", out var years) && years.Length > 0 ? years[^1] : 0)
+                .ThenByDescending(i => i.YearsByLevel["departement"][^1])
+                .First().Code)
+            .ToList();
+
+    public async Task<Synthesis?> SynthesisAsync(string regionCode, IReadOnlyList<string>? indicatorCodes, CancellationToken ct)
+    {
+        var catalogue = await indicators.CatalogueAsync(ct);
+        var byCode = catalogue.ToDictionary(i => i.Code);
+        var codes = (indicatorCodes is { Count: > 0 } ? indicatorCodes : DefaultSynthesisIndicators(catalogue)).Distinct().ToList();
+        var unknown = codes.FirstOrDefault(c => !byCode.ContainsKey(c));
+        if (unknown is not null)
+        {
+            throw new IndicatorRequestException("indicators", $"unknown indicator '{unknown}'; see /api/indicators", 404);
+        }
+
+        await using var connection = await db.OpenConnectionAsync(ct);
+        var region = await connection.QuerySingleOrDefaultAsync<TerritoryRef>(new CommandDefinition(
+            "select level, code, name from territory where level = 'region' and code = @regionCode", new { regionCode }, cancellationToken: ct));
+        if (region is null)
+        {
+            return null;
+        }
+
+        var rows = (await connection.QueryAsync<(string Level, string Code, string Name, int RowOrder, string Indicator, short Year, double? Value, string Status)>(
+            new CommandDefinition(AtlasDatabase.Sql("Portraits.synthesis.sql"), new { region = regionCode, indicators = codes.ToArray() }, cancellationToken: ct))).ToList();
+        var columns = codes
+            .Select(c => (Code: c, Year: rows.Where(r => r.Indicator == c).Select(r => (int?)r.Year).FirstOrDefault()))
+            .Where(c => c.Year is not null)
+            .Select(c => new SynthesisColumn(byCode[c.Code], c.Year!.Value))
+            .ToList();
+        var synthesisRows = rows
+            .GroupBy(r => (r.Level, r.Code, r.Name, r.RowOrder))
+            .Select(g =>
+            {
+                var cells = g.ToDictionary(r => r.Indicator);
+                return new SynthesisRow(new TerritoryRef(g.Key.Level, g.Key.Code, g.Key.Name),
+                    columns.Select(c => new SynthesisCell(cells[c.Indicator.Code].Value, cells[c.Indicator.Code].Status)).ToList());
+            })
+            .ToList();
+        return new Synthesis(region, columns, synthesisRows);
+    }
+
+    /// <summary>The synthesis as CSV, as the table shows it: one line per territory, one column per indicator and year.</summary>
+    public static string ToCsv(Synthesis synthesis)
+    {
+        var csv = new StringBuilder("niveau,code,nom");
+        foreach (var c in synthesis.Columns)
+        {
+            csv.Append(',').Append(Csv.Field($"{c.Indicator.Code} ({c.Year}, {c.Indicator.Unit})"));
+        }
+
+        csv.Append('\n');
+        foreach (var row in synthesis.Rows)
+        {
+            csv.AppendJoin(',', row.Territory.Level, Csv.Field(row.Territory.Code), Csv.Field(row.Territory.Name));
+            foreach (var cell in row.Cells)
+            {
+                // A suppressed figure is written as its label, never as a number; a missing one stays empty.
+                csv.Append(',').Append(cell.Status == "suppressed" ? SeriesQueries.SecretLabel : Csv.Number(cell.Value));
+            }
+
+            csv.Append('\n');
+        }
+
+        return csv.ToString();
+    }
+
+#pragma warning disable IDE1006, CA1812 // Dapper maps the snake_case columns onto these names.
+    private sealed record TerritoryRow(int id, string level, string code, string name, double? xmin, double? ymin, double? xmax, double? ymax);
+#pragma warning restore IDE1006, CA1812
+}
