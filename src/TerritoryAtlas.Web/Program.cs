@@ -2,6 +2,7 @@ using MudBlazor.Services;
 using Npgsql;
 using TerritoryAtlas.Web.Components;
 using TerritoryAtlas.Web.Data;
+using TerritoryAtlas.Web.Export;
 using TerritoryAtlas.Web.Import;
 using TerritoryAtlas.Web.Indicators;
 using TerritoryAtlas.Web.Maps;
@@ -34,6 +35,7 @@ builder.Services.AddRazorComponents().AddInteractiveServerComponents();
 builder.Services.AddResponseCompression(options => options.EnableForHttps = true);
 builder.Services.AddIndicators();
 builder.Services.AddMaps();
+builder.Services.AddExport();
 
 var app = builder.Build();
 
@@ -63,6 +65,7 @@ app.MapGet("/health", async (NpgsqlDataSource db, CancellationToken ct) =>
 });
 app.MapIndicatorEndpoints();
 app.MapMapEndpoints();
+app.MapExportEndpoints();
 
 app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
 
