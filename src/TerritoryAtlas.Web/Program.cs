@@ -36,6 +36,7 @@ builder.Services.AddResponseCompression(options => options.EnableForHttps = true
 builder.Services.AddIndicators();
 builder.Services.AddMaps();
 builder.Services.AddExport();
+builder.Services.AddOpenApi();
 
 var app = builder.Build();
 
@@ -66,6 +67,8 @@ app.MapGet("/health", async (NpgsqlDataSource db, CancellationToken ct) =>
 app.MapIndicatorEndpoints();
 app.MapMapEndpoints();
 app.MapExportEndpoints();
+app.MapOgcEndpoints();
+app.MapOpenApi();
 
 app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
 

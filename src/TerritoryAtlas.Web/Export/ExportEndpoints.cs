@@ -12,6 +12,7 @@ public static class ExportEndpoints
     public static IServiceCollection AddExport(this IServiceCollection services)
     {
         services.AddSingleton<ExportQueries>();
+        services.Configure<Microsoft.AspNetCore.OpenApi.OpenApiOptions>("v1", QueryParameterDocs.AddTransformer);
         // GeoJSON shrinks ~5× under gzip or brotli; the defaults do not list its media type nor CSV's.
         services.Configure<ResponseCompressionOptions>(options =>
             options.MimeTypes = ResponseCompressionDefaults.MimeTypes.Concat([GeoJsonType, CsvType, "application/problem+json"]).Distinct());
@@ -35,6 +36,7 @@ public static class ExportEndpoints
             await ExportWriters.WriteGeoJsonAsync(queries, request.Value!, ExportWriters.DefaultEncoding(request.Value!), http.Response.BodyWriter, ct);
             return Results.Empty;
         })
+        .WithMetadata(new QueryParameterDocs([.. ExportRequest.ExportParameters.Order()]))
         .WithName("ExportGeoJson")
         .WithSummary("Territories of a level with indicator figures as GeoJSON (RFC 7946; crs=2154 for Lambert-93)")
         .Produces(StatusCodes.Status200OK, contentType: GeoJsonType)
@@ -53,6 +55,7 @@ public static class ExportEndpoints
             await ExportWriters.WriteCsvAsync(queries, request.Value!, http.Response.Body, ct);
             return Results.Empty;
         })
+        .WithMetadata(new QueryParameterDocs([.. ExportRequest.CsvParameters.Order()]))
         .WithName("ExportCsv")
         .WithSummary("Territories of a level with indicator figures as CSV (UTF-8; sep=; for decimal commas, bom=true for Excel)")
         .Produces(StatusCodes.Status200OK, contentType: CsvType)
@@ -64,6 +67,7 @@ public static class ExportEndpoints
             var request = await ParseAsync(level, http, ExportRequest.CsvParameters, indicators, queries, ct);
             return request.Problem ?? Results.Ok(await queries.PreviewAsync(request.Value!, ct));
         })
+        .WithMetadata(new QueryParameterDocs([.. ExportRequest.ExportParameters.Order()]))
         .WithName("ExportPreview")
         .WithSummary("Row count and approximate sizes of the export the same parameters would give")
         .Produces<ExportPreview>()
