@@ -78,7 +78,21 @@ public sealed class ExportQueries(NpgsqlDataSource db)
             row.Parents = reader.GetFieldValue<string?[]>(2);
             row.Values = await reader.IsDBNullAsync(3, ct) ? [] : reader.GetFieldValue<double?[]>(3);
             row.Statuses = await reader.IsDBNullAsync(4, ct) ? [] : reader.GetFieldValue<string[]>(4);
-            row.GeoJson = encoding == GeometryEncoding.PostGis && !await reader.IsDBNullAsync(5, ct) ? reader.GetString(5) : null;
+            row.GeoJson = null;
+            if (encoding == GeometryEncoding.PostGis && !await reader.IsDBNullAsync(5, ct))
+            {
+                // The geometry's UTF-8 bytes land in one buffer reused from row to row (grown for the largest).
+                await using var stream = await reader.GetStreamAsync(5, ct);
+                var length = (int)stream.Length;
+                if (row.Buffer.Length < length)
+                {
+                    row.Buffer = new byte[Math.Max(length, row.Buffer.Length * 2)];
+                }
+
+                await stream.ReadExactlyAsync(row.Buffer.AsMemory(0, length), ct);
+                row.GeoJson = row.Buffer.AsMemory(0, length);
+            }
+
             row.Geometry = encoding == GeometryEncoding.Nts && !await reader.IsDBNullAsync(6, ct)
                 ? reader.GetFieldValue<NetTopologySuite.Geometries.Geometry>(6)
                 : null;
@@ -124,6 +138,9 @@ public sealed class ExportRow
     public string?[] Parents { get; set; } = [];
     public double?[] Values { get; set; } = [];
     public string[] Statuses { get; set; } = [];
-    public string? GeoJson { get; set; }
+    /// <summary>The geometry as PostGIS encoded it (UTF-8 JSON), valid until the next row.</summary>
+    public ReadOnlyMemory<byte>? GeoJson { get; set; }
+
+    public byte[] Buffer { get; set; } = new byte[64 * 1024];
     public NetTopologySuite.Geometries.Geometry? Geometry { get; set; }
 }

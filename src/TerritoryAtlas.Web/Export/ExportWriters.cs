@@ -137,15 +137,16 @@ public static class ExportWriters
 
         await writer.WriteLineAsync(string.Join(sep, header));
         var line = new StringBuilder(256);
+        var parentCount = request.ParentLevels.Count;
         var lines = 0;
         await queries.ReadAsync(request, GeometryEncoding.None, async row =>
         {
             line.Clear();
             Field(line, row.Code, sep).Append(sep);
             Field(line, row.Name, sep);
-            foreach (var parent in row.Parents)
+            for (var i = 0; i < parentCount; i++)
             {
-                Field(line.Append(sep), parent, sep);
+                Field(line.Append(sep), row.Parents[i], sep);
             }
 
             var prefix = line.ToString();
@@ -220,7 +221,7 @@ public static class ExportWriters
             json.WritePropertyName("geometry");
             if (row.GeoJson is { } encoded)
             {
-                json.WriteRawValue(encoded, skipInputValidation: true);
+                json.WriteRawValue(encoded.Span, skipInputValidation: true);
             }
             else if (row.Geometry is { } geometry)
             {
