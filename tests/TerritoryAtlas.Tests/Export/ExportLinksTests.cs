@@ -14,7 +14,7 @@ public sealed class ExportLinksTests
     [Fact]
     public void A_french_spreadsheet_csv_asks_for_semicolons_and_a_bom()
     {
-        Assert.Equal("/api/export/commune.csv?indicator=aah_allocataires&year=2018&within=departement%3A93&sep=%3B&bom=true",
+        Assert.Equal("/api/export/commune.csv?indicator=aah_allocataires&year=2018&within=departement%3A93&sep=;&bom=true",
             ExportLinks.Download("commune", "aah_allocataires", 2018, "csv", "departement:93", semicolon: true, bom: true));
     }
 }
