@@ -70,6 +70,21 @@ public sealed class ExportQueries(NpgsqlDataSource db)
         // Sequential access: each row's columns are read once, in order, straight from the network buffer, so a
         // 50 MB geometry column never sits whole in memory beside the others.
         await using var reader = await command.ExecuteReaderAsync(CommandBehavior.SequentialAccess, ct);
+        try
+        {
+            await ReadRowsAsync(reader, encoding, onRow, ct);
+        }
+        catch (Exception)
+        {
+            // Disposing a reader mid-result drains every remaining row; a client that hung up must stop the query
+            // in PostGIS instead, so cancel it first.
+            command.Cancel();
+            throw;
+        }
+    }
+
+    private static async Task ReadRowsAsync(NpgsqlDataReader reader, GeometryEncoding encoding, Func<ExportRow, Task> onRow, CancellationToken ct)
+    {
         var row = new ExportRow();
         while (await reader.ReadAsync(ct))
         {

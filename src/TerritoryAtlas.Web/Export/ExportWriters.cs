@@ -85,12 +85,17 @@ public static class ExportWriters
         await FlushAsync(json, output, ct);
 
         var features = new FeatureWriter(request);
+        var flushed = json.BytesCommitted;
         await queries.ReadAsync(request, encoding, async row =>
         {
             features.Write(json, row);
-            if (json.BytesPending > FlushThreshold)
+            // Not BytesPending: the writer commits to the pipe whenever a pipe segment fills, which resets it; bytes
+            // committed but never flushed pile up in the pipe, unbounded. Counting both, the pipe's back-pressure
+            // reaches PostGIS: a slow client slows the query instead of filling memory.
+            if (json.BytesCommitted + json.BytesPending - flushed > FlushThreshold)
             {
                 await FlushAsync(json, output, ct);
+                flushed = json.BytesCommitted;
             }
         }, ct);
 
@@ -269,7 +274,12 @@ public static class ExportWriters
     private static async Task FlushAsync(Utf8JsonWriter json, PipeWriter output, CancellationToken ct)
     {
         json.Flush();
-        await output.FlushAsync(ct);
+        var result = await output.FlushAsync(ct);
+        if (result.IsCompleted || result.IsCanceled)
+        {
+            // The client is gone: stop reading rows (the query is cancelled on the way out).
+            throw new OperationCanceledException("the client closed the connection", ct);
+        }
     }
 
     private static void WriteValue(Utf8JsonWriter json, JsonEncodedText name, double? value)
