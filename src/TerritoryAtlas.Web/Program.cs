@@ -4,6 +4,7 @@ using Npgsql;
 using TerritoryAtlas.Web.Components;
 using TerritoryAtlas.Web.Data;
 using TerritoryAtlas.Web.Embed;
+using TerritoryAtlas.Web.Export;
 using TerritoryAtlas.Web.Import;
 using TerritoryAtlas.Web.Indicators;
 using TerritoryAtlas.Web.Maps;
@@ -50,6 +51,8 @@ builder.Services.AddMaps();
 builder.Services.AddTerritories();
 builder.Services.AddEmbed(builder.Configuration);
 builder.Services.AddPortraits();
+builder.Services.AddExport();
+builder.Services.AddOpenApi();
 
 var app = builder.Build();
 
@@ -83,6 +86,9 @@ app.MapMapEndpoints();
 app.MapTerritoryEndpoints();
 app.MapEmbedEndpoints();
 app.MapPortraitEndpoints();
+app.MapExportEndpoints();
+app.MapOgcEndpoints();
+app.MapOpenApi();
 
 app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
 

@@ -53,17 +53,18 @@ public sealed class CatalogueBrowserTests : BunitTest
     }
 
     [Fact]
-    public void Filters_by_theme_level_and_producer_combine()
+    public async Task Filters_by_theme_level_and_producer_combine()
     {
         var browser = Render(Generated());
         var filters = browser.FindComponents<MudSelect<string>>();
 
         // Theme "Santé" = n % 5 == 3 → 100; at département level (n % 3 != 0) → 66; from DREES (n % 7 == 0) → 9.
-        browser.InvokeAsync(() => filters[0].Instance.ValueChanged.InvokeAsync("sante"));
+        // Awaited: the filter's change must be rendered before the count is read.
+        await browser.InvokeAsync(() => filters[0].Instance.ValueChanged.InvokeAsync("sante"));
         Assert.Equal("100 indicateurs", browser.Find("[data-testid=catalogue-count]").TextContent.Trim());
-        browser.InvokeAsync(() => filters[1].Instance.ValueChanged.InvokeAsync("departement"));
+        await browser.InvokeAsync(() => filters[1].Instance.ValueChanged.InvokeAsync("departement"));
         Assert.Equal("66 indicateurs", browser.Find("[data-testid=catalogue-count]").TextContent.Trim());
-        browser.InvokeAsync(() => filters[2].Instance.ValueChanged.InvokeAsync("DREES"));
+        await browser.InvokeAsync(() => filters[2].Instance.ValueChanged.InvokeAsync("DREES"));
         Assert.Equal("9 indicateurs", browser.Find("[data-testid=catalogue-count]").TextContent.Trim());
 
         var expected = Generated().Where(i => i.Theme == "sante" && i.Levels.Contains("departement") && i.Producer == "DREES").Select(i => i.Code);

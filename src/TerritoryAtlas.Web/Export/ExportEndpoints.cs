@@ -1,0 +1,104 @@
+using Microsoft.AspNetCore.ResponseCompression;
+using TerritoryAtlas.Web.Indicators;
+using TerritoryAtlas.Web.Maps;
+
+namespace TerritoryAtlas.Web.Export;
+
+public static class ExportEndpoints
+{
+    public const string GeoJsonType = "application/geo+json";
+    public const string CsvType = "text/csv";
+
+    public static IServiceCollection AddExport(this IServiceCollection services)
+    {
+        services.AddSingleton<ExportQueries>();
+        services.Configure<Microsoft.AspNetCore.OpenApi.OpenApiOptions>("v1", QueryParameterDocs.AddTransformer);
+        // GeoJSON shrinks ~5× under gzip or brotli; the defaults do not list its media type nor CSV's.
+        services.Configure<ResponseCompressionOptions>(options =>
+            options.MimeTypes = ResponseCompressionDefaults.MimeTypes.Concat([GeoJsonType, CsvType, "application/problem+json"]).Distinct());
+        return services;
+    }
+
+    public static void MapExportEndpoints(this IEndpointRouteBuilder app)
+    {
+        var export = app.MapGroup("/api/export").WithTags("Export");
+
+        export.MapGet("/{level}.geojson", async (string level, HttpContext http, IndicatorQueries indicators, ExportQueries queries, CancellationToken ct) =>
+        {
+            var request = await ParseAsync(level, http, ExportRequest.ExportParameters, indicators, queries, ct);
+            if (request.Problem is { } problem)
+            {
+                return problem;
+            }
+
+            // ct is the request's RequestAborted: a client that hangs up cancels the query in PostGIS.
+            Download(http, GeoJsonType, request.Value!.FileStem + ".geojson");
+            await ExportWriters.WriteGeoJsonAsync(queries, request.Value!, ExportWriters.DefaultEncoding(request.Value!), http.Response.BodyWriter, ct);
+            return Results.Empty;
+        })
+        .WithMetadata(new QueryParameterDocs([.. ExportRequest.ExportParameters.Order()]))
+        .WithName("ExportGeoJson")
+        .WithSummary("Territories of a level with indicator figures as GeoJSON (RFC 7946; crs=2154 for Lambert-93)")
+        .Produces(StatusCodes.Status200OK, contentType: GeoJsonType)
+        .ProducesProblem(StatusCodes.Status400BadRequest)
+        .ProducesProblem(StatusCodes.Status404NotFound);
+
+        export.MapGet("/{level}.csv", async (string level, HttpContext http, IndicatorQueries indicators, ExportQueries queries, CancellationToken ct) =>
+        {
+            var request = await ParseAsync(level, http, ExportRequest.CsvParameters, indicators, queries, ct);
+            if (request.Problem is { } problem)
+            {
+                return problem;
+            }
+
+            Download(http, CsvType + "; charset=utf-8", request.Value!.FileStem + ".csv");
+            await ExportWriters.WriteCsvAsync(queries, request.Value!, http.Response.Body, ct);
+            return Results.Empty;
+        })
+        .WithMetadata(new QueryParameterDocs([.. ExportRequest.CsvParameters.Order()]))
+        .WithName("ExportCsv")
+        .WithSummary("Territories of a level with indicator figures as CSV (UTF-8; sep=; for decimal commas, bom=true for Excel)")
+        .Produces(StatusCodes.Status200OK, contentType: CsvType)
+        .ProducesProblem(StatusCodes.Status400BadRequest)
+        .ProducesProblem(StatusCodes.Status404NotFound);
+
+        export.MapGet("/{level}/preview", async (string level, HttpContext http, IndicatorQueries indicators, ExportQueries queries, CancellationToken ct) =>
+        {
+            var request = await ParseAsync(level, http, ExportRequest.CsvParameters, indicators, queries, ct);
+            return request.Problem ?? Results.Ok(await queries.PreviewAsync(request.Value!, ct));
+        })
+        .WithMetadata(new QueryParameterDocs([.. ExportRequest.ExportParameters.Order()]))
+        .WithName("ExportPreview")
+        .WithSummary("Row count and approximate sizes of the export the same parameters would give")
+        .Produces<ExportPreview>()
+        .ProducesProblem(StatusCodes.Status400BadRequest)
+        .ProducesProblem(StatusCodes.Status404NotFound);
+    }
+
+    /// <summary>Headers of a streamed download: its type and a file name that says what it holds.</summary>
+    private static void Download(HttpContext http, string contentType, string fileName)
+    {
+        http.Response.ContentType = contentType;
+        http.Response.Headers.ContentDisposition = new Microsoft.Net.Http.Headers.ContentDispositionHeaderValue("attachment")
+        {
+            FileName = fileName,
+        }.ToString();
+    }
+
+    private static async Task<(ExportRequest? Value, IResult? Problem)> ParseAsync(
+        string level, HttpContext http, IReadOnlySet<string> allowed, IndicatorQueries indicators, ExportQueries queries, CancellationToken ct)
+    {
+        try
+        {
+            return (await ExportRequest.ParseAsync(level, http.Request.Query, allowed, indicators, queries.FindTerritoryAsync, ct), null);
+        }
+        catch (MapRequestException e)
+        {
+            return (null, Problem(e));
+        }
+    }
+
+    internal static IResult Problem(MapRequestException e) =>
+        Results.Problem(title: $"Invalid parameter '{e.Parameter}'", detail: e.Message, statusCode: e.Status,
+            extensions: new Dictionary<string, object?> { ["parameter"] = e.Parameter });
+}

@@ -1,0 +1,341 @@
+using System.Globalization;
+using System.IO.Pipelines;
+using System.Text;
+using System.Text.Json;
+using NetTopologySuite.Geometries;
+using NetTopologySuite.IO.Converters;
+using TerritoryAtlas.Web.Territories;
+
+namespace TerritoryAtlas.Web.Export;
+
+/// <summary>
+/// Writes exports feature by feature (GeoJSON, Utf8JsonWriter) or line by line (CSV) as the rows arrive from PostGIS,
+/// flushing every few tens of kilobytes: memory stays flat whatever the row count, and the first bytes leave before
+/// the query has finished.
+/// </summary>
+public static class ExportWriters
+{
+    private const int FlushThreshold = 32 * 1024;
+
+    // Names and labels are French: written as UTF-8, not \u-escaped (the files are downloads, never inlined in HTML).
+    private static readonly JsonWriterOptions JsonOptions = new()
+    {
+        SkipValidation = true,
+        Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
+    };
+
+    private static readonly JsonSerializerOptions GeoJsonOptions = new() { Converters = { new GeoJsonConverterFactory() } };
+
+    /// <summary>
+    /// WGS84 geometry is fastest as PostGIS encodes it (ST_AsGeoJSON, measured in bench/); Lambert-93 needs the
+    /// geometry in .NET, where ProjNET reprojects it and GeoJSON4STJ writes it.
+    /// </summary>
+    public static GeometryEncoding DefaultEncoding(ExportRequest request) =>
+        request.Crs == 4326 ? GeometryEncoding.PostGis : GeometryEncoding.Nts;
+
+    public static async Task WriteGeoJsonAsync(
+        ExportQueries queries, ExportRequest request, GeometryEncoding encoding, PipeWriter output, CancellationToken ct,
+        Action<Utf8JsonWriter>? extraMembers = null)
+    {
+        if (request.Crs != 4326 && encoding != GeometryEncoding.Nts)
+        {
+            throw new ArgumentException("only NetTopologySuite geometry can be reprojected", nameof(encoding));
+        }
+
+        await using var json = new Utf8JsonWriter(output, JsonOptions);
+        json.WriteStartObject();
+        json.WriteString("type", "FeatureCollection");
+        json.WriteString("name", request.FileStem);
+        if (request.Crs != 4326)
+        {
+            // RFC 7946 §4 allows another CRS by prior arrangement; the 2008 `crs` member is what GDAL and QGIS read.
+            json.WriteStartObject("crs");
+            json.WriteString("type", "name");
+            json.WriteStartObject("properties");
+            json.WriteString("name", $"urn:ogc:def:crs:EPSG::{request.Crs}");
+            json.WriteEndObject();
+            json.WriteEndObject();
+        }
+
+        json.WriteStartArray("indicators");
+        foreach (var indicator in request.Pairs.GroupBy(p => p.Indicator.Code))
+        {
+            var info = indicator.First().Indicator;
+            json.WriteStartObject();
+            json.WriteString("code", info.Code);
+            json.WriteString("label", info.Label);
+            json.WriteString("unit", info.Unit);
+            json.WriteString("source", info.Source);
+            json.WriteString("producer", info.Producer);
+            json.WriteString("licence", info.Licence);
+            json.WriteStartArray("years");
+            foreach (var pair in indicator)
+            {
+                json.WriteNumberValue(pair.Year);
+            }
+
+            json.WriteEndArray();
+            json.WriteEndObject();
+        }
+
+        json.WriteEndArray();
+        extraMembers?.Invoke(json);
+        json.WriteStartArray("features");
+        // The envelope leaves at once: the first byte does not wait for the query.
+        await FlushAsync(json, output, ct);
+
+        var features = new FeatureWriter(request);
+        var flushed = json.BytesCommitted;
+        await queries.ReadAsync(request, encoding, async row =>
+        {
+            features.Write(json, row);
+            // Not BytesPending: the writer commits to the pipe whenever a pipe segment fills, which resets it; bytes
+            // committed but never flushed pile up in the pipe, unbounded. Counting both, the pipe's back-pressure
+            // reaches PostGIS: a slow client slows the query instead of filling memory.
+            if (json.BytesCommitted + json.BytesPending - flushed > FlushThreshold)
+            {
+                await FlushAsync(json, output, ct);
+                flushed = json.BytesCommitted;
+            }
+        }, ct);
+
+        json.WriteEndArray();
+        json.WriteEndObject();
+        await FlushAsync(json, output, ct);
+    }
+
+    /// <summary>Writes the one feature the request selects (by code), with extra members such as links.</summary>
+    public static async Task WriteFeatureAsync(
+        ExportQueries queries, ExportRequest request, PipeWriter output, Action<Utf8JsonWriter> extraMembers, CancellationToken ct)
+    {
+        await using var json = new Utf8JsonWriter(output, JsonOptions);
+        var features = new FeatureWriter(request);
+        await queries.ReadAsync(request, DefaultEncoding(request), row =>
+        {
+            features.Write(json, row, extraMembers);
+            return Task.CompletedTask;
+        }, ct);
+        await FlushAsync(json, output, ct);
+    }
+
+    /// <summary>
+    /// One line per territory and (indicator, year) — the tidy long form R and pandas pivot easily. With <c>sep=;</c>
+    /// decimals take a comma, as French spreadsheets read them (a `;` separator exists precisely because the comma is
+    /// the decimal mark there); with the default <c>,</c> they take a point.
+    /// </summary>
+    public static async Task WriteCsvAsync(ExportQueries queries, ExportRequest request, Stream output, CancellationToken ct)
+    {
+        if (request.Bom)
+        {
+            // Excel guesses the encoding from the byte order mark; without it, accents come out garbled.
+            await output.WriteAsync(Encoding.UTF8.Preamble.ToArray(), ct);
+        }
+
+        await using var writer = new StreamWriter(output, new UTF8Encoding(false), 64 * 1024, leaveOpen: true) { NewLine = "\r\n" };
+        var sep = request.Separator;
+        var header = new List<string> { "code", "name" };
+        header.AddRange(request.ParentLevels);
+        if (request.Pairs.Count > 0)
+        {
+            header.AddRange(["indicator", "year", "value", "status", "unit", "label", "source"]);
+        }
+
+        await writer.WriteLineAsync(string.Join(sep, header));
+        var line = new StringBuilder(256);
+        var parentCount = request.ParentLevels.Count;
+        var lines = 0;
+        await queries.ReadAsync(request, GeometryEncoding.None, async row =>
+        {
+            line.Clear();
+            Field(line, row.Code, sep).Append(sep);
+            Field(line, row.Name, sep);
+            for (var i = 0; i < parentCount; i++)
+            {
+                Field(line.Append(sep), row.Parents[i], sep);
+            }
+
+            var prefix = line.ToString();
+            if (request.Pairs.Count == 0)
+            {
+                await writer.WriteLineAsync(prefix);
+                lines++;
+            }
+
+            for (var i = 0; i < request.Pairs.Count; i++)
+            {
+                var pair = request.Pairs[i];
+                line.Clear().Append(prefix).Append(sep);
+                Field(line, pair.Indicator.Code, sep).Append(sep).Append(pair.Year).Append(sep);
+                if (row.Values[i] is { } value)
+                {
+                    var text = value.ToString("R", CultureInfo.InvariantCulture);
+                    line.Append(sep == ';' ? text.Replace('.', ',') : text);
+                }
+
+                line.Append(sep).Append(row.Statuses[i]).Append(sep);
+                Field(line, pair.Indicator.Unit, sep).Append(sep);
+                Field(line, pair.Indicator.Label, sep).Append(sep);
+                Field(line, pair.Indicator.Source, sep);
+                await writer.WriteLineAsync(line, ct);
+                lines++;
+            }
+
+            if (lines >= 512)
+            {
+                lines = 0;
+                await writer.FlushAsync(ct);
+            }
+        }, ct);
+        await writer.FlushAsync(ct);
+    }
+
+    private static StringBuilder Field(StringBuilder line, string? value, char sep)
+    {
+        if (value is null)
+        {
+            return line;
+        }
+
+        // RFC 4180: quote a field holding the separator, a quote or a line break; double the quotes inside.
+        if (value.AsSpan().IndexOfAny(sep, '"', '\n') >= 0 || value.Contains('\r', StringComparison.Ordinal))
+        {
+            return line.Append('"').Append(value.Replace("\"", "\"\"", StringComparison.Ordinal)).Append('"');
+        }
+
+        return line.Append(value);
+    }
+
+    /// <summary>
+    /// One feature: id and properties are the INSEE code; then names, parent codes, and the figures. One (indicator,
+    /// year) gives self-describing properties (indicator, label, unit, year, source, value, status); several give
+    /// flat columns <c>{indicator}_{year}</c> and <c>{indicator}_{year}_status</c>, which GIS attribute tables want,
+    /// with the metadata in the collection's <c>indicators</c> member.
+    /// </summary>
+    private sealed class FeatureWriter(ExportRequest request)
+    {
+        private readonly JsonEncodedText[] _parentNames = request.ParentLevels.Select(l => JsonEncodedText.Encode(l)).ToArray();
+        private readonly ExportPair? _single = request.Pairs.Count == 1 ? request.Pairs[0] : null;
+        private readonly (JsonEncodedText Value, JsonEncodedText Status)[] _keys =
+            request.Pairs.Select(p => (JsonEncodedText.Encode(p.Key), JsonEncodedText.Encode(p.Key + "_status"))).ToArray();
+
+        public void Write(Utf8JsonWriter json, ExportRow row, Action<Utf8JsonWriter>? extraMembers = null)
+        {
+            json.WriteStartObject();
+            json.WriteString("type", "Feature");
+            json.WriteString("id", row.Code);
+            json.WritePropertyName("geometry");
+            if (row.GeoJson is { } encoded)
+            {
+                json.WriteRawValue(encoded.Span, skipInputValidation: true);
+            }
+            else if (row.Geometry is { } geometry)
+            {
+                JsonSerializer.Serialize(json, Prepare(geometry, request.Crs), GeoJsonOptions);
+            }
+            else
+            {
+                json.WriteNullValue();
+            }
+
+            json.WriteStartObject("properties");
+            json.WriteString("code", row.Code);
+            json.WriteString("name", row.Name);
+            for (var i = 0; i < _parentNames.Length; i++)
+            {
+                json.WriteString(_parentNames[i], row.Parents[i]);
+            }
+
+            if (_single is not null)
+            {
+                json.WriteString("indicator", _single.Indicator.Code);
+                json.WriteString("label", _single.Indicator.Label);
+                json.WriteString("unit", _single.Indicator.Unit);
+                json.WriteNumber("year", _single.Year);
+                json.WriteString("source", _single.Indicator.Source);
+                WriteValue(json, "value", row.Values[0]);
+                json.WriteString("status", row.Statuses[0]);
+            }
+            else
+            {
+                for (var i = 0; i < _keys.Length; i++)
+                {
+                    WriteValue(json, _keys[i].Value, row.Values[i]);
+                    json.WriteString(_keys[i].Status, row.Statuses[i]);
+                }
+            }
+
+            json.WriteEndObject();
+            extraMembers?.Invoke(json);
+            json.WriteEndObject();
+        }
+    }
+
+    // Utf8JsonWriter.FlushAsync over a PipeWriter only commits bytes to the pipe; the pipe must flush them to the client.
+    private static async Task FlushAsync(Utf8JsonWriter json, PipeWriter output, CancellationToken ct)
+    {
+        json.Flush();
+        var result = await output.FlushAsync(ct);
+        if (result.IsCompleted || result.IsCanceled)
+        {
+            // The client is gone: stop reading rows (the query is cancelled on the way out).
+            throw new OperationCanceledException("the client closed the connection", ct);
+        }
+    }
+
+    private static void WriteValue(Utf8JsonWriter json, JsonEncodedText name, double? value)
+    {
+        json.WritePropertyName(name);
+        WriteValue(json, value);
+    }
+
+    private static void WriteValue(Utf8JsonWriter json, string name, double? value)
+    {
+        json.WritePropertyName(name);
+        WriteValue(json, value);
+    }
+
+    // Figures always carry a decimal point (41.0, not 41): GDAL and QGIS type a field from its values, and a column
+    // read as Integer in one export and Real in the next breaks analysts' scripts.
+    private static void WriteValue(Utf8JsonWriter json, double? value)
+    {
+        if (value is not { } v)
+        {
+            json.WriteNullValue();
+            return;
+        }
+
+        Span<byte> buffer = stackalloc byte[40];
+        if (v == Math.Floor(v) && Math.Abs(v) < 1e15)
+        {
+            v.TryFormat(buffer, out var written, "F1", CultureInfo.InvariantCulture);
+            json.WriteRawValue(buffer[..written], skipInputValidation: true);
+        }
+        else
+        {
+            json.WriteNumberValue(v);
+        }
+    }
+
+    /// <summary>Reprojects to Lambert-93 when asked (ProjNET) and rounds: 1 cm in metres, ~0.1 m in degrees.</summary>
+    private static Geometry Prepare(Geometry geometry, int crs)
+    {
+        var projected = crs == Lambert93.Srid ? Lambert93.FromWgs84(geometry) : geometry;
+        projected.Apply(new RoundFilter(crs == Lambert93.Srid ? 2 : 6));
+        return projected;
+    }
+
+    private sealed class RoundFilter(int decimals) : IEntireCoordinateSequenceFilter
+    {
+        public bool Done => false;
+        public bool GeometryChanged => true;
+
+        public void Filter(CoordinateSequence seq)
+        {
+            for (var i = 0; i < seq.Count; i++)
+            {
+                seq.SetX(i, Math.Round(seq.GetX(i), decimals));
+                seq.SetY(i, Math.Round(seq.GetY(i), decimals));
+            }
+        }
+    }
+}

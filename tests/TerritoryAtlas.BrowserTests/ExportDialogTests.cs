@@ -1,0 +1,45 @@
+using System.Text.Json;
+using Microsoft.Playwright;
+
+namespace TerritoryAtlas.BrowserTests;
+
+[Collection(AtlasCollection.Name)]
+public sealed class ExportDialogTests(AtlasApp app) : IAsyncLifetime
+{
+    private IBrowserContext _context = null!;
+
+    public async Task InitializeAsync() =>
+        _context = await app.Browser.NewContextAsync(new() { ViewportSize = new() { Width = 1280, Height = 900 }, Locale = "fr-FR" });
+
+    public async Task DisposeAsync() => await _context.DisposeAsync();
+
+    [Fact]
+    public async Task The_download_dialog_exports_exactly_what_the_map_shows_with_a_row_count()
+    {
+        var map = new MapPage(await _context.NewPageAsync());
+        await map.OpenAsync(app.BaseAddress);
+        var (indicator, year) = await map.ShownAsync();
+
+        await map.Page.GetByTestId("export-button").ClickAsync();
+        var preview = map.Page.GetByTestId("export-preview");
+        await Assertions.Expect(preview).ToContainTextAsync("101 territoires");
+
+        var download = map.Page.GetByTestId("export-download");
+        var href = await download.GetAttributeAsync("href");
+        Assert.Equal($"/api/export/departement.geojson?indicator={indicator}&year={year}", href);
+
+        // The link's file holds the 101 départements with the map's indicator and year.
+        using var document = JsonDocument.Parse(await app.Http.GetStringAsync(href));
+        var features = document.RootElement.GetProperty("features").EnumerateArray().ToList();
+        Assert.Equal(101, features.Count);
+        Assert.All(features, f =>
+        {
+            Assert.Equal(indicator, f.GetProperty("properties").GetProperty("indicator").GetString());
+            Assert.Equal(year, f.GetProperty("properties").GetProperty("year").GetInt32());
+        });
+
+        // CSV for a French spreadsheet: semicolons and a BOM are the dialog's defaults.
+        await map.Page.GetByText("CSV (tableur, R, Python)").ClickAsync();
+        await Assertions.Expect(download).ToHaveAttributeAsync("href", $"/api/export/departement.csv?indicator={indicator}&year={year}&sep=;&bom=true");
+    }
+}

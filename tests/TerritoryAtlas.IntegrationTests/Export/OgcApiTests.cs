@@ -1,0 +1,101 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using Dapper;
+
+namespace TerritoryAtlas.IntegrationTests.Export;
+
+[Collection(nameof(AtlasCollection))]
+public sealed class OgcApiTests(AtlasFixture atlas)
+{
+    [Fact]
+    public async Task The_landing_page_conformance_and_collections_describe_one_collection_per_level()
+    {
+        using var client = atlas.App.CreateClient();
+        var landing = await client.GetFromJsonAsync<JsonElement>("/ogc");
+        var rels = landing.GetProperty("links").EnumerateArray().Select(l => l.GetProperty("rel").GetString()).ToList();
+        Assert.Superset(new HashSet<string?> { "self", "service-desc", "conformance", "data" }, rels.ToHashSet());
+
+        var conformance = await client.GetFromJsonAsync<JsonElement>("/ogc/conformance");
+        Assert.Contains("http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/core",
+            conformance.GetProperty("conformsTo").EnumerateArray().Select(c => c.GetString()));
+
+        var collections = await client.GetFromJsonAsync<JsonElement>("/ogc/collections");
+        var ids = collections.GetProperty("collections").EnumerateArray().Select(c => c.GetProperty("id").GetString()).ToList();
+        Assert.Contains("commune", ids);
+        Assert.Contains("departement", ids);
+
+        var communes = await client.GetFromJsonAsync<JsonElement>("/ogc/collections/commune");
+        var bbox = communes.GetProperty("extent").GetProperty("spatial").GetProperty("bbox")[0].EnumerateArray().Select(b => b.GetDouble()).ToList();
+        Assert.InRange(bbox[0], -62, -5); // the overseas communes reach the Caribbean
+        Assert.InRange(bbox[3], 51, 51.2); // Bray-Dunes, the northernmost commune
+        Assert.Equal(HttpStatusCode.NotFound, (await client.GetAsync("/ogc/collections/canton")).StatusCode);
+    }
+
+    [Theory]
+    [InlineData("epci", "", 250, "select count(*) from territory where level = 'epci'")]
+    [InlineData("commune", "&within=departement:93", 7, """
+        select count(*) from territory t join territory_parent tp on tp.territory_id = t.id
+        join territory p on p.id = tp.parent_id and p.level = 'departement' and p.code = '93' where t.level = 'commune'
+        """)]
+    [InlineData("commune", "&bbox=2.25,48.8,2.45,48.92&indicator=taux_pauvrete_60", 13, """
+        select count(*) from territory where level = 'commune' and ST_Intersects(geom, ST_MakeEnvelope(2.25, 48.8, 2.45, 48.92, 4326))
+        """)]
+    public async Task Following_next_links_walks_every_item_exactly_once(string level, string filter, int limit, string countSql)
+    {
+        using var client = atlas.App.CreateClient();
+        await using var connection = await atlas.Db.OpenConnectionAsync();
+        var expected = await connection.ExecuteScalarAsync<int>(countSql);
+
+        var seen = new List<string>();
+        var url = $"/ogc/collections/{level}/items?limit={limit}{filter}";
+        var pages = 0;
+        while (url is not null)
+        {
+            var response = await client.GetAsync(url);
+            Assert.Equal("application/geo+json", response.Content.Headers.ContentType?.MediaType);
+            var page = await response.Content.ReadFromJsonAsync<JsonElement>();
+            Assert.Equal(expected, page.GetProperty("numberMatched").GetInt32());
+            var features = page.GetProperty("features").EnumerateArray().ToList();
+            Assert.Equal(page.GetProperty("numberReturned").GetInt32(), features.Count);
+            Assert.InRange(features.Count, 1, limit);
+            seen.AddRange(features.Select(f => f.GetProperty("id").GetString()!));
+            url = page.GetProperty("links").EnumerateArray()
+                .Where(l => l.GetProperty("rel").GetString() == "next")
+                .Select(l => new Uri(l.GetProperty("href").GetString()!).PathAndQuery)
+                .FirstOrDefault();
+            Assert.True(++pages <= (expected / limit) + 1, "more pages than items allow");
+        }
+
+        Assert.Equal(expected, seen.Count);
+        Assert.Equal(seen.Count, seen.Distinct().Count());
+    }
+
+    [Fact]
+    public async Task One_item_is_found_by_its_insee_code_with_its_figures()
+    {
+        using var client = atlas.App.CreateClient();
+        var feature = await client.GetFromJsonAsync<JsonElement>("/ogc/collections/departement/items/93?indicator=taux_pauvrete_60&year=2019");
+        Assert.Equal("Feature", feature.GetProperty("type").GetString());
+        Assert.Equal("93", feature.GetProperty("id").GetString());
+        Assert.Equal(27.9, feature.GetProperty("properties").GetProperty("value").GetDouble(), 6);
+        Assert.Equal(HttpStatusCode.NotFound, (await client.GetAsync("/ogc/collections/departement/items/999")).StatusCode);
+    }
+
+    [Theory]
+    [InlineData("/ogc/collections/commune/items?limit=10001", "limit")]
+    [InlineData("/ogc/collections/commune/items?limit=0", "limit")]
+    [InlineData("/ogc/collections/commune/items?offset=-1", "offset")]
+    [InlineData("/ogc/collections/commune/items?bbox=2,48", "bbox")]
+    [InlineData("/ogc/collections/commune/items?f=html", "f")]
+    [InlineData("/ogc/collections/commune/items?filter=x", "filter")]
+    public async Task Bad_item_parameters_get_a_problem_naming_the_parameter(string url, string parameter)
+    {
+        using var client = atlas.App.CreateClient();
+        var response = await client.GetAsync(url);
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+        var problem = await response.Content.ReadFromJsonAsync<JsonElement>();
+        Assert.Equal(parameter, problem.GetProperty("parameter").GetString());
+    }
+}
