@@ -1,5 +1,6 @@
 using MudBlazor.Services;
 using Npgsql;
+using TerritoryAtlas.Web.Annotations;
 using TerritoryAtlas.Web.Components;
 using TerritoryAtlas.Web.Data;
 using TerritoryAtlas.Web.Import;
@@ -34,6 +35,7 @@ builder.Services.AddRazorComponents().AddInteractiveServerComponents();
 builder.Services.AddResponseCompression(options => options.EnableForHttps = true);
 builder.Services.AddIndicators();
 builder.Services.AddMaps();
+builder.Services.AddWorkshops(builder.Configuration);
 
 var app = builder.Build();
 
@@ -63,6 +65,7 @@ app.MapGet("/health", async (NpgsqlDataSource db, CancellationToken ct) =>
 });
 app.MapIndicatorEndpoints();
 app.MapMapEndpoints();
+app.MapWorkshopEndpoints(app.Configuration);
 
 app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
 
