@@ -15,7 +15,7 @@ namespace TerritoryAtlas.Web.Annotations;
 /// </summary>
 public sealed class RoomService(NpgsqlDataSource db, FranceArea france)
 {
-    // No 0/O, 1/I/L: a code read aloud or off a wall is typed right. 8 characters of 32 = 40 bits.
+    // No 0/O, 1/I/L: a code read aloud or off a wall is typed right. 8 characters of 31: about 40 bits.
     private const string CodeAlphabet = "23456789ABCDEFGHJKMNPQRSTUVWXYZ";
     private const int CodeLength = 8;
 
@@ -27,7 +27,7 @@ public sealed class RoomService(NpgsqlDataSource db, FranceArea france)
 
     private const string HostColour = "#222222";
 
-    public static readonly RoomView DefaultView = new(2.5, 46.6, 5, "departement", "taux_pauvrete_60", null);
+    public static readonly RoomView DefaultView = new(2.5, 46.6, 4.6, "departement", "taux_pauvrete_60", 2019);
 
     public async Task<CreatedRoom> CreateAsync(CreateRoomRequest request, CancellationToken ct)
     {
