@@ -144,7 +144,13 @@ public sealed class RoomService(NpgsqlDataSource db, FranceArea france)
         await using var connection = await db.OpenConnectionAsync(ct);
         var row = await connection.QuerySingleOrDefaultAsync<(long Id, long Seq, DateTime CreatedAt)?>(new CommandDefinition(AddSql, new
         {
-            caller.RoomId, caller.ParticipantId, caller.IsHost, drawing.Kind, wkb = new WKBWriter().Write(drawing.Geometry), drawing.Note, colour,
+            caller.RoomId,
+            caller.ParticipantId,
+            caller.IsHost,
+            drawing.Kind,
+            wkb = new WKBWriter().Write(drawing.Geometry),
+            drawing.Note,
+            colour,
             payload = JsonSerializer.Serialize(draft, AnnotationRules.Json),
         }, cancellationToken: ct));
         if (row is not { } r)
