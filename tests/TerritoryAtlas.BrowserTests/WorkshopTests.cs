@@ -93,4 +93,41 @@ public sealed class WorkshopTests(AtlasApp app) : IAsyncLifetime
             await alice.ScreenshotAsync(new() { Path = "/tmp/atlas-workshop-phone.png" });
         }
     }
+
+    [Fact]
+    public async Task Participants_follow_the_hosts_view_until_they_explore_and_can_follow_again()
+    {
+        var response = await app.Http.PostAsJsonAsync("/api/workshops", new { title = "Suivre" });
+        var room = await response.Content.ReadFromJsonAsync<JsonElement>();
+        var code = room.GetProperty("joinCode").GetString()!;
+        var host = await _laptop.NewPageAsync();
+        await host.GotoAsync(new Uri(app.BaseAddress, room.GetProperty("hostUrl").GetString()!).ToString());
+        await host.GetByTestId("lock").WaitForAsync(new() { Timeout = 20_000 });
+        await host.WaitForFunctionAsync("() => window.atlasWorkshop && window.atlasWorkshop.layersReady", null, new() { Timeout = 20_000 });
+        var participant = await JoinAsync(_phone, code, "Chloé");
+        await participant.GetByTestId("following").WaitForAsync();
+
+        // The host moves to Marseille: the participant's map goes there too.
+        await host.EvaluateAsync("() => { window.atlasWorkshop.map.jumpTo({ center: [5.37, 43.3], zoom: 9 }); }");
+        await participant.WaitForFunctionAsync(
+            "() => { const c = window.atlasWorkshop.map.getCenter(); return Math.abs(c.lng - 5.37) < 0.01 && Math.abs(c.lat - 43.3) < 0.01 && Math.abs(window.atlasWorkshop.map.getZoom() - 9) < 0.01; }",
+            null, new() { Timeout = 10_000 });
+
+        // The participant drags the map: they explore on their own, the host's next move does not take them back...
+        var box = (await participant.Locator("[data-testid=workshop-map] canvas").BoundingBoxAsync())!;
+        await participant.Mouse.MoveAsync(box.X + (box.Width / 2), box.Y + (box.Height / 2));
+        await participant.Mouse.DownAsync();
+        await participant.Mouse.MoveAsync(box.X + (box.Width / 2) + 120, box.Y + (box.Height / 2) + 60, new() { Steps = 8 });
+        await participant.Mouse.UpAsync();
+        await participant.GetByTestId("follow").WaitForAsync();
+        await host.EvaluateAsync("() => { window.atlasWorkshop.map.jumpTo({ center: [4.83, 45.76], zoom: 8 }); }");
+        await Task.Delay(1000);
+        Assert.False(await participant.EvaluateAsync<bool>("() => Math.abs(window.atlasWorkshop.map.getCenter().lng - 4.83) < 0.01"));
+
+        // ...until they choose to follow again.
+        await participant.GetByTestId("follow").ClickAsync();
+        await participant.WaitForFunctionAsync(
+            "() => { const c = window.atlasWorkshop.map.getCenter(); return Math.abs(c.lng - 4.83) < 0.01 && Math.abs(c.lat - 45.76) < 0.01; }",
+            null, new() { Timeout = 10_000 });
+    }
 }
