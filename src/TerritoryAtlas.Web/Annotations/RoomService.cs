@@ -215,20 +215,20 @@ public sealed class RoomService(NpgsqlDataSource db, FranceArea france)
     }
 
     public Task<WorkshopEvent> DeleteAsync(Caller caller, long annotationId, CancellationToken ct) =>
-        ChangeFlagAsync(caller, annotationId, "deleted", "update annotation set deleted = true, seq = @seq, updated_at = now() where id = @annotationId", hostOnly: false, ct);
+        ChangeFlagAsync(caller, annotationId, "deleted", "update annotation set deleted = true, seq = @seq, updated_at = now() where id = @annotationId", false, hostOnly: false, ct);
 
     public Task<WorkshopEvent> SetHiddenAsync(Caller caller, long annotationId, bool hidden, CancellationToken ct) =>
         ChangeFlagAsync(caller, annotationId, hidden ? "hidden" : "shown",
-            $"update annotation set hidden = {(hidden ? "true" : "false")}, seq = @seq, updated_at = now() where id = @annotationId", hostOnly: true, ct);
+            "update annotation set hidden = @flag, seq = @seq, updated_at = now() where id = @annotationId", hidden, hostOnly: true, ct);
 
-    private async Task<WorkshopEvent> ChangeFlagAsync(Caller caller, long annotationId, string type, string sql, bool hostOnly, CancellationToken ct)
+    private async Task<WorkshopEvent> ChangeFlagAsync(Caller caller, long annotationId, string type, string sql, bool flag, bool hostOnly, CancellationToken ct)
     {
         if (hostOnly) RequireHost(caller);
         await using var connection = await db.OpenConnectionAsync(ct);
         await using var tx = await connection.BeginTransactionAsync(ct);
         var seq = await NextSeqAsync(connection, tx, caller, ct);
         await AuthorisedAuthorAsync(connection, tx, caller, annotationId, ct);
-        await connection.ExecuteAsync(new CommandDefinition(sql, new { seq, annotationId }, tx, cancellationToken: ct));
+        await connection.ExecuteAsync(new CommandDefinition(sql, new { seq, annotationId, flag }, tx, cancellationToken: ct));
         var state = await StateAsync(connection, tx, annotationId, ct);
         var ev = new WorkshopEvent(caller.RoomId, seq, type, state.UpdatedAt, caller.ParticipantId, state);
         await AppendAsync(connection, tx, ev, annotationId, ct);
