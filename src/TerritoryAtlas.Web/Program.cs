@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.ResponseCompression;
 using MudBlazor.Services;
 using Npgsql;
+using TerritoryAtlas.Web.Annotations;
 using TerritoryAtlas.Web.Components;
 using TerritoryAtlas.Web.Data;
 using TerritoryAtlas.Web.Embed;
@@ -53,6 +54,7 @@ builder.Services.AddEmbed(builder.Configuration);
 builder.Services.AddPortraits();
 builder.Services.AddExport();
 builder.Services.AddOpenApi();
+builder.Services.AddWorkshops(builder.Configuration);
 
 var app = builder.Build();
 
@@ -89,6 +91,7 @@ app.MapPortraitEndpoints();
 app.MapExportEndpoints();
 app.MapOgcEndpoints();
 app.MapOpenApi();
+app.MapWorkshopEndpoints(app.Configuration);
 
 app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
 

@@ -140,11 +140,12 @@ public sealed class PortraitPageTests(AtlasApp app) : IAsyncLifetime
         // Sorting needs the circuit: click the header until the lowest poverty rate (Haute-Savoie) comes first among
         // the rows that have one (France has no 2019 figure: n.d. sorts below every value).
         var header = page.Locator("[data-testid=synthesis-table] thead th").Nth(1).Locator(".mud-table-sort-label");
+        await Assertions.Expect(page.Locator("[data-testid=synthesis-table][data-interactive=true]")).ToHaveCountAsync(1, new() { Timeout = TimeoutMs });
         // The circuit's first render shows a progress bar while it loads again: wait for the 14 rows each time.
         async Task<string> FirstWithValueAsync()
         {
             await Assertions.Expect(rows).ToHaveCountAsync(14, new() { Timeout = TimeoutMs });
-            return (await rows.AllInnerTextsAsync()).First(r => !r.Contains("n.d.", StringComparison.Ordinal));
+            return (await rows.AllInnerTextsAsync()).FirstOrDefault(r => !r.Contains("n.d.", StringComparison.Ordinal)) ?? "";
         }
 
         // Each click waits for the table to re-render before the next, so no click toggles the order twice; a click

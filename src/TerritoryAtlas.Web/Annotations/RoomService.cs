@@ -1,0 +1,375 @@
+using System.Data.Common;
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json;
+using Dapper;
+using NetTopologySuite.IO;
+using Npgsql;
+
+namespace TerritoryAtlas.Web.Annotations;
+
+/// <summary>
+/// Rooms, participants and every change to annotations. A change is validated, then written with its sequence
+/// number in one transaction: `update room set last_seq = last_seq + 1` both numbers it and serialises the room's
+/// writers, so the log has no gap and no duplicate, and nothing is acknowledged before it is committed.
+/// </summary>
+public sealed class RoomService(NpgsqlDataSource db, FranceArea france)
+{
+    // No 0/O, 1/I/L: a code read aloud or off a wall is typed right. 8 characters of 31: about 40 bits.
+    private const string CodeAlphabet = "23456789ABCDEFGHJKMNPQRSTUVWXYZ";
+    private const int CodeLength = 8;
+
+    private static readonly string[] Palette =
+    [
+        "#e6194b", "#3cb44b", "#4363d8", "#f58231", "#911eb4", "#42a5b3", "#c2185b", "#7cb342",
+        "#8d6e63", "#1a237e", "#ff6f00", "#00897b", "#6d4c41", "#5e35b1", "#d81b60", "#558b2f",
+    ];
+
+    private const string HostColour = "#222222";
+
+    public static readonly RoomView DefaultView = new(2.5, 46.6, 4.6, "departement", "taux_pauvrete_60", 2019);
+
+    public async Task<CreatedRoom> CreateAsync(CreateRoomRequest request, CancellationToken ct)
+    {
+        var title = request.Title?.Trim() ?? "";
+        if (title.Length is 0 or > AnnotationRules.MaxTitleLength)
+        {
+            throw new WorkshopException($"Give the workshop a title of 1 to {AnnotationRules.MaxTitleLength} characters.");
+        }
+
+        var view = request.View is null ? DefaultView : AnnotationRules.CheckView(request.View);
+        var hostName = string.IsNullOrWhiteSpace(request.HostName) ? "Animation" : AnnotationRules.CheckDisplayName(request.HostName);
+        // The host token is 256 random bits of its own: nothing about it can be worked out from the join code.
+        var hostToken = NewToken();
+        var hash = Hash(hostToken);
+        await using var connection = await db.OpenConnectionAsync(ct);
+        for (var attempt = 0; ; attempt++)
+        {
+            var code = NewJoinCode();
+            await using var tx = await connection.BeginTransactionAsync(ct);
+            try
+            {
+                var roomId = await connection.ExecuteScalarAsync<Guid>(new CommandDefinition("""
+                    insert into room (title, join_code, host_secret_hash, view) values (@title, @code, @hash, @view::jsonb) returning id
+                    """, new { title, code, hash, view = JsonSerializer.Serialize(view, AnnotationRules.Json) }, tx, cancellationToken: ct));
+                await connection.ExecuteAsync(new CommandDefinition("""
+                    insert into participant (room_id, display_name, token_hash, colour, is_host) values (@roomId, @hostName, @hash, @HostColour, true)
+                    """, new { roomId, hostName, hash, HostColour }, tx, cancellationToken: ct));
+                await tx.CommitAsync(ct);
+                var participantUrl = $"/atelier/{code}";
+                return new CreatedRoom(roomId, title, code, hostToken, participantUrl, $"{participantUrl}?host={hostToken}", $"{participantUrl}/projection");
+            }
+            catch (PostgresException e) when (e.SqlState == PostgresErrorCodes.UniqueViolation && attempt < 5)
+            {
+                // A join code already taken (rare at 40 bits): draw another.
+            }
+        }
+    }
+
+    public async Task<(Session Session, Caller Caller)> JoinAsync(string? code, string? displayName, CancellationToken ct)
+    {
+        var name = AnnotationRules.CheckDisplayName(displayName);
+        var room = await RoomByCodeAsync(code, ct);
+        var token = NewToken();
+        await using var connection = await db.OpenConnectionAsync(ct);
+        var (id, colour) = await connection.QuerySingleAsync<(Guid, string)>(new CommandDefinition("""
+            insert into participant (room_id, display_name, token_hash, colour)
+            select @RoomId, @name, @hash, (@palette)[1 + (select count(*) from participant where room_id = @RoomId and not is_host) % cardinality(@palette)]
+            returning id, colour
+            """, new { room.RoomId, name, hash = Hash(token), palette = Palette }, cancellationToken: ct));
+        var caller = new Caller(room.RoomId, id, name, colour, Roles.Participant);
+        return (room with { ParticipantId = id, DisplayName = name, Colour = colour, Role = Roles.Participant, Token = token }, caller);
+    }
+
+    /// <summary>Enters a room with a token issued before: the host's secret or a participant's token from Join.</summary>
+    public async Task<(Session Session, Caller Caller)> EnterAsync(string? code, string? token, CancellationToken ct)
+    {
+        var room = await RoomByCodeAsync(code, ct);
+        if (string.IsNullOrEmpty(token) || token.Length > 100) throw new WorkshopException("This link's token is missing or malformed.");
+        await using var connection = await db.OpenConnectionAsync(ct);
+        var participant = await connection.QuerySingleOrDefaultAsync<(Guid Id, string Name, string Colour, bool IsHost, bool Removed)?>(new CommandDefinition("""
+            select id, display_name, colour, is_host, removed from participant where room_id = @RoomId and token_hash = @hash
+            """, new { room.RoomId, hash = Hash(token) }, cancellationToken: ct));
+        if (participant is not { } p) throw new WorkshopException("This token does not open this room.");
+        if (p.Removed) throw new WorkshopException("The host removed you from this workshop.");
+        var role = p.IsHost ? Roles.Host : Roles.Participant;
+        var caller = new Caller(room.RoomId, p.Id, p.Name, p.Colour, role);
+        return (room with { ParticipantId = p.Id, DisplayName = p.Name, Colour = p.Colour, Role = role }, caller);
+    }
+
+    /// <summary>The projection screen: reads the room, writes nothing.</summary>
+    public async Task<(Session Session, Caller Caller)> WatchAsync(string? code, CancellationToken ct)
+    {
+        var room = await RoomByCodeAsync(code, ct);
+        return (room, new Caller(room.RoomId, Guid.Empty, "", "", Roles.Watcher));
+    }
+
+    public async Task<Session> RoomByCodeAsync(string? code, CancellationToken ct)
+    {
+        var normalised = NormaliseCode(code);
+        await using var connection = await db.OpenConnectionAsync(ct);
+        var row = await connection.QuerySingleOrDefaultAsync<(Guid Id, string Title, string Code, bool Locked, string View, long LastSeq)?>(new CommandDefinition(
+            "select id, title, join_code, locked, view::text, last_seq from room where join_code = @normalised",
+            new { normalised }, cancellationToken: ct));
+        if (row is not { } r) throw new WorkshopException($"No workshop has the code '{code}'.");
+        return new Session(r.Id, r.Title, r.Code, null, null, null, Roles.Watcher, null, r.Locked,
+            JsonSerializer.Deserialize<RoomView>(r.View, AnnotationRules.Json)!, r.LastSeq);
+    }
+
+    public static string NormaliseCode(string? code) =>
+        new string((code ?? "").Where(char.IsLetterOrDigit).Select(char.ToUpperInvariant).Take(20).ToArray());
+
+    public async Task<IReadOnlyList<WorkshopEvent>> SyncSinceAsync(Guid roomId, long lastSeq, int limit, CancellationToken ct)
+    {
+        await using var connection = await db.OpenConnectionAsync(ct);
+        var payloads = await connection.QueryAsync<string>(new CommandDefinition("""
+            select payload::text from annotation_event where room_id = @roomId and seq > @lastSeq order by seq limit @limit
+            """, new { roomId, lastSeq, limit }, cancellationToken: ct));
+        return payloads.Select(p => JsonSerializer.Deserialize<WorkshopEvent>(p, AnnotationRules.Json)!).ToList();
+    }
+
+    // The hot path, in one statement: numbering, checks, the annotation and its event are written together and the
+    // room's row lock is held for that statement only (not for several round trips), which is what bounds a busy
+    // room's writes per second. The event's payload is serialised here and completed in SQL with the numbers and
+    // times the database assigns, so the log holds exactly the message that is broadcast.
+    public async Task<WorkshopEvent> AddAsync(Caller caller, AnnotationInput? input, CancellationToken ct)
+    {
+        var drawing = AnnotationRules.Check(input);
+        await france.EnsureInsideAsync(drawing.Geometry, ct);
+        if (caller.IsWatcher) throw new WorkshopException("The projection view is read-only.");
+        var colour = drawing.Colour ?? caller.Colour;
+        var draft = new WorkshopEvent(caller.RoomId, 0, "created", DateTimeOffset.UnixEpoch, caller.ParticipantId,
+            new AnnotationState(0, drawing.Kind, drawing.Geometry, drawing.Note, colour, caller.ParticipantId, caller.DisplayName,
+                false, false, 0, DateTimeOffset.UnixEpoch, DateTimeOffset.UnixEpoch));
+        await using var connection = await db.OpenConnectionAsync(ct);
+        var row = await connection.QuerySingleOrDefaultAsync<(long Id, long Seq, DateTime CreatedAt)?>(new CommandDefinition(AddSql, new
+        {
+            caller.RoomId,
+            caller.ParticipantId,
+            caller.IsHost,
+            drawing.Kind,
+            wkb = new WKBWriter().Write(drawing.Geometry),
+            drawing.Note,
+            colour,
+            payload = JsonSerializer.Serialize(draft, AnnotationRules.Json),
+        }, cancellationToken: ct));
+        if (row is not { } r)
+        {
+            await ExplainRefusalAsync(connection, caller, ct);
+            throw new WorkshopException("The annotation could not be written.");
+        }
+
+        var at = new DateTimeOffset(r.CreatedAt, TimeSpan.Zero);
+        return draft with { Seq = r.Seq, At = at, Annotation = draft.Annotation! with { Id = r.Id, Seq = r.Seq, CreatedAt = at, UpdatedAt = at } };
+    }
+
+    private const string AddSql = """
+        with numbered as (
+            update room set last_seq = last_seq + 1
+            where id = @RoomId and (not locked or @IsHost)
+              and exists (select 1 from participant where id = @ParticipantId and room_id = @RoomId and not removed)
+            returning last_seq
+        ), written as (
+            insert into annotation (room_id, author_id, kind, geom, note, colour, seq)
+            select @RoomId, @ParticipantId, @Kind, st_geomfromwkb(@wkb, 4326), @Note, @colour, last_seq from numbered
+            returning id, seq, created_at, updated_at
+        ), logged as (
+            insert into annotation_event (room_id, seq, type, actor_id, annotation_id, payload)
+            select @RoomId, w.seq, 'created', @ParticipantId, w.id,
+                   @payload::jsonb || jsonb_build_object('seq', w.seq, 'at', w.created_at, 'annotation',
+                       (@payload::jsonb -> 'annotation') || jsonb_build_object('id', w.id, 'seq', w.seq, 'createdAt', w.created_at, 'updatedAt', w.updated_at))
+            from written w
+            returning seq
+        )
+        select w.id, w.seq, w.created_at from written w join logged l on l.seq = w.seq
+        """;
+
+    // Why the one-statement write wrote nothing: the same checks as NextSeqAsync, in the same words.
+    private static async Task ExplainRefusalAsync(NpgsqlConnection connection, Caller caller, CancellationToken ct)
+    {
+        var state = await connection.QuerySingleOrDefaultAsync<(bool Locked, bool? Removed)?>(new CommandDefinition("""
+            select r.locked, p.removed from room r left join participant p on p.id = @ParticipantId and p.room_id = r.id where r.id = @RoomId
+            """, new { caller.RoomId, caller.ParticipantId }, cancellationToken: ct));
+        if (state is not { } s) throw new WorkshopException("This workshop no longer exists.");
+        if (s.Removed is null or true) throw new WorkshopException("The host removed you from this workshop.");
+        if (s.Locked && !caller.IsHost) throw new WorkshopException("The host has locked the workshop: annotations are read-only for now.");
+    }
+
+    public async Task<WorkshopEvent> EditAsync(Caller caller, long annotationId, AnnotationInput? input, CancellationToken ct)
+    {
+        var drawing = AnnotationRules.Check(input);
+        await france.EnsureInsideAsync(drawing.Geometry, ct);
+        await using var connection = await db.OpenConnectionAsync(ct);
+        await using var tx = await connection.BeginTransactionAsync(ct);
+        var seq = await NextSeqAsync(connection, tx, caller, ct);
+        var author = await AuthorisedAuthorAsync(connection, tx, caller, annotationId, ct);
+        var row = await connection.QuerySingleAsync<AnnotationRow>(new CommandDefinition("""
+            update annotation set kind = @Kind, geom = st_geomfromwkb(@wkb, 4326), note = @Note, colour = coalesce(@Colour, colour), seq = @seq, updated_at = now()
+            where id = @annotationId
+            returning id, author_id, kind, note, colour, hidden, deleted, seq, created_at, updated_at
+            """, new { drawing.Kind, wkb = new WKBWriter().Write(drawing.Geometry), drawing.Note, drawing.Colour, seq, annotationId }, tx, cancellationToken: ct));
+        var ev = new WorkshopEvent(caller.RoomId, seq, "updated", new DateTimeOffset(row.Updated_At, TimeSpan.Zero), caller.ParticipantId, row.State(drawing.Geometry, author));
+        await AppendAsync(connection, tx, ev, annotationId, ct);
+        await tx.CommitAsync(ct);
+        return ev;
+    }
+
+    public Task<WorkshopEvent> DeleteAsync(Caller caller, long annotationId, CancellationToken ct) =>
+        ChangeFlagAsync(caller, annotationId, "deleted", "update annotation set deleted = true, seq = @seq, updated_at = now() where id = @annotationId", false, hostOnly: false, ct);
+
+    public Task<WorkshopEvent> SetHiddenAsync(Caller caller, long annotationId, bool hidden, CancellationToken ct) =>
+        ChangeFlagAsync(caller, annotationId, hidden ? "hidden" : "shown",
+            "update annotation set hidden = @flag, seq = @seq, updated_at = now() where id = @annotationId", hidden, hostOnly: true, ct);
+
+    private async Task<WorkshopEvent> ChangeFlagAsync(Caller caller, long annotationId, string type, string sql, bool flag, bool hostOnly, CancellationToken ct)
+    {
+        if (hostOnly) RequireHost(caller);
+        await using var connection = await db.OpenConnectionAsync(ct);
+        await using var tx = await connection.BeginTransactionAsync(ct);
+        var seq = await NextSeqAsync(connection, tx, caller, ct);
+        await AuthorisedAuthorAsync(connection, tx, caller, annotationId, ct);
+        await connection.ExecuteAsync(new CommandDefinition(sql, new { seq, annotationId, flag }, tx, cancellationToken: ct));
+        var state = await StateAsync(connection, tx, annotationId, ct);
+        var ev = new WorkshopEvent(caller.RoomId, seq, type, state.UpdatedAt, caller.ParticipantId, state);
+        await AppendAsync(connection, tx, ev, annotationId, ct);
+        await tx.CommitAsync(ct);
+        return ev;
+    }
+
+    public async Task<WorkshopEvent> ClearAsync(Caller caller, CancellationToken ct)
+    {
+        RequireHost(caller);
+        await using var connection = await db.OpenConnectionAsync(ct);
+        await using var tx = await connection.BeginTransactionAsync(ct);
+        var seq = await NextSeqAsync(connection, tx, caller, ct);
+        var ids = (await connection.QueryAsync<long>(new CommandDefinition("""
+            update annotation set deleted = true, seq = @seq, updated_at = now() where room_id = @RoomId and not deleted returning id
+            """, new { seq, caller.RoomId }, tx, cancellationToken: ct))).Order().ToList();
+        var ev = new WorkshopEvent(caller.RoomId, seq, "cleared", DateTimeOffset.UtcNow, caller.ParticipantId, AnnotationIds: ids);
+        await AppendAsync(connection, tx, ev, null, ct);
+        await tx.CommitAsync(ct);
+        return ev;
+    }
+
+    public async Task<WorkshopEvent> SetLockedAsync(Caller caller, bool locked, CancellationToken ct)
+    {
+        RequireHost(caller);
+        await using var connection = await db.OpenConnectionAsync(ct);
+        await using var tx = await connection.BeginTransactionAsync(ct);
+        var seq = await NextSeqAsync(connection, tx, caller, ct);
+        await connection.ExecuteAsync(new CommandDefinition("update room set locked = @locked where id = @RoomId", new { locked, caller.RoomId }, tx, cancellationToken: ct));
+        var ev = new WorkshopEvent(caller.RoomId, seq, locked ? "locked" : "unlocked", DateTimeOffset.UtcNow, caller.ParticipantId);
+        await AppendAsync(connection, tx, ev, null, ct);
+        await tx.CommitAsync(ct);
+        return ev;
+    }
+
+    public async Task<WorkshopEvent> RemoveParticipantAsync(Caller caller, Guid participantId, CancellationToken ct)
+    {
+        RequireHost(caller);
+        await using var connection = await db.OpenConnectionAsync(ct);
+        await using var tx = await connection.BeginTransactionAsync(ct);
+        var seq = await NextSeqAsync(connection, tx, caller, ct);
+        var removed = await connection.ExecuteAsync(new CommandDefinition(
+            "update participant set removed = true where id = @participantId and room_id = @RoomId and not is_host",
+            new { participantId, caller.RoomId }, tx, cancellationToken: ct));
+        if (removed == 0) throw new WorkshopException("No such participant in this room (the host cannot be removed).");
+        var ev = new WorkshopEvent(caller.RoomId, seq, "participantRemoved", DateTimeOffset.UtcNow, caller.ParticipantId, ParticipantId: participantId);
+        await AppendAsync(connection, tx, ev, null, ct);
+        await tx.CommitAsync(ct);
+        return ev;
+    }
+
+    public async Task SaveViewAsync(Caller caller, RoomView view, CancellationToken ct)
+    {
+        RequireHost(caller);
+        await using var connection = await db.OpenConnectionAsync(ct);
+        await connection.ExecuteAsync(new CommandDefinition("update room set view = @view::jsonb where id = @RoomId",
+            new { view = JsonSerializer.Serialize(view, AnnotationRules.Json), caller.RoomId }, cancellationToken: ct));
+    }
+
+    /// <summary>True when the token is the host's secret of this room.</summary>
+    public async Task<bool> IsHostTokenAsync(Guid roomId, string? token, CancellationToken ct)
+    {
+        if (string.IsNullOrEmpty(token) || token.Length > 100) return false;
+        await using var connection = await db.OpenConnectionAsync(ct);
+        return await connection.ExecuteScalarAsync<bool>(new CommandDefinition(
+            "select exists (select 1 from room where id = @roomId and host_secret_hash = @hash)", new { roomId, hash = Hash(token) }, cancellationToken: ct));
+    }
+
+    private static void RequireHost(Caller caller)
+    {
+        if (!caller.IsHost) throw new WorkshopException("Only the workshop's host can do this.");
+    }
+
+    // Takes the room's next number; the row lock it holds until commit orders the room's writers. The checks that
+    // depend on the room's state (locked, participant removed) run under that lock, so none can race a change.
+    private static async Task<long> NextSeqAsync(NpgsqlConnection connection, DbTransaction tx, Caller caller, CancellationToken ct)
+    {
+        if (caller.IsWatcher) throw new WorkshopException("The projection view is read-only.");
+        var room = await connection.QuerySingleOrDefaultAsync<(long Seq, bool Locked)?>(new CommandDefinition(
+            "update room set last_seq = last_seq + 1 where id = @RoomId returning last_seq, locked", new { caller.RoomId }, tx, cancellationToken: ct));
+        if (room is not { } r) throw new WorkshopException("This workshop no longer exists.");
+        var removed = await connection.ExecuteScalarAsync<bool?>(new CommandDefinition(
+            "select removed from participant where id = @ParticipantId and room_id = @RoomId", new { caller.ParticipantId, caller.RoomId }, tx, cancellationToken: ct));
+        if (removed is null or true) throw new WorkshopException("The host removed you from this workshop.");
+        if (r.Locked && !caller.IsHost) throw new WorkshopException("The host has locked the workshop: annotations are read-only for now.");
+        return r.Seq;
+    }
+
+    // Authors act on their own annotations, the host on all of them. Returns the author's display name.
+    private static async Task<string> AuthorisedAuthorAsync(NpgsqlConnection connection, DbTransaction tx, Caller caller, long annotationId, CancellationToken ct)
+    {
+        var row = await connection.QuerySingleOrDefaultAsync<(Guid AuthorId, string Name, bool Deleted)?>(new CommandDefinition("""
+            select a.author_id, p.display_name, a.deleted from annotation a join participant p on p.id = a.author_id
+            where a.id = @annotationId and a.room_id = @RoomId for update of a
+            """, new { annotationId, caller.RoomId }, tx, cancellationToken: ct));
+        if (row is not { } a || a.Deleted) throw new WorkshopException($"Annotation {annotationId} does not exist in this room (or was deleted).");
+        if (a.AuthorId != caller.ParticipantId && !caller.IsHost) throw new WorkshopException("You can only change your own annotations.");
+        return a.Name;
+    }
+
+    private static async Task<AnnotationState> StateAsync(NpgsqlConnection connection, DbTransaction tx, long annotationId, CancellationToken ct)
+    {
+        var row = await connection.QuerySingleAsync<AnnotationRow>(new CommandDefinition("""
+            select a.id, a.author_id, a.kind, a.note, a.colour, a.hidden, a.deleted, a.seq, a.created_at, a.updated_at,
+                   st_asbinary(a.geom) as wkb, p.display_name as author_name
+            from annotation a join participant p on p.id = a.author_id where a.id = @annotationId
+            """, new { annotationId }, tx, cancellationToken: ct));
+        return row.State(new WKBReader().Read(row.Wkb), row.Author_Name);
+    }
+
+    private static Task AppendAsync(NpgsqlConnection connection, DbTransaction tx, WorkshopEvent ev, long? annotationId, CancellationToken ct) =>
+        connection.ExecuteAsync(new CommandDefinition("""
+            insert into annotation_event (room_id, seq, type, actor_id, annotation_id, payload) values (@RoomId, @Seq, @Type, @ActorId, @annotationId, @payload::jsonb)
+            """, new { ev.RoomId, ev.Seq, ev.Type, ev.ActorId, annotationId, payload = JsonSerializer.Serialize(ev, AnnotationRules.Json) }, tx, cancellationToken: ct));
+
+    private static string NewToken() => Base64Url(RandomNumberGenerator.GetBytes(32));
+
+    private static string NewJoinCode() => RandomNumberGenerator.GetString(CodeAlphabet, CodeLength);
+
+    private static byte[] Hash(string token) => SHA256.HashData(Encoding.UTF8.GetBytes(token));
+
+    private static string Base64Url(byte[] bytes) => Convert.ToBase64String(bytes).TrimEnd('=').Replace('+', '-').Replace('/', '_');
+
+    // Dapper fills it by column name (snake_case columns, MatchNamesWithUnderscores is not needed with these names).
+    private sealed class AnnotationRow
+    {
+        public long Id { get; set; }
+        public Guid Author_Id { get; set; }
+        public string Kind { get; set; } = "";
+        public string Note { get; set; } = "";
+        public string Colour { get; set; } = "";
+        public bool Hidden { get; set; }
+        public bool Deleted { get; set; }
+        public long Seq { get; set; }
+        public DateTime Created_At { get; set; }
+        public DateTime Updated_At { get; set; }
+        public byte[] Wkb { get; set; } = [];
+        public string Author_Name { get; set; } = "";
+
+        public AnnotationState State(NetTopologySuite.Geometries.Geometry geometry, string authorName) =>
+            new(Id, Kind, geometry, Note, Colour, Author_Id, authorName, Hidden, Deleted, Seq,
+                new DateTimeOffset(Created_At, TimeSpan.Zero), new DateTimeOffset(Updated_At, TimeSpan.Zero));
+    }
+}

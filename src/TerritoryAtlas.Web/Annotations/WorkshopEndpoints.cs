@@ -1,0 +1,127 @@
+using System.Globalization;
+using System.Text;
+using Dapper;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.SignalR;
+using Npgsql;
+using StackExchange.Redis;
+
+namespace TerritoryAtlas.Web.Annotations;
+
+public static class WorkshopEndpoints
+{
+    public const int MaxMessageBytes = 64 * 1024;
+
+    /// <summary>Rooms, the hub (with the Redis backplane when Redis:Connection is set) and the exports.</summary>
+    public static IServiceCollection AddWorkshops(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddSingleton<FranceArea>();
+        services.AddSingleton<RoomService>();
+        services.AddSingleton<PresenceTracker>();
+        var signalR = services.AddSignalR(options =>
+            {
+                // A drawing of 2,000 vertices is about 80 KB of GeoJSON at full precision, 40 KB at the 6 decimals
+                // the browser sends: 64 KB keeps abuse small while leaving room for a real one.
+                options.MaximumReceiveMessageSize = MaxMessageBytes;
+                options.EnableDetailedErrors = false;
+                options.AddFilter<WorkshopErrors>();
+            })
+            .AddJsonProtocol(options => options.PayloadSerializerOptions.Converters.Add(new NetTopologySuite.IO.Converters.GeoJsonConverterFactory()));
+        if (configuration["Redis:Connection"] is { Length: > 0 } redis)
+        {
+            // Several instances share rooms through Redis pub/sub; the prefix keeps our channels apart on a shared Redis.
+            signalR.AddStackExchangeRedis(redis, options => options.Configuration.ChannelPrefix = RedisChannel.Literal("territoryatlas"));
+        }
+
+        return services;
+    }
+
+    public static IEndpointRouteBuilder MapWorkshopEndpoints(this IEndpointRouteBuilder app, IConfiguration configuration)
+    {
+        app.MapHub<WorkshopHub>("/hubs/workshop");
+        if (configuration.GetValue<bool>("Bench:BareHub"))
+        {
+            app.MapHub<BareHub>("/hubs/bare");
+        }
+
+        var api = app.MapGroup("/api/workshops");
+        api.MapPost("", CreateAsync);
+        api.MapGet("/{roomId:guid}/annotations.geojson", GeoJsonAsync);
+        api.MapGet("/{roomId:guid}/summary.csv", CsvAsync);
+        return app;
+    }
+
+    private static async Task<IResult> CreateAsync(CreateRoomRequest request, RoomService rooms, CancellationToken ct)
+    {
+        try
+        {
+            var room = await rooms.CreateAsync(request, ct);
+            return TypedResults.Created(room.ParticipantUrl, room);
+        }
+        catch (WorkshopException e)
+        {
+            return TypedResults.Problem(title: "The workshop cannot be created", detail: e.Message, statusCode: StatusCodes.Status400BadRequest);
+        }
+    }
+
+    // The host token travels in the X-Workshop-Host header, or ?host= so that the host page can offer a plain link.
+    private static async Task<ProblemHttpResult?> RefuseUnlessHostAsync(HttpContext http, Guid roomId, RoomService rooms, CancellationToken ct)
+    {
+        var token = http.Request.Headers["X-Workshop-Host"].FirstOrDefault() ?? http.Request.Query["host"].FirstOrDefault();
+        return await rooms.IsHostTokenAsync(roomId, token, ct)
+            ? null
+            : TypedResults.Problem(title: "Host token required",
+                detail: "Exports belong to the workshop's host: send the host token (X-Workshop-Host header or ?host=) of this room.",
+                statusCode: StatusCodes.Status403Forbidden);
+    }
+
+    private static async Task<IResult> GeoJsonAsync(Guid roomId, HttpContext http, RoomService rooms, NpgsqlDataSource db, CancellationToken ct)
+    {
+        if (await RefuseUnlessHostAsync(http, roomId, rooms, ct) is { } refused) return refused;
+        await using var connection = await db.OpenConnectionAsync(ct);
+        var json = await connection.ExecuteScalarAsync<string>(new CommandDefinition("""
+            select json_build_object('type', 'FeatureCollection', 'features', coalesce(json_agg(json_build_object(
+                'type', 'Feature', 'id', a.id, 'geometry', st_asgeojson(a.geom, 7)::json,
+                'properties', json_build_object('kind', a.kind, 'note', a.note, 'colour', a.colour, 'author', p.display_name,
+                    'hidden', a.hidden, 'createdAt', a.created_at, 'updatedAt', a.updated_at)) order by a.id), '[]'::json))::text
+            from annotation a join participant p on p.id = a.author_id
+            where a.room_id = @roomId and not a.deleted
+            """, new { roomId }, cancellationToken: ct));
+        return Results.Text(json, "application/geo+json", Encoding.UTF8);
+    }
+
+    private static async Task<IResult> CsvAsync(Guid roomId, HttpContext http, RoomService rooms, NpgsqlDataSource db, CancellationToken ct)
+    {
+        if (await RefuseUnlessHostAsync(http, roomId, rooms, ct) is { } refused) return refused;
+        await using var connection = await db.OpenConnectionAsync(ct);
+        var rows = await connection.QueryAsync<SummaryRow>(new CommandDefinition(AnnotationsSql.Summary, new { roomId }, cancellationToken: ct));
+        var csv = new StringBuilder("id,kind,note,author,created_at,updated_at,hidden,longitude,latitude,commune_code,commune,departement_code,departement\n");
+        foreach (var r in rows)
+        {
+            csv.AppendJoin(',', r.Id.ToString(CultureInfo.InvariantCulture), r.Kind, Field(r.Note), Field(r.Author),
+                r.CreatedAt.ToUniversalTime().ToString("yyyy-MM-ddTHH:mm:ssZ", CultureInfo.InvariantCulture),
+                r.UpdatedAt.ToUniversalTime().ToString("yyyy-MM-ddTHH:mm:ssZ", CultureInfo.InvariantCulture),
+                r.Hidden ? "true" : "false",
+                r.Longitude.ToString("0.######", CultureInfo.InvariantCulture), r.Latitude.ToString("0.######", CultureInfo.InvariantCulture),
+                r.CommuneCode ?? "", Field(r.Commune ?? ""), r.DepartementCode ?? "", Field(r.Departement ?? "")).Append('\n');
+        }
+
+        http.Response.Headers.ContentDisposition = "attachment; filename=\"atelier-annotations.csv\"";
+        return Results.Text(csv.ToString(), "text/csv; charset=utf-8", Encoding.UTF8);
+    }
+
+    // RFC 4180 quoting; a leading = + - @ is defused so a spreadsheet shows a note instead of running it as a formula.
+    private static string Field(string value)
+    {
+        if (value.Length > 0 && "=+-@\t\r".Contains(value[0])) value = "'" + value;
+        return $"\"{value.Replace("\"", "\"\"")}\"";
+    }
+
+    private sealed record SummaryRow(long Id, string Kind, string Note, string Author, DateTime CreatedAt, DateTime UpdatedAt, bool Hidden,
+        double Longitude, double Latitude, string? CommuneCode, string? Commune, string? DepartementCode, string? Departement);
+}
+
+internal static class AnnotationsSql
+{
+    public static readonly string Summary = Data.AtlasDatabase.Sql("Annotations.summary.sql");
+}

@@ -1,0 +1,187 @@
+using Microsoft.AspNetCore.SignalR;
+
+namespace TerritoryAtlas.Web.Annotations;
+
+/// <summary>
+/// The workshop hub at /hubs/workshop; its methods and messages are documented in the README ("Workshop hub").
+/// A connection first calls Join, Enter or Watch; every other method checks that the connection holds a role in
+/// the room it names. Writes are validated, committed, then broadcast to the room's other connections and returned
+/// to the caller as its acknowledgement, with the room's sequence number.
+/// </summary>
+public sealed class WorkshopHub(RoomService rooms, PresenceTracker presence) : Hub
+{
+    /// <summary>SyncSince answers at most this many events; a client asks again from the last one it got.</summary>
+    public const int SyncPage = 1_000;
+
+    /// <summary>The host's view is relayed at most this often per connection; extra ones are dropped.</summary>
+    public static readonly TimeSpan ViewInterval = TimeSpan.FromMilliseconds(100);
+
+    private const string CallerKey = "caller";
+    private const string BucketKey = "bucket";
+    private const string ViewKey = "lastView";
+
+    public static string RoomGroup(Guid roomId) => $"room:{roomId}";
+
+    private static string ParticipantGroup(Guid participantId) => $"participant:{participantId}";
+
+    public async Task<Session> Join(string code, string displayName)
+    {
+        Throttle();
+        var (session, caller) = await rooms.JoinAsync(code, displayName, Context.ConnectionAborted);
+        await AttachAsync(caller);
+        return session;
+    }
+
+    public async Task<Session> Enter(string code, string token)
+    {
+        Throttle();
+        var (session, caller) = await rooms.EnterAsync(code, token, Context.ConnectionAborted);
+        await AttachAsync(caller);
+        return session;
+    }
+
+    public async Task<Session> Watch(string code)
+    {
+        Throttle();
+        var (session, caller) = await rooms.WatchAsync(code, Context.ConnectionAborted);
+        await AttachAsync(caller);
+        return session;
+    }
+
+    public Task<IReadOnlyList<WorkshopEvent>> SyncSince(Guid roomId, long lastSeq) =>
+        rooms.SyncSinceAsync(CallerIn(roomId).RoomId, lastSeq, SyncPage, Context.ConnectionAborted);
+
+    public IReadOnlyList<PresentParticipant> Presence(Guid roomId) => presence.In(CallerIn(roomId).RoomId);
+
+    public Task<WorkshopEvent> AddAnnotation(Guid roomId, AnnotationInput input) =>
+        WriteAsync(roomId, (caller, ct) => rooms.AddAsync(caller, input, ct));
+
+    public Task<WorkshopEvent> EditAnnotation(Guid roomId, long annotationId, AnnotationInput input) =>
+        WriteAsync(roomId, (caller, ct) => rooms.EditAsync(caller, annotationId, input, ct));
+
+    public Task<WorkshopEvent> DeleteAnnotation(Guid roomId, long annotationId) =>
+        WriteAsync(roomId, (caller, ct) => rooms.DeleteAsync(caller, annotationId, ct));
+
+    public Task<WorkshopEvent> SetHidden(Guid roomId, long annotationId, bool hidden) =>
+        WriteAsync(roomId, (caller, ct) => rooms.SetHiddenAsync(caller, annotationId, hidden, ct));
+
+    public Task<WorkshopEvent> ClearAnnotations(Guid roomId) =>
+        WriteAsync(roomId, (caller, ct) => rooms.ClearAsync(caller, ct));
+
+    public Task<WorkshopEvent> SetLocked(Guid roomId, bool locked) =>
+        WriteAsync(roomId, (caller, ct) => rooms.SetLockedAsync(caller, locked, ct));
+
+    public async Task<WorkshopEvent> RemoveParticipant(Guid roomId, Guid participantId)
+    {
+        var ev = await WriteAsync(roomId, (caller, ct) => rooms.RemoveParticipantAsync(caller, participantId, ct));
+        // Its connections on any instance are told to leave; those on this one are also cut, and their writes are
+        // refused everywhere because each write checks the participant in the database.
+        await Clients.Group(ParticipantGroup(participantId)).SendAsync("Removed", roomId);
+        foreach (var connectionId in presence.ConnectionsOf(participantId))
+        {
+            presence.Remove(connectionId);
+            await Groups.RemoveFromGroupAsync(connectionId, RoomGroup(roomId));
+        }
+
+        await Clients.Group(RoomGroup(roomId)).SendAsync("Presence", presence.In(roomId));
+        return ev;
+    }
+
+    /// <summary>The host's view (centre, zoom, level, indicator, year), relayed to followers; not part of the log.</summary>
+    public async Task ShareView(Guid roomId, RoomView view)
+    {
+        var caller = CallerIn(roomId);
+        if (!caller.IsHost) throw new HubException("Only the workshop's host can lead the view.");
+        AnnotationRules.CheckView(view);
+
+        var now = DateTime.UtcNow;
+        if (Context.Items.TryGetValue(ViewKey, out var last) && last is DateTime at && now - at < ViewInterval) return;
+        Context.Items[ViewKey] = now;
+        await Clients.OthersInGroup(RoomGroup(roomId)).SendAsync("ViewChanged", view);
+        await rooms.SaveViewAsync(caller, view, Context.ConnectionAborted);
+    }
+
+    public override async Task OnDisconnectedAsync(Exception? exception)
+    {
+        if (presence.Remove(Context.ConnectionId) is { IsWatcher: false } caller)
+        {
+            await Clients.Group(RoomGroup(caller.RoomId)).SendAsync("Presence", presence.In(caller.RoomId));
+        }
+
+        await base.OnDisconnectedAsync(exception);
+    }
+
+    private async Task AttachAsync(Caller caller)
+    {
+        // A connection belongs to one room; entering another one leaves the first.
+        if (Context.Items.TryGetValue(CallerKey, out var previous) && previous is Caller old)
+        {
+            await Groups.RemoveFromGroupAsync(Context.ConnectionId, RoomGroup(old.RoomId));
+            await Groups.RemoveFromGroupAsync(Context.ConnectionId, ParticipantGroup(old.ParticipantId));
+        }
+
+        Context.Items[CallerKey] = caller;
+        await Groups.AddToGroupAsync(Context.ConnectionId, RoomGroup(caller.RoomId));
+        if (caller.IsWatcher) return;
+        await Groups.AddToGroupAsync(Context.ConnectionId, ParticipantGroup(caller.ParticipantId));
+        presence.Add(Context.ConnectionId, caller);
+        await Clients.Group(RoomGroup(caller.RoomId)).SendAsync("Presence", presence.In(caller.RoomId));
+    }
+
+    private Caller CallerIn(Guid roomId) =>
+        Context.Items.TryGetValue(CallerKey, out var value) && value is Caller caller && caller.RoomId == roomId
+            ? caller
+            : throw new HubException("Join or enter this workshop first (Join, Enter or Watch with its code).");
+
+    private void Throttle()
+    {
+        if (Context.Items.TryGetValue(BucketKey, out var value) && value is TokenBucket bucket)
+        {
+            if (!bucket.TryTake()) throw new HubException($"Too many changes: at most {TokenBucket.PerSecond} a second (bursts of {TokenBucket.Burst}). Wait a moment.");
+            return;
+        }
+
+        var fresh = new TokenBucket();
+        fresh.TryTake();
+        Context.Items[BucketKey] = fresh;
+    }
+
+    private async Task<WorkshopEvent> WriteAsync(Guid roomId, Func<Caller, CancellationToken, Task<WorkshopEvent>> write)
+    {
+        var caller = CallerIn(roomId);
+        Throttle();
+        var ev = await write(caller, Context.ConnectionAborted);
+
+        // Committed: now the others hear of it, and the caller's answer is its acknowledgement.
+        await Clients.OthersInGroup(RoomGroup(roomId)).SendAsync("Event", ev);
+        return ev;
+    }
+}
+
+/// <summary>For bench/ only (configuration Bench:BareHub=true): re-broadcasts what it gets, to measure the rig itself.</summary>
+public sealed class BareHub : Hub
+{
+    public Task Enter(string room) => Groups.AddToGroupAsync(Context.ConnectionId, room);
+
+    public async Task<long> Broadcast(string room, string message, long stamp)
+    {
+        await Clients.OthersInGroup(room).SendAsync("Message", message, stamp);
+        return stamp;
+    }
+}
+
+/// <summary>Refusals reach the caller, and only the caller, with their message; other failures stay generic.</summary>
+public sealed class WorkshopErrors : IHubFilter
+{
+    public async ValueTask<object?> InvokeMethodAsync(HubInvocationContext invocationContext, Func<HubInvocationContext, ValueTask<object?>> next)
+    {
+        try
+        {
+            return await next(invocationContext);
+        }
+        catch (WorkshopException e)
+        {
+            throw new HubException(e.Message);
+        }
+    }
+}

@@ -1,0 +1,54 @@
+using System.Text.Json;
+using NetTopologySuite.Geometries;
+
+namespace TerritoryAtlas.Web.Annotations;
+
+/// <summary>What a map shows: centre (longitude, latitude in WGS84), zoom, and the indicator layer.</summary>
+public sealed record RoomView(double Lon, double Lat, double Zoom, string? Level, string? Indicator, int? Year);
+
+public sealed record CreateRoomRequest(string? Title, RoomView? View, string? HostName);
+
+/// <summary>Answer to a room's creation: the host token is shown once and never stored in clear.</summary>
+public sealed record CreatedRoom(Guid RoomId, string Title, string JoinCode, string HostToken, string ParticipantUrl, string HostUrl, string ProjectionUrl);
+
+/// <summary>What a connection is, once it has joined, entered or started watching a room.</summary>
+public sealed record Session(
+    Guid RoomId, string Title, string JoinCode, Guid? ParticipantId, string? DisplayName, string? Colour, string Role,
+    string? Token, bool Locked, RoomView View, long LastSeq);
+
+/// <summary>A drawing sent by a client: kind point, line, polygon or label; a GeoJSON geometry; a note; a colour.</summary>
+public sealed record AnnotationInput(string? Kind, JsonElement Geometry, string? Note, string? Colour);
+
+/// <summary>An annotation as it stands after an event.</summary>
+public sealed record AnnotationState(
+    long Id, string Kind, Geometry Geometry, string Note, string Colour, Guid AuthorId, string AuthorName,
+    bool Hidden, bool Deleted, long Seq, DateTimeOffset CreatedAt, DateTimeOffset UpdatedAt);
+
+/// <summary>
+/// One entry of a room's append-only log, as broadcast live and replayed by SyncSince. Type is one of created,
+/// updated, deleted, hidden, shown (with Annotation), cleared (with AnnotationIds), locked, unlocked,
+/// participantRemoved (with ParticipantId).
+/// </summary>
+public sealed record WorkshopEvent(
+    Guid RoomId, long Seq, string Type, DateTimeOffset At, Guid? ActorId,
+    AnnotationState? Annotation = null, IReadOnlyList<long>? AnnotationIds = null, Guid? ParticipantId = null);
+
+/// <summary>Someone present in a room (connected now).</summary>
+public sealed record PresentParticipant(Guid ParticipantId, string DisplayName, string Colour, bool IsHost);
+
+/// <summary>Who a connection acts as; kept in the hub connection's items after Join, Enter or Watch.</summary>
+public sealed record Caller(Guid RoomId, Guid ParticipantId, string DisplayName, string Colour, string Role)
+{
+    public bool IsHost => Role == Roles.Host;
+    public bool IsWatcher => Role == Roles.Watcher;
+}
+
+public static class Roles
+{
+    public const string Host = "host";
+    public const string Participant = "participant";
+    public const string Watcher = "watcher";
+}
+
+/// <summary>A request refused for a reason the caller can act on; the hub turns it into a HubException.</summary>
+public sealed class WorkshopException(string message) : Exception(message);
