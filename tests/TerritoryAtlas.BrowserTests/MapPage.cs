@@ -131,16 +131,14 @@ public sealed class MapPage(IPage page)
         return await row.CountAsync() == 0 ? null : int.Parse((await row.InnerTextAsync()).Trim(), NumberStyles.None, CultureInfo.InvariantCulture);
     }
 
-    /// <summary>Opens the year select and picks the first year other than <paramref name="current"/>; returns it.</summary>
+    /// <summary>Moves the year slider one step with the keyboard (back, or forward from the first year); returns the new year.</summary>
     public async Task<int> ChooseAnotherYearAsync(int current)
     {
-        await Page.GetByTestId("year-select").ClickAsync();
-        var options = Page.Locator(".mud-popover-open [role=option]");
-        await Assertions.Expect(options.First).ToBeVisibleAsync();
-        var years = (await options.AllInnerTextsAsync()).Select(t => int.Parse(t.Trim(), NumberStyles.None, CultureInfo.InvariantCulture)).ToList();
-        var other = years.FirstOrDefault(y => y != current);
-        Assert.True(other != 0, $"the year select offers no year besides {current} ({string.Join(", ", years)})");
-        await options.Nth(years.IndexOf(other)).ClickAsync();
-        return other;
+        var slider = Page.Locator("input[type=range][data-testid=year-slider], [data-testid=year-slider] input[type=range]").First;
+        await slider.FocusAsync();
+        var atStart = await slider.EvaluateAsync<bool>("s => Number(s.value) === Number(s.min)");
+        await slider.PressAsync(atStart ? "ArrowRight" : "ArrowLeft");
+        await Assertions.Expect(Page.GetByTestId("year-value")).Not.ToHaveTextAsync(current.ToString(CultureInfo.InvariantCulture));
+        return int.Parse((await Page.GetByTestId("year-value").InnerTextAsync()).Trim(), NumberStyles.None, CultureInfo.InvariantCulture);
     }
 }

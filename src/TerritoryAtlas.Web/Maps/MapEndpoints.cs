@@ -18,11 +18,14 @@ public static class MapEndpoints
     {
         app.MapGet("/api/maps/{level}/{indicator}/{year:int}", async (
             string level, string indicator, int year, MapQueries queries, CancellationToken ct,
-            [FromQuery] string? classification, [FromQuery] int? classes) =>
+            [FromQuery] string? classification, [FromQuery] int? classes, [FromQuery] string? breaks, [FromQuery] string? palette,
+            [FromQuery] string? mode, [FromQuery] string? reference, [FromQuery] string? within) =>
         {
             try
             {
-                return Results.Ok(await queries.ValuesAsync(level, indicator, year, classification ?? "quantile", classes ?? 5, ct));
+                var request = new MapRequest(level, indicator, year, classification ?? "quantile", classes ?? 5, ParseBreaks(breaks),
+                    palette ?? "auto", mode ?? "classes", reference ?? "parent", within);
+                return Results.Ok(await queries.ValuesAsync(request, ct));
             }
             catch (MapRequestException e)
             {
@@ -59,9 +62,57 @@ public static class MapEndpoints
                 return Results.StatusCode(StatusCodes.Status304NotModified);
             }
 
-            var bytes = await tiles.TileAsync(version, level, z, x, y, ct);
-            return Results.Bytes(bytes, "application/vnd.mapbox-vector-tile");
+            var tile = await tiles.TileAsync(version, level, z, x, y, ct);
+            http.Response.Headers.Vary = "Accept-Encoding";
+            // Compressed once when the tile was built, not on every request.
+            var gzip = http.Request.Headers.AcceptEncoding.ToString().Contains("gzip", StringComparison.OrdinalIgnoreCase);
+            if (gzip)
+            {
+                http.Response.Headers.ContentEncoding = "gzip";
+            }
+
+            var bytes = gzip ? tile.Gzip : tile.Raw;
+            http.Response.ContentType = "application/vnd.mapbox-vector-tile";
+            http.Response.ContentLength = bytes.Length;
+            await http.Response.Body.WriteAsync(bytes, ct);
+            return Results.Empty;
         });
+
+        app.MapGet("/api/territories/{level}/names", async (string level, [FromQuery] long? v, HttpContext http, MapQueries maps, TileQueries tiles, CancellationToken ct) =>
+        {
+            if (!Levels.IsKnown(level))
+            {
+                return Problem(new MapRequestException("level", $"unknown level '{level}'; levels are {string.Join(", ", Levels.Ordered)}", 404));
+            }
+
+            var version = await maps.DataVersionAsync(ct);
+            http.Response.Headers.CacheControl = v == version ? "public, max-age=31536000, immutable" : "public, max-age=60";
+            var (codes, names) = await tiles.NamesAsync(version, level, ct);
+            return Results.Ok(new { level, dataVersion = version, codes, names });
+        });
+    }
+
+    /// <summary>Manual breaks as the URL carries them: "10,15,20" (a point is the decimal separator).</summary>
+    public static IReadOnlyList<double>? ParseBreaks(string? breaks)
+    {
+        if (string.IsNullOrWhiteSpace(breaks))
+        {
+            return null;
+        }
+
+        var result = new List<double>();
+        foreach (var part in breaks.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries))
+        {
+            if (!double.TryParse(part, System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out var value)
+                || !double.IsFinite(value))
+            {
+                throw new MapRequestException("breaks", $"'{part}' is not a number; write breaks as 10,15,20");
+            }
+
+            result.Add(value);
+        }
+
+        return result;
     }
 
     private static IResult Problem(MapRequestException e) =>

@@ -1,4 +1,5 @@
-using System.Collections.Concurrent;
+using System.Globalization;
+using System.Text.Json.Serialization;
 using Dapper;
 using Microsoft.Extensions.Caching.Memory;
 using Npgsql;
@@ -7,14 +8,43 @@ using TerritoryAtlas.Web.Indicators;
 
 namespace TerritoryAtlas.Web.Maps;
 
-/// <summary>What the map colours by: codes and values of one (level, indicator, year) with the class breaks.</summary>
+/// <summary>What a map view asks for. Everything here also lives in the page's URL (permalinks).</summary>
+public sealed record MapRequest(
+    string Level, string Indicator, int Year, string Classification = "quantile", int Classes = 5,
+    IReadOnlyList<double>? Breaks = null, string Palette = "auto", string Mode = "classes", string Reference = "parent",
+    string? Within = null)
+{
+    public string CacheKey => string.Join('|', Level, Indicator, Year, Classification, Classes,
+        string.Join(',', (Breaks ?? []).Select(b => b.ToString(CultureInfo.InvariantCulture))), Palette, Mode, Reference, Within);
+}
+
+/// <summary>
+/// What the map colours by: codes and values of one (level, indicator, year) with the class of each and the
+/// breaks. Arrays are parallel to <see cref="Codes"/>, so that the JSON stays compact for 35,000 communes.
+/// </summary>
 public sealed record MapValues(
     string Level, string Indicator, int Year, string Label, string Unit, int Decimals, int Polarity, string Source,
-    long DataVersion, MapClassification Classification, int Territories, int NoData, int Suppressed,
-    IReadOnlyList<string> Codes, IReadOnlyList<double?> Values, IReadOnlyList<string> Statuses, IReadOnlyList<int?> Classes);
+    long DataVersion, string Mode, MapClassification Classification, int Territories, int NoData, int Suppressed,
+    IReadOnlyList<string> Codes, IReadOnlyList<double?> Values, IReadOnlyList<string> Statuses, IReadOnlyList<int?> Classes,
+    [property: JsonIgnore] IReadOnlyList<int?> Ranks, string? ParentLevel, IReadOnlyList<string?> ParentCodes,
+    IReadOnlyDictionary<string, double?> ParentValues, MapReference? Reference, IReadOnlyList<string?>? Categories,
+    MapWithin? Within)
+{
+    /// <summary>Names for the page's table; the browser gets them from the tiles, so they stay out of the JSON.</summary>
+    [JsonIgnore]
+    public IReadOnlyList<string> Names { get; init; } = [];
+
+    public int IndexOf(string code) => Codes is List<string> list ? list.BinarySearch(code, StringComparer.Ordinal) : Codes.ToList().IndexOf(code);
+}
 
 public sealed record MapClassification(string Method, int Classes, IReadOnlyList<double> Bounds, IReadOnlyList<int> Counts,
-    string Palette, IReadOnlyList<string> Colours, string NoDataColour, string SuppressedColour);
+    string Palette, IReadOnlyList<string> Colours, string NoDataColour, string SuppressedColour,
+    IReadOnlyDictionary<string, int>? CategoryCounts = null, IReadOnlyDictionary<string, string>? CategoryColours = null);
+
+/// <summary>The reference of comparison mode: France's figure, or each territory's parent's.</summary>
+public sealed record MapReference(string Kind, string Level, double? FranceValue, bool UsesConfidenceIntervals);
+
+public sealed record MapWithin(string Level, string Code, string Name, double[] Bbox);
 
 /// <summary>A parameter the client got wrong, named so the problem response can say which.</summary>
 public sealed class MapRequestException(string parameter, string message, int status = StatusCodes.Status400BadRequest) : Exception(message)
@@ -25,75 +55,213 @@ public sealed class MapRequestException(string parameter, string message, int st
 
 public sealed class MapQueries(NpgsqlDataSource db, IndicatorQueries indicators, IMemoryCache cache)
 {
-    private readonly ConcurrentDictionary<string, int> _territoryCounts = new();
+    private static readonly string ValuesSql = AtlasDatabase.Sql("Maps.map_values.sql");
 
+    public static readonly IReadOnlyList<string> Modes = ["classes", "compare"];
+    public static readonly IReadOnlyList<string> References = ["parent", "france"];
+
+    /// <summary>The level a territory is compared with and shown beside in tooltips.</summary>
+    public static string? ParentLevelOf(string level) => level switch
+    {
+        "commune" or "arrondissement" or "epci" or "qpv" => "departement",
+        "departement" => "region",
+        "region" or "zone" => "france",
+        _ => null,
+    };
+
+    private (long Version, long CheckedAt) _version = (-1, 0);
+
+    /// <summary>
+    /// The data version, re-read at most every two seconds: every tile and values request needs it, and a database
+    /// round trip per warm tile would cost more than serving the tile. An import shows within two seconds.
+    /// </summary>
     public async Task<long> DataVersionAsync(CancellationToken ct)
     {
+        var cached = _version;
+        if (cached.Version >= 0 && Environment.TickCount64 - cached.CheckedAt < 2000)
+        {
+            return cached.Version;
+        }
+
         await using var command = db.CreateCommand("select version from data_version");
-        return (long)(await command.ExecuteScalarAsync(ct))!;
+        var version = (long)(await command.ExecuteScalarAsync(ct))!;
+        _version = (version, Environment.TickCount64);
+        return version;
     }
 
-    public async Task<MapValues> ValuesAsync(string level, string indicatorCode, int year, string method, int classes, CancellationToken ct)
+    public Task<MapValues> ValuesAsync(string level, string indicator, int year, string method, int classes, CancellationToken ct) =>
+        ValuesAsync(new MapRequest(level, indicator, year, method, classes), ct);
+
+    public async Task<MapValues> ValuesAsync(MapRequest request, CancellationToken ct)
     {
-        if (!Levels.IsKnown(level))
+        var indicator = await ValidateAsync(request, ct);
+        var version = await DataVersionAsync(ct);
+        return (await cache.GetOrCreateAsync($"values|{version}|{request.CacheKey}", async entry =>
         {
-            throw new MapRequestException("level", $"unknown level '{level}'; levels are {string.Join(", ", Levels.Ordered)}", 404);
+            entry.SetSize(1).SetSlidingExpiration(TimeSpan.FromMinutes(30));
+            return await LoadAsync(request, indicator, version, ct);
+        }))!;
+    }
+
+    private async Task<IndicatorInfo> ValidateAsync(MapRequest r, CancellationToken ct)
+    {
+        if (!Levels.IsKnown(r.Level))
+        {
+            throw new MapRequestException("level", $"unknown level '{r.Level}'; levels are {string.Join(", ", Levels.Ordered)}", 404);
         }
 
-        var indicator = await indicators.FindAsync(indicatorCode, ct)
-                        ?? throw new MapRequestException("indicator", $"unknown indicator '{indicatorCode}'; see /api/indicators", 404);
-        if (!indicator.YearsByLevel.TryGetValue(level, out var years))
+        var indicator = await indicators.FindAsync(r.Indicator, ct)
+                        ?? throw new MapRequestException("indicator", $"unknown indicator '{r.Indicator}'; see /api/indicators", 404);
+        if (!indicator.YearsByLevel.TryGetValue(r.Level, out var years))
         {
-            throw new MapRequestException("level", $"indicator '{indicatorCode}' has no figures at level '{level}'; levels: {string.Join(", ", indicator.Levels)}", 404);
+            throw new MapRequestException("level", $"indicator '{r.Indicator}' has no figures at level '{r.Level}'; levels: {string.Join(", ", indicator.Levels)}", 404);
         }
 
-        if (!years.Contains(year))
+        if (!years.Contains(r.Year))
         {
-            throw new MapRequestException("year", $"indicator '{indicatorCode}' has no figures for {year} at level '{level}'; years: {string.Join(", ", years)}", 404);
+            throw new MapRequestException("year", $"indicator '{r.Indicator}' has no figures for {r.Year} at level '{r.Level}'; years: {string.Join(", ", years)}", 404);
         }
 
-        if (!Classification.Methods.Contains(method))
+        if (!Classification.Methods.Contains(r.Classification))
         {
-            throw new MapRequestException("classification", $"unsupported classification '{method}'; use {string.Join(", ", Classification.Methods)}");
+            throw new MapRequestException("classification", $"unsupported classification '{r.Classification}'; use {string.Join(", ", Classification.Methods)}");
         }
 
-        if (classes is < Classification.MinClasses or > Classification.MaxClasses)
+        if (r.Classification == "manual" && (r.Breaks is null || r.Breaks.Count is 0 or > Classification.MaxClasses - 1))
+        {
+            throw new MapRequestException("breaks", $"manual classification needs 1 to {Classification.MaxClasses - 1} breaks, e.g. breaks=10,15,20");
+        }
+
+        if (r.Classes is < Classification.MinClasses or > Classification.MaxClasses)
         {
             throw new MapRequestException("classes", $"classes must be between {Classification.MinClasses} and {Classification.MaxClasses}");
         }
 
-        var version = await DataVersionAsync(ct);
-        return (await cache.GetOrCreateAsync((version, level, indicatorCode, year, method, classes), async entry =>
+        if (!Palettes.IsKnown(r.Palette))
         {
-            entry.SetSize(1).SetSlidingExpiration(TimeSpan.FromMinutes(30));
-            await using var connection = await db.OpenConnectionAsync(ct);
-            var rows = (await connection.QueryAsync<(string Code, double? Value, string Status)>(new CommandDefinition(
-                AtlasDatabase.Sql("Maps.map_values.sql"), new { level, indicator = indicatorCode, year = (short)year }, cancellationToken: ct))).ToList();
-            var territories = await TerritoryCountAsync(connection, version, level, ct);
-            var breaks = Classification.Compute(method, rows.Where(r => r.Value.HasValue).Select(r => r.Value!.Value).ToList(), classes);
-            var palette = Palettes.ForPolarity(indicator.Polarity);
-            var classification = new MapClassification(method, breaks.Classes, breaks.Bounds, breaks.Counts, palette,
-                Palettes.Colours(palette, Math.Max(breaks.Classes, 1)), Palettes.NoData, Palettes.Suppressed);
-            return new MapValues(level, indicatorCode, year, indicator.Label, indicator.Unit, indicator.Decimals, indicator.Polarity,
-                indicator.Source, version, classification, territories,
-                NoData: territories - rows.Count(r => r.Status != "missing"),
-                Suppressed: rows.Count(r => r.Status == "suppressed"),
-                rows.Select(r => r.Code).ToList(), rows.Select(r => r.Value).ToList(), rows.Select(r => r.Status).ToList(),
-                rows.Select(r => r.Value is { } v && breaks.Classes > 0 ? breaks.ClassOf(v) : (int?)null).ToList());
-        }))!;
-    }
-
-    private async Task<int> TerritoryCountAsync(NpgsqlConnection connection, long version, string level, CancellationToken ct)
-    {
-        var key = $"{version}:{level}";
-        if (_territoryCounts.TryGetValue(key, out var count))
-        {
-            return count;
+            throw new MapRequestException("palette", $"unknown palette '{r.Palette}'; use auto or {string.Join(", ", Palettes.Names)}");
         }
 
-        count = await connection.ExecuteScalarAsync<int>(new CommandDefinition(
-            "select count(*)::int from territory where level = @level", new { level }, cancellationToken: ct));
-        _territoryCounts[key] = count;
-        return count;
+        if (!Modes.Contains(r.Mode))
+        {
+            throw new MapRequestException("mode", $"unknown mode '{r.Mode}'; use {string.Join(" or ", Modes)}");
+        }
+
+        if (!References.Contains(r.Reference))
+        {
+            throw new MapRequestException("reference", $"unknown reference '{r.Reference}'; use {string.Join(" or ", References)}");
+        }
+
+        return indicator;
     }
+
+    private async Task<MapValues> LoadAsync(MapRequest r, IndicatorInfo indicator, long version, CancellationToken ct)
+    {
+        await using var connection = await db.OpenConnectionAsync(ct);
+        var within = await WithinAsync(connection, r.Within, ct);
+        var parentLevel = ParentLevelOf(r.Level);
+        var rows = (await connection.QueryAsync<ValueRow>(new CommandDefinition(ValuesSql,
+            new { level = r.Level, indicator = r.Indicator, year = (short)r.Year, parent_level = parentLevel, within_id = within is { } w ? w.Id : (int?)null },
+            cancellationToken: ct))).ToList();
+        var territories = within is null
+            ? await connection.ExecuteScalarAsync<int>(new CommandDefinition(
+                "select count(*)::int from territory where level = @level", new { level = r.Level }, cancellationToken: ct))
+            : await connection.ExecuteScalarAsync<int>(new CommandDefinition("""
+                select count(*)::int from territory t where t.level = @level
+                  and (t.id = @id or exists (select 1 from territory_parent w where w.territory_id = t.id and w.parent_id = @id))
+                """, new { level = r.Level, id = within.Value.Id }, cancellationToken: ct));
+        var parentValues = parentLevel is null
+            ? new Dictionary<string, double?>()
+            : (await connection.QueryAsync<(string Code, double? Value)>(new CommandDefinition("""
+                select t.code, o.value from published_observation o join territory t on t.id = o.territory_id
+                where t.level = @parentLevel and o.indicator_code = @indicator and o.year = @year
+                """, new { parentLevel, indicator = r.Indicator, year = (short)r.Year }, cancellationToken: ct)))
+              .ToDictionary(p => p.Code, p => p.Value);
+        var franceValue = await connection.ExecuteScalarAsync<double?>(new CommandDefinition("""
+            select o.value from published_observation o join territory t on t.id = o.territory_id
+            where t.level = 'france' and t.code = 'FR' and o.indicator_code = @indicator and o.year = @year
+            """, new { indicator = r.Indicator, year = (short)r.Year }, cancellationToken: ct));
+
+        var values = rows.Where(x => x.value.HasValue).Select(x => x.value!.Value).ToList();
+        var breaks = Classification.Compute(r.Classification, values, r.Classes, r.Breaks);
+        var (paletteName, colours) = Palettes.Resolve(r.Palette, indicator.Polarity, Math.Max(breaks.Classes, 1));
+
+        // Ranks among the territories shown, 1 = the highest value; ties share a rank.
+        var ranks = new Dictionary<double, int>();
+        var position = 0;
+        foreach (var v in values.OrderDescending())
+        {
+            position++;
+            ranks.TryAdd(v, position);
+        }
+
+        int? Rank(double? v) => v is { } x ? ranks[x] : null;
+
+        List<string?>? categories = null;
+        MapReference? reference = null;
+        Dictionary<string, int>? categoryCounts = null;
+        if (r.Mode == "compare")
+        {
+            var usesIntervals = indicator.Kind == "rate" && indicator.Multiplier is not null;
+            reference = new MapReference(r.Reference, r.Reference == "france" ? "france" : parentLevel ?? "france", franceValue, usesIntervals);
+            categories = rows.Select(x =>
+            {
+                var referenceValue = r.Reference == "france" || parentLevel is null
+                    ? franceValue
+                    : x.parent_code is { } pc && parentValues.TryGetValue(pc, out var pv) ? pv : null;
+                if (x.value is not { } value || referenceValue is not { } refValue)
+                {
+                    return null;
+                }
+
+                (double, double)? interval = usesIntervals && x.numerator is { } n && x.denominator is { } d && d > 0
+                    ? Comparison.ConfidenceInterval(n, d, indicator.Multiplier!.Value)
+                    : null;
+                return Comparison.Compare(value, interval, refValue, indicator.Polarity);
+            }).ToList();
+            categoryCounts = categories.Where(c => c is not null).GroupBy(c => c!).ToDictionary(g => g.Key, g => g.Count());
+        }
+
+        var classification = new MapClassification(r.Classification, breaks.Classes, breaks.Bounds, breaks.Counts, paletteName,
+            colours, Palettes.NoData, Palettes.Suppressed, categoryCounts,
+            categoryCounts is null ? null : Palettes.Comparison.ToDictionary(c => c.Key, c => c.Value));
+        return new MapValues(r.Level, r.Indicator, r.Year, indicator.Label, indicator.Unit, indicator.Decimals, indicator.Polarity,
+            indicator.Source, version, r.Mode, classification, territories,
+            NoData: territories - rows.Count(x => x.status != "missing"),
+            Suppressed: rows.Count(x => x.status == "suppressed"),
+            rows.Select(x => x.code).ToList(), rows.Select(x => x.value).ToList(), rows.Select(x => x.status).ToList(),
+            rows.Select(x => x.value is { } v && breaks.Classes > 0 ? breaks.ClassOf(v) : (int?)null).ToList(),
+            rows.Select(x => Rank(x.value)).ToList(), parentLevel, rows.Select(x => x.parent_code).ToList(), parentValues,
+            reference, categories, within?.Public)
+        {
+            Names = rows.Select(x => x.name).ToList(),
+        };
+    }
+
+    private static async Task<(int Id, MapWithin Public)?> WithinAsync(NpgsqlConnection connection, string? within, CancellationToken ct)
+    {
+        if (string.IsNullOrEmpty(within))
+        {
+            return null;
+        }
+
+        var parts = within.Split(':', 2);
+        if (parts.Length != 2 || !Levels.IsKnown(parts[0]))
+        {
+            throw new MapRequestException("within", $"within must be level:code, e.g. departement:93 (levels: {string.Join(", ", Levels.Ordered)})");
+        }
+
+        var row = await connection.QuerySingleOrDefaultAsync<(int Id, string Name, double MinX, double MinY, double MaxX, double MaxY)?>(
+            new CommandDefinition("""
+                select id, name, ST_XMin(geom), ST_YMin(geom), ST_XMax(geom), ST_YMax(geom)
+                from territory where level = @level and code = @code
+                """, new { level = parts[0], code = parts[1] }, cancellationToken: ct));
+        return row is { } t
+            ? (t.Id, new MapWithin(parts[0], parts[1], t.Name, [t.MinX, t.MinY, t.MaxX, t.MaxY]))
+            : throw new MapRequestException("within", $"no {parts[0]} with code '{parts[1]}'", 404);
+    }
+
+#pragma warning disable IDE1006, CA1812 // Dapper maps the snake_case columns onto these names.
+    private sealed record ValueRow(string code, string name, double? value, string status, double? numerator, double? denominator, string? parent_code);
+#pragma warning restore IDE1006, CA1812
 }

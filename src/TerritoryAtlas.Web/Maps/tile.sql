@@ -1,13 +1,14 @@
--- One vector tile of a level's territories: geometry, the INSEE code and the name (values travel separately and are
--- applied as feature-state). Parameters: @level, @band (zoom band, see ZoomBands.cs), @z, @x, @y.
+-- One vector tile of a level's territories: geometry and the INSEE code only (values travel separately and are
+-- applied as feature-state; names come from /api/territories/{level}/names). Below zoom 8 a 1024 extent is
+-- plenty for shapes a few pixels wide and makes every coordinate one byte shorter.
+-- Parameters: @level, @band (zoom band, see ZoomBands.cs), @z, @x, @y, @extent.
 with bounds as (
     select ST_TileEnvelope(@z, @x, @y) as envelope
 )
-select ST_AsMVT(tile, 'territories', 4096, 'geom')
+select ST_AsMVT(tile, 'territories', @extent, 'geom')
 from (
-    select g.code, t.name, ST_AsMVTGeom(g.geom, b.envelope, 4096, 64, true) as geom
+    select g.code, ST_AsMVTGeom(g.geom, b.envelope, @extent, @extent / 64, true) as geom
     from territory_tile_geometry g
-    join territory t on t.id = g.territory_id
     cross join bounds b
     where g.level = @level and g.zoom_band = @band and g.geom && b.envelope
 ) tile

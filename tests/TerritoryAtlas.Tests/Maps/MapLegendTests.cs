@@ -12,13 +12,16 @@ public sealed partial class MapLegendTests : BunitTest
     // Ten départements: 3 + 2 + 2 = 7 with a figure, 1 under statistical secrecy, 2 without a figure.
     private static MapValues Values(int suppressed = 1, int noData = 2) => new(
         Level: "departement", Indicator: "taux_pauvrete_60", Year: 2020, Label: "Taux de pauvreté", Unit: "%", Decimals: 1,
-        Polarity: -1, Source: "INSEE, Filosofi", DataVersion: 7,
+        Polarity: -1, Source: "INSEE, Filosofi", DataVersion: 7, Mode: "classes",
         Classification: new MapClassification("quantile", 3, [9.5, 12.2, 15, 1234.5], [3, 2, 2], "OrRd", Colours, "#d9d9d9", "#9e9e9e"),
         Territories: 10, NoData: noData, Suppressed: suppressed,
         Codes: ["01", "02", "03", "04", "05", "06", "07", "08"],
         Values: [9.5, 10, 12.2, 13, 15, 16, 1234.5, null],
         Statuses: ["ok", "ok", "ok", "ok", "ok", "ok", "ok", "suppressed"],
-        Classes: [0, 0, 0, 1, 1, 2, 2, null]);
+        Classes: [0, 0, 0, 1, 1, 2, 2, null],
+        Ranks: [8, 7, 6, 5, 4, 3, 1, null], ParentLevel: "region", ParentCodes: ["84", "32", "84", "93", "93", "93", "84", "44"],
+        ParentValues: new Dictionary<string, double?> { ["84"] = 12.5, ["32"] = 18.1, ["93"] = 17.2, ["44"] = null },
+        Reference: null, Categories: null, Within: null);
 
     [Fact]
     public void The_legend_shows_one_row_per_class_with_its_count()

@@ -1,0 +1,80 @@
+using System.Diagnostics;
+using System.Globalization;
+using Microsoft.Playwright;
+
+// What a decision-maker feels on the commune map, measured in headless Chromium against a running app
+// (bench/map.sh starts one): time to the first coloured paint, time to re-colour on a year change (and whether
+// that loads any tile), and the server's memory per open map page (one Blazor circuit each).
+// Usage: dotnet run -c Release -- <base url> <server pid> [pages]
+var baseUrl = args.Length > 0 ? args[0].TrimEnd('/') : "http://127.0.0.1:5192";
+var serverPid = args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 0;
+var pages = args.Length > 2 ? int.Parse(args[2], CultureInfo.InvariantCulture) : 100;
+
+using var playwright = await Playwright.CreateAsync();
+await using var browser = await playwright.Chromium.LaunchAsync(new()
+{
+    ExecutablePath = "/usr/bin/chromium", Headless = true,
+    Args = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync",
+            "--no-first-run", "--use-angle=swiftshader", "--enable-unsafe-swiftshader"],
+});
+
+const string Idle = """
+    () => { const h = window.atlasMaps && window.atlasMaps[0];
+            return !!h && h.painted > 0 && h.map.loaded() && h.map.areTilesLoaded() && !h.map.isMoving(); }
+    """;
+
+var paints = new List<double>();
+var recolours = new List<double>();
+for (var run = 0; run < 4; run++)
+{
+    // A fresh context each time: a first visit, no HTTP cache.
+    await using var context = await browser.NewContextAsync(new() { ViewportSize = new() { Width = 1280, Height = 900 } });
+    var page = await context.NewPageAsync();
+    await page.GotoAsync($"{baseUrl}/?level=commune&indicator=mediane_niveau_vie&year=2019");
+    await page.WaitForFunctionAsync(Idle, null, new() { Timeout = 120_000, PollingInterval = 20 });
+    var painted = await page.EvaluateAsync<double>("() => performance.now()");
+    var tilesBefore = await page.EvaluateAsync<int>("() => window.atlasMaps[0].tileRequests");
+    var recolour = await page.EvaluateAsync<double>("""
+        async () => {
+          const h = window.atlasMaps[0];
+          const m = await import('/js/choropleth.js');
+          const start = performance.now();
+          await m.show(h, { level: 'commune', indicator: 'mediane_niveau_vie', year: 2018 });
+          await new Promise(resolve => { h.map.once('idle', resolve); h.map.triggerRepaint(); });
+          return performance.now() - start;
+        }
+        """);
+    var tilesAfter = await page.EvaluateAsync<int>("() => window.atlasMaps[0].tileRequests");
+    Console.WriteLine($"run {run}: first coloured paint {painted:0} ms after navigation; year change re-coloured in {recolour:0} ms; tiles loaded by the year change: {tilesAfter - tilesBefore}");
+    if (run > 0)
+    {
+        paints.Add(painted);
+        recolours.Add(recolour);
+    }
+}
+
+Console.WriteLine($"median of runs 1-3: first coloured paint {Median(paints):0} ms; year change {Median(recolours):0} ms");
+
+if (serverPid > 0)
+{
+    await using var context = await browser.NewContextAsync(new() { ViewportSize = new() { Width = 400, Height = 300 } });
+    var before = Rss(serverPid);
+    var open = new List<IPage>();
+    for (var i = 0; i < pages; i++)
+    {
+        var page = await context.NewPageAsync();
+        await page.GotoAsync($"{baseUrl}/?level=departement&indicator=taux_pauvrete_60&year=2019");
+        await page.WaitForFunctionAsync("() => window.atlasMaps && window.atlasMaps[0] && window.atlasMaps[0].painted > 0", null, new() { Timeout = 120_000 });
+        open.Add(page);
+    }
+
+    await Task.Delay(3000);
+    var after = Rss(serverPid);
+    Console.WriteLine($"server RSS {before / 1024.0:0.0} MB before, {after / 1024.0:0.0} MB with {pages} open map pages: {(after - before) / (double)pages:0} KB per page (circuit)");
+}
+
+static double Median(List<double> values) => values.Order().ElementAt(values.Count / 2);
+
+static long Rss(int pid) =>
+    long.Parse(File.ReadAllLines($"/proc/{pid}/status").First(l => l.StartsWith("VmRSS:", StringComparison.Ordinal))
+        .Split(' ', StringSplitOptions.RemoveEmptyEntries)[1], CultureInfo.InvariantCulture);

@@ -1,0 +1,125 @@
+namespace TerritoryAtlas.Web.Maps;
+
+/// <summary>The map page's words in French (default) and English (?lang=en).</summary>
+public sealed record MapTexts(
+    string Lang, string Title, string Level, string Indicator, string Year, string Play, string Pause, string Classification,
+    string Classes, string ManualBreaks, string Palette, string Mode, string ModeClasses, string ModeCompare, string Reference,
+    string ReferenceParent, string ReferenceFrance, string Within, string WithinHint, string Search, string SearchHint,
+    string Table, string Map, string ExportPng, string Permalink, string Copied, string Name, string Code, string Value,
+    string Rank, string Class, string Parent, string NoData, string Secret, string SourceLabel, string Portrait, string Close,
+    string NoImport, string Territories, string Better, string Similar, string Worse, string Lower, string Higher,
+    string ComparedWithFrance, string ComparedWithParent, string ConfidenceNote, string NoIntervalNote,
+    IReadOnlyDictionary<string, string> Levels, IReadOnlyDictionary<string, string> Methods)
+{
+    public static readonly MapTexts French = new(
+        "fr", "Carte des indicateurs", "Niveau", "Indicateur", "Année", "Lecture", "Pause", "Classification",
+        "Classes", "Seuils manuels (ex. 10; 15; 20)", "Palette", "Mode", "Classes", "Comparaison", "Référence",
+        "Territoire parent", "France", "Dans", "Limiter à un territoire (région, département, EPCI)", "Rechercher",
+        "Nom ou code INSEE", "Tableau", "Carte", "Exporter en PNG", "Lien permanent", "Lien copié",
+        "Territoire", "Code", "Valeur", "Rang", "Classe", "Parent", "Donnée non disponible", "Secret statistique", "Source",
+        "Portrait du territoire", "Fermer", "Aucune donnée importée : lancez ./atlas run ou le verbe import.",
+        "territoires", "Meilleur", "Semblable", "Moins bon", "Inférieur", "Supérieur",
+        "comparé à la France", "comparé au territoire parent",
+        "« Semblable » : l'intervalle de confiance à 95 % du taux contient la valeur de référence.",
+        "Indicateur sans numérateur ni dénominateur : pas d'intervalle de confiance, seulement inférieur ou supérieur.",
+        new Dictionary<string, string>
+        {
+            ["france"] = "France",
+            ["zone"] = "Métropole / DROM",
+            ["region"] = "Régions",
+            ["departement"] = "Départements",
+            ["arrondissement"] = "Arrondissements",
+            ["epci"] = "EPCI",
+            ["commune"] = "Communes",
+            ["qpv"] = "QPV",
+        },
+        new Dictionary<string, string>
+        {
+            ["quantile"] = "Quantiles",
+            ["jenks"] = "Seuils naturels (Jenks)",
+            ["equal"] = "Intervalles égaux",
+            ["manual"] = "Seuils manuels",
+        });
+
+    public static readonly MapTexts English = French with
+    {
+        Lang = "en",
+        Title = "Indicator map",
+        Level = "Level",
+        Indicator = "Indicator",
+        Year = "Year",
+        Play = "Play",
+        Pause = "Pause",
+        Classification = "Classification",
+        Classes = "Classes",
+        ManualBreaks = "Manual breaks (e.g. 10; 15; 20)",
+        Palette = "Palette",
+        Mode = "Mode",
+        ModeClasses = "Classes",
+        ModeCompare = "Comparison",
+        Reference = "Reference",
+        ReferenceParent = "Parent territory",
+        ReferenceFrance = "France",
+        Within = "Within",
+        WithinHint = "Limit to a territory (region, département, EPCI)",
+        Search = "Search",
+        SearchHint = "Name or INSEE code",
+        Table = "Table",
+        Map = "Map",
+        ExportPng = "Export PNG",
+        Permalink = "Permalink",
+        Copied = "Link copied",
+        Name = "Territory",
+        Code = "Code",
+        Value = "Value",
+        Rank = "Rank",
+        Class = "Class",
+        Parent = "Parent",
+        NoData = "No data",
+        Secret = "Statistical secrecy",
+        SourceLabel = "Source",
+        Portrait = "Territory profile",
+        Close = "Close",
+        NoImport = "No data imported: run ./atlas run or the import verb.",
+        Territories = "territories",
+        Better = "Better",
+        Similar = "Similar",
+        Worse = "Worse",
+        Lower = "Lower",
+        Higher = "Higher",
+        ComparedWithFrance = "compared with France",
+        ComparedWithParent = "compared with the parent territory",
+        ConfidenceNote = "\"Similar\": the rate's 95% confidence interval contains the reference value.",
+        NoIntervalNote = "No numerator and denominator: no confidence interval, only lower or higher.",
+        Levels = new Dictionary<string, string>
+        {
+            ["france"] = "France",
+            ["zone"] = "Metropolitan / overseas",
+            ["region"] = "Regions",
+            ["departement"] = "Départements",
+            ["arrondissement"] = "Arrondissements",
+            ["epci"] = "EPCI",
+            ["commune"] = "Municipalities",
+            ["qpv"] = "QPV",
+        },
+        Methods = new Dictionary<string, string>
+        {
+            ["quantile"] = "Quantiles",
+            ["jenks"] = "Natural breaks (Jenks)",
+            ["equal"] = "Equal intervals",
+            ["manual"] = "Manual breaks",
+        },
+    };
+
+    public static MapTexts For(string? lang) => lang == "en" ? English : French;
+
+    public string Category(string category) => category switch
+    {
+        "better" => Better,
+        "similar" => Similar,
+        "worse" => Worse,
+        "lower" => Lower,
+        "higher" => Higher,
+        _ => category,
+    };
+}

@@ -1,0 +1,53 @@
+using Dapper;
+using Npgsql;
+using TerritoryAtlas.Web.Data;
+using TerritoryAtlas.Web.Indicators;
+
+namespace TerritoryAtlas.Web.Territories;
+
+public sealed record TerritoryMatch(string Level, string Code, string Name, double[] Bbox);
+
+public sealed class TerritoryQueries(NpgsqlDataSource db)
+{
+    private static readonly string SearchSql = AtlasDatabase.Sql("Territories.territory_search.sql");
+
+    /// <summary>Search by name or INSEE code, accent- and case-insensitive ("saint-denis", "93066", "ile de france").</summary>
+    public async Task<IReadOnlyList<TerritoryMatch>> SearchAsync(string query, IReadOnlyList<string>? levels, int limit, CancellationToken ct)
+    {
+        query = query.Trim();
+        if (query.Length == 0)
+        {
+            return [];
+        }
+
+        await using var connection = await db.OpenConnectionAsync(ct);
+        var rows = await connection.QueryAsync<(string Level, string Code, string Name, double MinX, double MinY, double MaxX, double MaxY)>(
+            new CommandDefinition(SearchSql, new { query, levels = (levels ?? []).ToArray(), limit = Math.Clamp(limit, 1, 50) }, cancellationToken: ct));
+        return rows.Select(r => new TerritoryMatch(r.Level, r.Code, r.Name, [r.MinX, r.MinY, r.MaxX, r.MaxY])).ToList();
+    }
+}
+
+public static class TerritoryEndpoints
+{
+    public static IServiceCollection AddTerritories(this IServiceCollection services) => services.AddSingleton<TerritoryQueries>();
+
+    public static void MapTerritoryEndpoints(this IEndpointRouteBuilder app)
+    {
+        app.MapGet("/api/territories", async (string? q, string? level, int? limit, TerritoryQueries queries, CancellationToken ct) =>
+        {
+            if (string.IsNullOrWhiteSpace(q))
+            {
+                return Results.Problem(title: "Invalid parameter 'q'", detail: "give q, a name or an INSEE code (at least one character)",
+                    statusCode: 400, extensions: new Dictionary<string, object?> { ["parameter"] = "q" });
+            }
+
+            if (level is not null && !Levels.IsKnown(level))
+            {
+                return Results.Problem(title: "Invalid parameter 'level'", detail: $"levels are {string.Join(", ", Levels.Ordered)}",
+                    statusCode: 400, extensions: new Dictionary<string, object?> { ["parameter"] = "level" });
+            }
+
+            return Results.Ok(await queries.SearchAsync(q, level is null ? null : [level], limit ?? 10, ct));
+        });
+    }
+}

@@ -1,0 +1,94 @@
+using System.Globalization;
+using System.Text.Json;
+using Microsoft.Playwright;
+
+namespace TerritoryAtlas.BrowserTests;
+
+[Collection(AtlasCollection.Name)]
+public sealed class ExplorerTests(AtlasApp app) : IAsyncLifetime
+{
+    private IBrowserContext _context = null!;
+
+    public async Task InitializeAsync() =>
+        _context = await app.Browser.NewContextAsync(new() { ViewportSize = new() { Width = 1280, Height = 900 }, Locale = "fr-FR" });
+
+    public async Task DisposeAsync() => await _context.DisposeAsync();
+
+    private async Task<MapPage> OpenAsync(string query)
+    {
+        var map = new MapPage(await _context.NewPageAsync());
+        await map.Page.GotoAsync(new Uri(app.BaseAddress, query).ToString());
+        await map.Page.WaitForFunctionAsync("() => window.atlasMaps && window.atlasMaps[0] && window.atlasMaps[0].painted > 0", null, new() { Timeout = 30_000 });
+        await map.WaitForIdleAsync();
+        return map;
+    }
+
+    [Fact]
+    public async Task A_permalink_restores_the_level_indicator_year_classification_and_view()
+    {
+        var map = await OpenAsync("/?level=region&indicator=aah_pour_100_20_64&year=2015&classification=jenks&classes=4&at=2.35,46.5,5.5");
+        var shown = await map.Page.EvaluateAsync<JsonElement>("""
+            () => { const h = window.atlasMaps[0]; const c = h.map.getCenter();
+                    return { level: h.values.level, indicator: h.values.indicator, year: h.values.year,
+                             method: h.values.classification.method, classes: h.values.classification.classes,
+                             lon: c.lng, lat: c.lat, zoom: h.map.getZoom() }; }
+            """);
+        Assert.Equal("region", shown.GetProperty("level").GetString());
+        Assert.Equal("aah_pour_100_20_64", shown.GetProperty("indicator").GetString());
+        Assert.Equal(2015, shown.GetProperty("year").GetInt32());
+        Assert.Equal("jenks", shown.GetProperty("method").GetString());
+        Assert.Equal(4, shown.GetProperty("classes").GetInt32());
+        Assert.Equal(2.35, shown.GetProperty("lon").GetDouble(), 2);
+        Assert.Equal(46.5, shown.GetProperty("lat").GetDouble(), 2);
+        Assert.Equal(5.5, shown.GetProperty("zoom").GetDouble(), 1);
+
+        // The page keeps the view in its URL, so copying the address bar reproduces it.
+        var url = map.Page.Url;
+        foreach (var part in new[] { "level=region", "indicator=aah_pour_100_20_64", "year=2015", "classification=jenks", "classes=4" })
+        {
+            Assert.Contains(part, url, StringComparison.Ordinal);
+        }
+
+        var regions = (await map.RenderedAsync()).Select(t => t.Code).ToHashSet();
+        Assert.Contains("84", regions);
+        Assert.DoesNotContain("2A", regions); // région codes only: no département drawn (Corsica is région 94)
+    }
+
+    [Fact]
+    public async Task The_table_lists_the_same_values_as_the_map()
+    {
+        var map = await OpenAsync("/?level=region&indicator=population_totale&year=2020");
+        var api = await ApiMapValues.GetAsync(app.Http, "region", "population_totale", 2020);
+        await map.Page.GetByTestId("toggle-table").ClickAsync();
+        var rows = map.Page.Locator("[data-testid=map-table] tbody tr");
+        await Assertions.Expect(rows).ToHaveCountAsync(api.Codes.Count);
+        var table = new Dictionary<string, double>();
+        for (var i = 0; i < api.Codes.Count; i++)
+        {
+            var cells = await rows.Nth(i).Locator("td").AllInnerTextsAsync();
+            var number = new string(cells[2].Where(c => char.IsDigit(c) || c == ',').ToArray()).Replace(',', '.');
+            table[cells[1].Trim()] = double.Parse(number, CultureInfo.InvariantCulture);
+        }
+
+        for (var i = 0; i < api.Codes.Count; i++)
+        {
+            Assert.Equal(api.Values[i]!.Value, table[api.Codes[i]], 0);
+        }
+
+        Assert.Contains("view=table", map.Page.Url, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Switching_the_level_draws_the_other_territories_and_recolours()
+    {
+        var map = await OpenAsync("/?level=departement&indicator=population_totale&year=2020");
+        await map.Page.GetByTestId("level-select").ClickAsync();
+        await map.Page.Locator(".mud-popover-open [role=option]", new() { HasText = "Régions" }).ClickAsync();
+        await map.Page.WaitForFunctionAsync("() => window.atlasMaps[0].values.level === 'region'", null, new() { Timeout = 30_000 });
+        await map.WaitForIdleAsync();
+        var rendered = await map.RenderedAsync();
+        Assert.InRange(rendered.Select(t => t.Code).Distinct().Count(), 10, 18);
+        Assert.All(rendered, t => Assert.NotNull(t.Class));
+        Assert.Contains("level=region", map.Page.Url, StringComparison.Ordinal);
+    }
+}
