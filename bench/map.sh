@@ -8,7 +8,7 @@ export ATLAS_DB="${ATLAS_DB:-Host=127.0.0.1;Port=${ATLAS_PG_PORT:-55432};Databas
 dotnet build "$REPO/src/TerritoryAtlas.Web" -c Release -nologo -v q >/dev/null
 dotnet build "$REPO/bench/TerritoryAtlas.MapBench" -c Release -nologo -v q >/dev/null
 WEB="$REPO/src/TerritoryAtlas.Web"
-(cd "$WEB" && exec env ASPNETCORE_URLS="http://127.0.0.1:$PORT" ASPNETCORE_ENVIRONMENT=Production Logging__LogLevel__Default=Error \
+(cd "$WEB" && exec env ASPNETCORE_URLS="http://127.0.0.1:$PORT" ASPNETCORE_ENVIRONMENT=Production Logging__LogLevel__Default=Error RateLimits__PublicReadsPerMinute=0 \
   dotnet bin/Release/net10.0/TerritoryAtlas.Web.dll) & APP=$!
 trap 'kill $APP 2>/dev/null' EXIT
 for _ in $(seq 60); do curl -sf "http://127.0.0.1:$PORT/health" >/dev/null && break; sleep 0.5; done

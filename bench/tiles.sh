@@ -12,7 +12,7 @@ dotnet build "$REPO/src/TerritoryAtlas.Web" -c Release -nologo -v q >/dev/null
 WEB="$REPO/src/TerritoryAtlas.Web"
 STATIC="$WEB/wwwroot/bench-static.mvt"
 trap 'kill $APP 2>/dev/null; rm -f "$STATIC"' EXIT
-(cd "$WEB" && exec env ASPNETCORE_URLS="http://127.0.0.1:$PORT" ASPNETCORE_ENVIRONMENT=Production Logging__LogLevel__Default=Error \
+(cd "$WEB" && exec env ASPNETCORE_URLS="http://127.0.0.1:$PORT" ASPNETCORE_ENVIRONMENT=Production Logging__LogLevel__Default=Error RateLimits__PublicReadsPerMinute=0 \
   dotnet bin/Release/net10.0/TerritoryAtlas.Web.dll) & APP=$!
 for _ in $(seq 60); do curl -sf "http://127.0.0.1:$PORT/health" >/dev/null && break; sleep 0.5; done
 

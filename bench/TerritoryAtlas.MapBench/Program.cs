@@ -13,7 +13,8 @@ var pages = args.Length > 2 ? int.Parse(args[2], CultureInfo.InvariantCulture) :
 using var playwright = await Playwright.CreateAsync();
 await using var browser = await playwright.Chromium.LaunchAsync(new()
 {
-    ExecutablePath = "/usr/bin/chromium", Headless = true,
+    ExecutablePath = "/usr/bin/chromium",
+    Headless = true,
     Args = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync",
             "--no-first-run", "--use-angle=swiftshader", "--enable-unsafe-swiftshader"],
 });

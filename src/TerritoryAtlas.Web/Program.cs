@@ -3,6 +3,7 @@ using MudBlazor.Services;
 using Npgsql;
 using TerritoryAtlas.Web.Components;
 using TerritoryAtlas.Web.Data;
+using TerritoryAtlas.Web.Embed;
 using TerritoryAtlas.Web.Import;
 using TerritoryAtlas.Web.Indicators;
 using TerritoryAtlas.Web.Maps;
@@ -48,6 +49,7 @@ builder.Services.AddIndicators();
 builder.Services.AddMaps();
 builder.Services.AddPortraits();
 builder.Services.AddTerritories();
+builder.Services.AddEmbed(builder.Configuration);
 
 var app = builder.Build();
 
@@ -58,6 +60,7 @@ if (!app.Environment.IsDevelopment())
 
 app.UseStatusCodePages();
 app.UseResponseCompression();
+app.UseRateLimiter();
 app.UseAntiforgery();
 app.MapStaticAssets();
 app.UseStaticFiles();
@@ -79,6 +82,7 @@ app.MapIndicatorEndpoints();
 app.MapMapEndpoints();
 app.MapPortraitEndpoints();
 app.MapTerritoryEndpoints();
+app.MapEmbedEndpoints();
 
 app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
 

@@ -76,6 +76,8 @@ public sealed class AtlasApp : IAsyncLifetime
             // (wwwroot, wwwroot/lib copied from npm, MudBlazor's _content) in every environment.
             builder.UseEnvironment("Production");
             builder.UseSetting("ATLAS_DB", connectionString);
+            // The partner whose page the embed tests serve (Playwright fulfils that origin itself).
+            builder.UseSetting("Embed:AllowedOrigins:0", EmbedTests.PartnerOrigin);
         }
     }
 }

@@ -31,7 +31,7 @@ public static class MapEndpoints
             {
                 return Problem(e);
             }
-        });
+        }).RequireRateLimiting(Embed.EmbedEndpoints.RateLimitPolicy);
 
         app.MapGet("/tiles/{level}/{z:int}/{x:int}/{y:int}.mvt", async (
             string level, int z, int x, int y, [FromQuery] long? v, HttpContext http, MapQueries maps, TileQueries tiles, CancellationToken ct) =>
@@ -76,7 +76,7 @@ public static class MapEndpoints
             http.Response.ContentLength = bytes.Length;
             await http.Response.Body.WriteAsync(bytes, ct);
             return Results.Empty;
-        });
+        }).RequireRateLimiting(Embed.EmbedEndpoints.RateLimitPolicy);
 
         app.MapGet("/api/territories/{level}/names", async (string level, [FromQuery] long? v, HttpContext http, MapQueries maps, TileQueries tiles, CancellationToken ct) =>
         {

@@ -1,0 +1,98 @@
+using System.Text.Encodings.Web;
+using System.Threading.RateLimiting;
+using Microsoft.AspNetCore.RateLimiting;
+using TerritoryAtlas.Web.Indicators;
+using TerritoryAtlas.Web.Maps;
+
+namespace TerritoryAtlas.Web.Embed;
+
+/// <summary>Partner origins allowed to frame the embed page (settings "Embed:AllowedOrigins").</summary>
+public sealed class EmbedOptions
+{
+    /// <summary>
+    /// Empty by default: only the atlas itself may frame its widgets until a platform lists its partners. A
+    /// wildcard would let any site pass the platform's maps off as its own and invite click-jacking.
+    /// </summary>
+    public List<string> AllowedOrigins { get; init; } = [];
+}
+
+/// <summary>
+/// `GET /embed`: a read-only map widget for partner sites. It is plain server-rendered HTML with no Blazor circuit:
+/// the page loads the same map module as the app, which fetches tiles and values over HTTP (cacheable), so a
+/// thousand readers of a partner's site cost GET requests, not a thousand circuits.
+/// </summary>
+public static class EmbedEndpoints
+{
+    public const string RateLimitPolicy = "public-reads";
+
+    public static IServiceCollection AddEmbed(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.Configure<EmbedOptions>(configuration.GetSection("Embed"));
+        var permits = configuration.GetValue("RateLimits:PublicReadsPerMinute", 3000);
+        services.AddRateLimiter(options =>
+        {
+            options.RejectionStatusCode = StatusCodes.Status429TooManyRequests;
+            // Per client address: a reader's map makes a few dozen requests; a scraper makes thousands.
+            options.AddPolicy(RateLimitPolicy, http => permits <= 0
+                ? RateLimitPartition.GetNoLimiter("off")
+                : RateLimitPartition.GetFixedWindowLimiter(http.Connection.RemoteIpAddress?.ToString() ?? "unknown",
+                    _ => new FixedWindowRateLimiterOptions { PermitLimit = permits, Window = TimeSpan.FromMinutes(1) }));
+        });
+        return services;
+    }
+
+    public static void MapEmbedEndpoints(this IEndpointRouteBuilder app)
+    {
+        app.MapGet("/embed", async (HttpContext http, MapQueries maps, IndicatorQueries indicators,
+            Microsoft.Extensions.Options.IOptions<EmbedOptions> options, CancellationToken ct) =>
+        {
+            var q = http.Request.Query;
+            var lang = q["lang"] == "en" ? "en" : "fr";
+            var catalogue = await indicators.CatalogueAsync(ct);
+            var indicator = catalogue.FirstOrDefault(i => i.Code == (q["indicator"].ToString() is { Length: > 0 } code ? code : "taux_pauvrete_60"));
+            var level = q["level"].ToString() is { Length: > 0 } l ? l : "departement";
+            int year = int.TryParse(q["year"], out var y) ? y : indicator?.YearsByLevel.GetValueOrDefault(level)?.LastOrDefault() ?? 0;
+            // Validate exactly as the values endpoint will, so a bad snippet shows a readable message, not a grey map.
+            MapRequest request;
+            MapValues values;
+            try
+            {
+                request = new MapRequest(level, indicator?.Code ?? q["indicator"].ToString(), year,
+                    q["classification"].ToString() is { Length: > 0 } c ? c : "quantile",
+                    int.TryParse(q["classes"], out var k) ? k : 5, MapEndpoints.ParseBreaks(q["breaks"]),
+                    q["palette"].ToString() is { Length: > 0 } p ? p : "auto", "classes", "parent",
+                    q["within"].ToString() is { Length: > 0 } w ? w : null);
+                values = await maps.ValuesAsync(request, ct);
+            }
+            catch (MapRequestException e)
+            {
+                SetFramingPolicy(http, options.Value);
+                http.Response.StatusCode = e.Status;
+                return Results.Content(EmbedPage.Error(e.Parameter, e.Message, lang), "text/html; charset=utf-8");
+            }
+
+            SetFramingPolicy(http, options.Value);
+            http.Response.Headers.CacheControl = "public, max-age=300";
+            var title = q["title"].ToString() is { Length: > 0 } t ? t : $"{values.Label} — {values.Year}";
+            var fullView = $"/?{http.Request.QueryString.Value?.TrimStart('?')}";
+            return Results.Content(EmbedPage.Render(values, request, title, q["legend"] != "false", lang, fullView), "text/html; charset=utf-8");
+        }).RequireRateLimiting(RateLimitPolicy);
+    }
+
+    /// <summary>The embed's own framing policy: itself plus the partners' origins, nothing else.</summary>
+    private static void SetFramingPolicy(HttpContext http, EmbedOptions options)
+    {
+        var origins = options.AllowedOrigins.Where(o => Uri.TryCreate(o, UriKind.Absolute, out var u) && u.Scheme is "http" or "https")
+            .Select(o => o.TrimEnd('/'));
+        http.Response.Headers.ContentSecurityPolicy =
+            $"frame-ancestors 'self' {string.Join(' ', origins)}".TrimEnd() + "; default-src 'self'; img-src 'self' data: blob:; " +
+            "worker-src 'self' blob:; style-src 'self' 'unsafe-inline'; connect-src 'self'";
+        http.Response.Headers.XContentTypeOptions = "nosniff";
+        http.Response.Headers["Referrer-Policy"] = "strict-origin-when-cross-origin";
+    }
+
+    // Markup characters encoded, French letters left readable.
+    private static readonly HtmlEncoder Html = HtmlEncoder.Create(System.Text.Unicode.UnicodeRanges.All);
+
+    internal static string Encode(string text) => Html.Encode(text);
+}

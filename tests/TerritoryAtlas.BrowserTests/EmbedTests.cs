@@ -1,0 +1,124 @@
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Playwright;
+
+namespace TerritoryAtlas.BrowserTests;
+
+/// <summary>
+/// A partner's page on another loopback origin (a small Kestrel site of the test's own) frames the widget, so the
+/// browser sees a real cross-origin parent and applies the widget's frame-ancestors policy.
+/// </summary>
+[Collection(AtlasCollection.Name)]
+public sealed class EmbedTests(AtlasApp app) : IAsyncLifetime
+{
+    // Other loopback origins than the app's (Chromium lets only loopback pages load loopback resources).
+    public const string PartnerOrigin = "http://localhost:5998";
+    private const string StrangerOrigin = "http://localhost:5997";
+
+    private static readonly Dictionary<string, string> Pages = [];
+    private readonly List<WebApplication> _sites = [];
+    private IBrowserContext _context = null!;
+    private readonly List<string> _requests = [];
+
+    public async Task InitializeAsync()
+    {
+        foreach (var origin in new[] { PartnerOrigin, StrangerOrigin })
+        {
+
+            var site = WebApplication.CreateBuilder(new WebApplicationOptions { Args = ["--urls", origin] });
+            var web = site.Build();
+            web.MapGet("/{name}", (string name) => Results.Content(Pages.GetValueOrDefault(name, "not found"), "text/html; charset=utf-8"));
+            await web.StartAsync();
+            _sites.Add(web);
+        }
+
+        _context = await app.Browser.NewContextAsync(new() { ViewportSize = new() { Width = 1100, Height = 900 } });
+        _context.Request += (_, request) => _requests.Add(request.Url);
+    }
+
+    public async Task DisposeAsync()
+    {
+        await _context.DisposeAsync();
+        foreach (var site in _sites)
+        {
+            await site.DisposeAsync();
+        }
+    }
+
+    private string EmbedUrl => new Uri(app.BaseAddress, "/embed?indicator=aah_pour_100_20_64&level=departement&year=2019").ToString();
+
+    private async Task<IPage> PartnerPageAsync(string origin, string body)
+    {
+        var name = $"{Guid.NewGuid():N}.html";
+        Pages[name] = $"<!DOCTYPE html><html><head><title>Partenaire</title></head><body><h1>Le site du partenaire</h1>{body}</body></html>";
+        var page = await _context.NewPageAsync();
+        await page.GotoAsync($"{origin}/{name}");
+        return page;
+    }
+
+    private static async Task<IFrame> WidgetFrameAsync(IPage page)
+    {
+        await Assertions.Expect(page.Locator("iframe")).ToHaveCountAsync(1);
+        var handle = await page.Locator("iframe").ElementHandleAsync();
+        for (var i = 0; i < 100; i++)
+        {
+            if (await handle.ContentFrameAsync() is { } frame)
+            {
+                return frame;
+            }
+
+            await Task.Delay(100);
+        }
+
+        throw new InvalidOperationException("the iframe never got a frame");
+    }
+
+    [Fact]
+    public async Task An_allowed_partner_page_shows_the_widget_coloured_without_a_blazor_circuit()
+    {
+        var page = await PartnerPageAsync(PartnerOrigin, $"""<iframe src="{EmbedUrl}" title="Carte AAH" width="900" height="560"></iframe>""");
+        var frame = await WidgetFrameAsync(page);
+        await frame.WaitForFunctionAsync("""
+            () => { const h = window.atlasMaps && window.atlasMaps[0];
+                    return !!h && h.painted > 0 && h.map.loaded() && h.map.areTilesLoaded(); }
+            """, null, new() { Timeout = 30_000 });
+        var coloured = await frame.EvaluateAsync<int>("""
+            () => { const h = window.atlasMaps[0];
+                    return new Set(h.map.queryRenderedFeatures({ layers: ['territory-fill'] })
+                        .filter(f => typeof h.map.getFeatureState({ source: 'territories', sourceLayer: 'territories', id: f.id }).cls === 'number')
+                        .map(f => f.id)).size; }
+            """);
+        Assert.True(coloured >= 90, $"{coloured} départements coloured in the widget");
+        await Assertions.Expect(frame.Locator("#embed-legend table tr")).Not.ToHaveCountAsync(0);
+        await Assertions.Expect(frame.Locator("#embed-summary")).ToContainTextAsync("Source");
+        Assert.DoesNotContain(_requests, url => url.Contains("/_blazor", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task A_page_from_an_origin_not_on_the_allow_list_cannot_frame_the_widget()
+    {
+        var page = await PartnerPageAsync(StrangerOrigin, $"""<iframe src="{EmbedUrl}" title="Carte AAH" width="900" height="560"></iframe>""");
+        var frame = await WidgetFrameAsync(page);
+        await page.WaitForTimeoutAsync(1500);
+        // The browser refuses to render the widget (CSP frame-ancestors): its document never has the map.
+        var hasWidget = await frame.EvaluateAsync<bool>("() => !!document.querySelector('main.embed')").ContinueWith(t => !t.IsFaulted && t.Result);
+        Assert.False(hasWidget);
+        // The same page framed by the allowed partner works (the refusal is the policy, not a broken page).
+        var response = await app.Http.GetAsync(new Uri(EmbedUrl));
+        Assert.Contains($"frame-ancestors 'self' {PartnerOrigin}", response.Headers.GetValues("Content-Security-Policy").Single(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task The_script_variant_inserts_the_iframe_and_fits_its_height()
+    {
+        var loader = new Uri(app.BaseAddress, "/js/embed-loader.js");
+        var page = await PartnerPageAsync(PartnerOrigin,
+            $"""<script src="{loader}" data-atlas-embed="{EmbedUrl}" data-atlas-title="Carte AAH" data-atlas-height="200"></script><p>après</p>""");
+        var iframe = page.Locator("iframe");
+        await Assertions.Expect(iframe).ToHaveAttributeAsync("title", "Carte AAH");
+        // The widget reports its content height (a 380 px map plus its title, summary and source).
+        await page.WaitForFunctionAsync("() => parseInt(document.querySelector('iframe').style.height) > 400", null, new() { Timeout = 30_000 });
+        var height = await page.EvaluateAsync<int>("() => parseInt(document.querySelector('iframe').style.height)");
+        Assert.InRange(height, 401, 1200);
+    }
+}
