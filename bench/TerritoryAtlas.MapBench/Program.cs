@@ -76,6 +76,30 @@ for (var run = 0; run < 4; run++)
 
 Console.WriteLine($"median of runs 1-3: first coloured paint {Median(paints):0} ms; year change {Median(recolours):0} ms");
 
+
+// The embed widget (départements, the usual partner map): time to the first coloured map and bytes transferred on a
+// first and a repeat visit (same browser cache), and whether any Blazor connection is opened.
+await using (var embedContext = await browser.NewContextAsync(new() { ViewportSize = new() { Width = 900, Height = 600 } }))
+{
+    var blazorRequests = 0;
+    embedContext.Request += (_, r) => { if (r.Url.Contains("/_blazor", StringComparison.Ordinal)) blazorRequests++; };
+    for (var visit = 0; visit < 3; visit++)
+    {
+        var page = await embedContext.NewPageAsync();
+        await page.GotoAsync($"{baseUrl}/embed?indicator=taux_pauvrete_60&level=departement&year=2019");
+        await page.WaitForFunctionAsync(Idle, null, new() { Timeout = 60_000, PollingInterval = 20 });
+        var painted = await page.EvaluateAsync<double>("() => performance.now()");
+        var bytes = await page.EvaluateAsync<double>("""
+            () => performance.getEntriesByType('navigation').concat(performance.getEntriesByType('resource'))
+                    .reduce((sum, e) => sum + (e.transferSize || 0), 0)
+            """);
+        Console.WriteLine($"embed visit {visit}: first coloured map {painted:0} ms, {bytes / 1024:0} KB transferred");
+        await page.CloseAsync();
+    }
+
+    Console.WriteLine($"embed: {blazorRequests} requests to /_blazor");
+}
+
 if (serverPid > 0)
 {
     await using var context = await browser.NewContextAsync(new() { ViewportSize = new() { Width = 400, Height = 300 } });

@@ -67,6 +67,25 @@ app.UseStatusCodePages();
 app.UseResponseCompression();
 app.UseRateLimiter();
 app.UseAntiforgery();
+// The npm libraries under /lib are pinned by package-lock.json and change only with a deploy: let browsers keep them
+// for a day instead of revalidating each one on every embed view (ETag revalidation stays for our own /js and /css).
+app.Use((context, next) =>
+{
+    if (context.Request.Path.StartsWithSegments("/lib"))
+    {
+        context.Response.OnStarting(() =>
+        {
+            if (context.Response.StatusCode == StatusCodes.Status200OK)
+            {
+                context.Response.Headers.CacheControl = "public, max-age=86400";
+            }
+
+            return Task.CompletedTask;
+        });
+    }
+
+    return next(context);
+});
 app.MapStaticAssets();
 app.UseStaticFiles();
 
