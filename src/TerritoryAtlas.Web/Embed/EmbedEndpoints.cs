@@ -64,7 +64,7 @@ public static class EmbedEndpoints
                     q["within"].ToString() is { Length: > 0 } w ? w : null);
                 values = await maps.ValuesAsync(request, ct);
             }
-            catch (MapRequestException e)
+            catch (ParameterException e)
             {
                 SetFramingPolicy(http, options.Value);
                 http.Response.StatusCode = e.Status;

@@ -92,13 +92,11 @@ public static class ExportEndpoints
         {
             return (await ExportRequest.ParseAsync(level, http.Request.Query, allowed, indicators, queries.FindTerritoryAsync, ct), null);
         }
-        catch (MapRequestException e)
+        catch (ParameterException e)
         {
             return (null, Problem(e));
         }
     }
 
-    internal static IResult Problem(MapRequestException e) =>
-        Results.Problem(title: $"Invalid parameter '{e.Parameter}'", detail: e.Message, statusCode: e.Status,
-            extensions: new Dictionary<string, object?> { ["parameter"] = e.Parameter });
+    internal static IResult Problem(ParameterException e) => e.ToProblem();
 }

@@ -73,38 +73,38 @@ public sealed record ExportRequest(
     public static readonly IReadOnlySet<string> CsvParameters =
         new HashSet<string>(ExportParameters.Concat(["sep", "bom"]));
 
-    /// <summary>Parses and checks the query string; throws <see cref="MapRequestException"/> naming the parameter.</summary>
+    /// <summary>Parses and checks the query string; throws <see cref="ParameterException"/> naming the parameter.</summary>
     public static async Task<ExportRequest> ParseAsync(
         string level, IQueryCollection query, IReadOnlySet<string> allowed, IndicatorQueries indicators,
         Func<string, string, CancellationToken, Task<int?>> findTerritory, CancellationToken ct)
     {
         if (!Levels.IsKnown(level))
         {
-            throw new MapRequestException("level", $"unknown level '{level}'; levels are {string.Join(", ", Levels.Ordered)}", 404);
+            throw new ParameterException("level", $"unknown level '{level}'; levels are {string.Join(", ", Levels.Ordered)}", 404);
         }
 
         if (query.Keys.FirstOrDefault(k => !allowed.Contains(k)) is { } unknown)
         {
-            throw new MapRequestException(unknown, $"unknown parameter '{unknown}'; parameters are {string.Join(", ", allowed.Order())}");
+            throw new ParameterException(unknown, $"unknown parameter '{unknown}'; parameters are {string.Join(", ", allowed.Order())}");
         }
 
         var codes = List(query["indicator"]);
         var years = List(query["year"]).Select(y => int.TryParse(y, NumberStyles.None, CultureInfo.InvariantCulture, out var year)
             ? year
-            : throw new MapRequestException("year", $"'{y}' is not a year; give years as 2019 or 2018,2019")).Distinct().ToList();
+            : throw new ParameterException("year", $"'{y}' is not a year; give years as 2019 or 2018,2019")).Distinct().ToList();
         if (codes.Count == 0 && years.Count > 0)
         {
-            throw new MapRequestException("year", "a year needs an indicator: add indicator=…");
+            throw new ParameterException("year", "a year needs an indicator: add indicator=…");
         }
 
         var pairs = new List<ExportPair>();
         foreach (var code in codes.Distinct())
         {
             var indicator = await indicators.FindAsync(code, ct)
-                            ?? throw new MapRequestException("indicator", $"unknown indicator '{code}'; see /api/indicators");
+                            ?? throw new ParameterException("indicator", $"unknown indicator '{code}'; see /api/indicators");
             if (!indicator.YearsByLevel.TryGetValue(level, out var available))
             {
-                throw new MapRequestException("indicator", $"indicator '{code}' has no figures at level '{level}'; levels: {string.Join(", ", indicator.Levels)}");
+                throw new ParameterException("indicator", $"indicator '{code}' has no figures at level '{level}'; levels: {string.Join(", ", indicator.Levels)}");
             }
 
             if (years.Count == 0)
@@ -117,13 +117,13 @@ public sealed record ExportRequest(
             {
                 pairs.Add(available.Contains(year)
                     ? new ExportPair(indicator, year)
-                    : throw new MapRequestException("year", $"indicator '{code}' has no figures for {year} at level '{level}'; years: {string.Join(", ", available)}"));
+                    : throw new ParameterException("year", $"indicator '{code}' has no figures for {year} at level '{level}'; years: {string.Join(", ", available)}"));
             }
         }
 
         if (pairs.Count > 200)
         {
-            throw new MapRequestException("indicator", "at most 200 indicator × year columns per export");
+            throw new ParameterException("indicator", "at most 200 indicator × year columns per export");
         }
 
         WithinTerritory? within = null;
@@ -134,16 +134,16 @@ public sealed record ExportRequest(
             var withinCode = colon > 0 ? withinText[(colon + 1)..] : "";
             if (!Levels.IsKnown(withinLevel) || withinCode.Length == 0)
             {
-                throw new MapRequestException("within", $"'{withinText}' is not level:code, e.g. within=departement:93");
+                throw new ParameterException("within", $"'{withinText}' is not level:code, e.g. within=departement:93");
             }
 
             if (Rank(withinLevel) > Rank(level))
             {
-                throw new MapRequestException("within", $"a {level} cannot lie within a {withinLevel}: name a wider level");
+                throw new ParameterException("within", $"a {level} cannot lie within a {withinLevel}: name a wider level");
             }
 
             var id = await findTerritory(withinLevel, withinCode, ct)
-                     ?? throw new MapRequestException("within", $"no {withinLevel} has the code '{withinCode}'");
+                     ?? throw new ParameterException("within", $"no {withinLevel} has the code '{withinCode}'");
             within = new WithinTerritory(withinLevel, withinCode, id);
         }
 
@@ -151,12 +151,12 @@ public sealed record ExportRequest(
         var max = Number(query, "max");
         if ((min is not null || max is not null) && pairs.Count == 0)
         {
-            throw new MapRequestException(min is not null ? "min" : "max", "a value range needs an indicator: add indicator=…");
+            throw new ParameterException(min is not null ? "min" : "max", "a value range needs an indicator: add indicator=…");
         }
 
         if (min > max)
         {
-            throw new MapRequestException("min", $"min ({min}) is greater than max ({max})");
+            throw new ParameterException("min", $"min ({min}) is greater than max ({max})");
         }
 
         var bbox = ParseBbox(Single(query, "bbox"));
@@ -164,25 +164,25 @@ public sealed record ExportRequest(
         {
             null or "4326" or "EPSG:4326" or "http://www.opengis.net/def/crs/OGC/1.3/CRS84" => 4326,
             "2154" or "EPSG:2154" or "http://www.opengis.net/def/crs/EPSG/0/2154" => 2154,
-            var other => throw new MapRequestException("crs", $"unsupported crs '{other}'; use 4326 (WGS84, the default) or 2154 (Lambert-93)"),
+            var other => throw new ParameterException("crs", $"unsupported crs '{other}'; use 4326 (WGS84, the default) or 2154 (Lambert-93)"),
         };
         var simplify = Number(query, "simplify") ?? 0;
         if (simplify is < 0 or > MaxSimplify)
         {
-            throw new MapRequestException("simplify", $"simplify is a tolerance in metres between 0 and {MaxSimplify}");
+            throw new ParameterException("simplify", $"simplify is a tolerance in metres between 0 and {MaxSimplify}");
         }
 
         var separator = Single(query, "sep") switch
         {
             null or "," => ',',
             ";" => ';',
-            var other => throw new MapRequestException("sep", $"unsupported separator '{other}'; use , (default) or ;"),
+            var other => throw new ParameterException("sep", $"unsupported separator '{other}'; use , (default) or ;"),
         };
         var bom = Single(query, "bom") switch
         {
             null or "false" or "0" => false,
             "true" or "1" => true,
-            var other => throw new MapRequestException("bom", $"'{other}' is not true or false"),
+            var other => throw new ParameterException("bom", $"'{other}' is not true or false"),
         };
         return new ExportRequest(level, pairs, within, min, max, bbox, crs, simplify, separator, bom);
     }
@@ -200,24 +200,24 @@ public sealed record ExportRequest(
         {
             if (!double.TryParse(parts[i], NumberStyles.Float, CultureInfo.InvariantCulture, out numbers[i]) || !double.IsFinite(numbers[i]))
             {
-                throw new MapRequestException("bbox", $"'{text}' is not west,south,east,north in degrees");
+                throw new ParameterException("bbox", $"'{text}' is not west,south,east,north in degrees");
             }
         }
 
         if (numbers.Length != 4)
         {
-            throw new MapRequestException("bbox", $"'{text}' has {numbers.Length} numbers; give west,south,east,north in degrees");
+            throw new ParameterException("bbox", $"'{text}' has {numbers.Length} numbers; give west,south,east,north in degrees");
         }
 
         var box = new BoundingBox(numbers[0], numbers[1], numbers[2], numbers[3]);
         if (box.West is < -180 or > 180 || box.East is < -180 or > 180 || box.South is < -90 or > 90 || box.North is < -90 or > 90)
         {
-            throw new MapRequestException("bbox", "longitudes must lie in [-180, 180] and latitudes in [-90, 90]");
+            throw new ParameterException("bbox", "longitudes must lie in [-180, 180] and latitudes in [-90, 90]");
         }
 
         if (box.West >= box.East || box.South >= box.North)
         {
-            throw new MapRequestException("bbox", "west must be less than east and south less than north");
+            throw new ParameterException("bbox", "west must be less than east and south less than north");
         }
 
         return box;
@@ -232,13 +232,13 @@ public sealed record ExportRequest(
     {
         0 => null,
         1 => query[name][0],
-        _ => throw new MapRequestException(name, $"'{name}' is given more than once"),
+        _ => throw new ParameterException(name, $"'{name}' is given more than once"),
     };
 
     private static double? Number(IQueryCollection query, string name) => Single(query, name) switch
     {
         null => null,
         var text when double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var number) && double.IsFinite(number) => number,
-        var text => throw new MapRequestException(name, $"'{text}' is not a number (use a point for decimals)"),
+        var text => throw new ParameterException(name, $"'{text}' is not a number (use a point for decimals)"),
     };
 }

@@ -69,7 +69,7 @@ public static class OgcEndpoints
             var extents = await ExtentsAsync(db, maps, cache, ct);
             return extents.TryGetValue(level, out var extent)
                 ? Results.Json(Collection(Root(http), level, extent))
-                : ExportEndpoints.Problem(new MapRequestException("level", $"no collection '{level}'; see /ogc/collections", 404));
+                : ExportEndpoints.Problem(new ParameterException("level", $"no collection '{level}'; see /ogc/collections", 404));
         }).WithName("OgcCollection").WithSummary("One level's collection");
 
         ogc.MapGet("/collections/{level}/items", async (
@@ -82,7 +82,7 @@ public static class OgcEndpoints
                 request = request with { Limit = Integer(http, "limit", DefaultLimit, 1, MaxLimit), Offset = Integer(http, "offset", 0, 0, int.MaxValue) };
                 CheckFormat(http);
             }
-            catch (MapRequestException e)
+            catch (ParameterException e)
             {
                 return ExportEndpoints.Problem(e);
             }
@@ -129,14 +129,14 @@ public static class OgcEndpoints
                 request = request with { Code = code };
                 CheckFormat(http);
             }
-            catch (MapRequestException e)
+            catch (ParameterException e)
             {
                 return ExportEndpoints.Problem(e);
             }
 
             if (await queries.CountAsync(request, ct) == 0)
             {
-                return ExportEndpoints.Problem(new MapRequestException("code", $"no {level} has the code '{code}'", 404));
+                return ExportEndpoints.Problem(new ParameterException("code", $"no {level} has the code '{code}'", 404));
             }
 
             var root = Root(http);
@@ -221,7 +221,7 @@ public static class OgcEndpoints
 
         if (values.Count > 1 || !int.TryParse(values[0], NumberStyles.None, CultureInfo.InvariantCulture, out var number) || number < min || number > max)
         {
-            throw new MapRequestException(name, $"{name} must be a whole number between {min} and {max}");
+            throw new ParameterException(name, $"{name} must be a whole number between {min} and {max}");
         }
 
         return number;
@@ -231,7 +231,7 @@ public static class OgcEndpoints
     {
         if (http.Request.Query["f"] is { Count: > 0 } f && f.Any(v => v is not ("json" or "geojson")))
         {
-            throw new MapRequestException("f", "only f=json (GeoJSON) is served");
+            throw new ParameterException("f", "only f=json (GeoJSON) is served");
         }
     }
 }

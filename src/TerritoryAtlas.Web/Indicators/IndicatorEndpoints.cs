@@ -17,7 +17,7 @@ public static class IndicatorEndpoints
         {
             if (format is not (null or "json" or "csv"))
             {
-                return Problem(new IndicatorRequestException("format", $"unsupported format '{format}'; use json or csv"));
+                return Problem(new ParameterException("format", $"unsupported format '{format}'; use json or csv"));
             }
 
             try
@@ -27,14 +27,12 @@ public static class IndicatorEndpoints
                     ? Results.File(System.Text.Encoding.UTF8.GetBytes(SeriesQueries.ToCsv(series)), "text/csv; charset=utf-8", $"serie_{indicator}_{level}_{code}.csv")
                     : Results.Ok(series);
             }
-            catch (IndicatorRequestException e)
+            catch (ParameterException e)
             {
                 return Problem(e);
             }
         });
     }
 
-    private static IResult Problem(IndicatorRequestException e) =>
-        Results.Problem(title: $"Invalid parameter '{e.Parameter}'", detail: e.Message, statusCode: e.Status,
-            extensions: new Dictionary<string, object?> { ["parameter"] = e.Parameter });
+    private static IResult Problem(ParameterException e) => e.ToProblem();
 }

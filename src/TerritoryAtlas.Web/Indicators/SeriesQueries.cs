@@ -23,13 +23,6 @@ public sealed record TerritorySeries(string Level, string Code, string Name, str
 public sealed record SeriesPoint(int Year, double? Value, string Status, string? Note, string? Flag, bool Published, double? ComputedValue,
     double? Numerator, double? Denominator);
 
-/// <summary>A parameter the client got wrong, named so the problem response can say which.</summary>
-public sealed class IndicatorRequestException(string parameter, string message, int status = StatusCodes.Status400BadRequest) : Exception(message)
-{
-    public string Parameter { get; } = parameter;
-    public int Status { get; } = status;
-}
-
 public sealed partial class SeriesQueries(NpgsqlDataSource db, IndicatorQueries indicators)
 {
     public const string SecretLabel = "secret statistique";
@@ -40,15 +33,15 @@ public sealed partial class SeriesQueries(NpgsqlDataSource db, IndicatorQueries 
     public async Task<SeriesResponse> SeriesAsync(string indicatorCode, string level, string code, CancellationToken ct)
     {
         var indicator = await indicators.FindAsync(indicatorCode, ct)
-                        ?? throw new IndicatorRequestException("indicator", $"unknown indicator '{indicatorCode}'; see /api/indicators", 404);
+                        ?? throw new ParameterException("indicator", $"unknown indicator '{indicatorCode}'; see /api/indicators", 404);
         if (!Levels.IsKnown(level))
         {
-            throw new IndicatorRequestException("level", $"unknown level '{level}'; levels are {string.Join(", ", Levels.Ordered)}", 404);
+            throw new ParameterException("level", $"unknown level '{level}'; levels are {string.Join(", ", Levels.Ordered)}", 404);
         }
 
         if (!CodePattern().IsMatch(code))
         {
-            throw new IndicatorRequestException("code", $"'{code}' is not an INSEE or SIREN code (letters and digits, at most 12)");
+            throw new ParameterException("code", $"'{code}' is not an INSEE or SIREN code (letters and digits, at most 12)");
         }
 
         await using var connection = await db.OpenConnectionAsync(ct);
@@ -56,7 +49,7 @@ public sealed partial class SeriesQueries(NpgsqlDataSource db, IndicatorQueries 
             new { indicator = indicatorCode, level, code, parentLevels = ParentLevels }, cancellationToken: ct))).ToList();
         if (rows.Count == 0)
         {
-            throw new IndicatorRequestException("code", $"no {level} has the code '{code}'", 404);
+            throw new ParameterException("code", $"no {level} has the code '{code}'", 404);
         }
 
         var series = rows

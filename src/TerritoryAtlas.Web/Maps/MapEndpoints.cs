@@ -27,7 +27,7 @@ public static class MapEndpoints
                     palette ?? "auto", mode ?? "classes", reference ?? "parent", within);
                 return Results.Ok(await queries.ValuesAsync(request, ct));
             }
-            catch (MapRequestException e)
+            catch (ParameterException e)
             {
                 return Problem(e);
             }
@@ -38,18 +38,18 @@ public static class MapEndpoints
         {
             if (!Levels.IsKnown(level))
             {
-                return Problem(new MapRequestException("level", $"unknown level '{level}'; levels are {string.Join(", ", Levels.Ordered)}", 404));
+                return Problem(new ParameterException("level", $"unknown level '{level}'; levels are {string.Join(", ", Levels.Ordered)}", 404));
             }
 
             if (z is < 0 or > 22)
             {
-                return Problem(new MapRequestException("z", "zoom must be between 0 and 22"));
+                return Problem(new ParameterException("z", "zoom must be between 0 and 22"));
             }
 
             var size = 1 << z;
             if (x < 0 || x >= size || y < 0 || y >= size)
             {
-                return Problem(new MapRequestException(x < 0 || x >= size ? "x" : "y", $"at zoom {z}, x and y must be between 0 and {size - 1}"));
+                return Problem(new ParameterException(x < 0 || x >= size ? "x" : "y", $"at zoom {z}, x and y must be between 0 and {size - 1}"));
             }
 
             var version = await maps.DataVersionAsync(ct);
@@ -82,7 +82,7 @@ public static class MapEndpoints
         {
             if (!Levels.IsKnown(level))
             {
-                return Problem(new MapRequestException("level", $"unknown level '{level}'; levels are {string.Join(", ", Levels.Ordered)}", 404));
+                return Problem(new ParameterException("level", $"unknown level '{level}'; levels are {string.Join(", ", Levels.Ordered)}", 404));
             }
 
             var version = await maps.DataVersionAsync(ct);
@@ -106,7 +106,7 @@ public static class MapEndpoints
             if (!double.TryParse(part, System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out var value)
                 || !double.IsFinite(value))
             {
-                throw new MapRequestException("breaks", $"'{part}' is not a number; write breaks as 10,15,20");
+                throw new ParameterException("breaks", $"'{part}' is not a number; write breaks as 10,15,20");
             }
 
             result.Add(value);
@@ -115,7 +115,5 @@ public static class MapEndpoints
         return result;
     }
 
-    private static IResult Problem(MapRequestException e) =>
-        Results.Problem(title: $"Invalid parameter '{e.Parameter}'", detail: e.Message, statusCode: e.Status,
-            extensions: new Dictionary<string, object?> { ["parameter"] = e.Parameter });
+    private static IResult Problem(ParameterException e) => e.ToProblem();
 }

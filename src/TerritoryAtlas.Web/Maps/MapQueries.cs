@@ -46,13 +46,6 @@ public sealed record MapReference(string Kind, string Level, double? FranceValue
 
 public sealed record MapWithin(string Level, string Code, string Name, double[] Bbox);
 
-/// <summary>A parameter the client got wrong, named so the problem response can say which.</summary>
-public sealed class MapRequestException(string parameter, string message, int status = StatusCodes.Status400BadRequest) : Exception(message)
-{
-    public string Parameter { get; } = parameter;
-    public int Status { get; } = status;
-}
-
 public sealed class MapQueries(NpgsqlDataSource db, IndicatorQueries indicators, IMemoryCache cache)
 {
     private static readonly string ValuesSql = AtlasDatabase.Sql("Maps.map_values.sql");
@@ -107,49 +100,49 @@ public sealed class MapQueries(NpgsqlDataSource db, IndicatorQueries indicators,
     {
         if (!Levels.IsKnown(r.Level))
         {
-            throw new MapRequestException("level", $"unknown level '{r.Level}'; levels are {string.Join(", ", Levels.Ordered)}", 404);
+            throw new ParameterException("level", $"unknown level '{r.Level}'; levels are {string.Join(", ", Levels.Ordered)}", 404);
         }
 
         var indicator = await indicators.FindAsync(r.Indicator, ct)
-                        ?? throw new MapRequestException("indicator", $"unknown indicator '{r.Indicator}'; see /api/indicators", 404);
+                        ?? throw new ParameterException("indicator", $"unknown indicator '{r.Indicator}'; see /api/indicators", 404);
         if (!indicator.YearsByLevel.TryGetValue(r.Level, out var years))
         {
-            throw new MapRequestException("level", $"indicator '{r.Indicator}' has no figures at level '{r.Level}'; levels: {string.Join(", ", indicator.Levels)}", 404);
+            throw new ParameterException("level", $"indicator '{r.Indicator}' has no figures at level '{r.Level}'; levels: {string.Join(", ", indicator.Levels)}", 404);
         }
 
         if (!years.Contains(r.Year))
         {
-            throw new MapRequestException("year", $"indicator '{r.Indicator}' has no figures for {r.Year} at level '{r.Level}'; years: {string.Join(", ", years)}", 404);
+            throw new ParameterException("year", $"indicator '{r.Indicator}' has no figures for {r.Year} at level '{r.Level}'; years: {string.Join(", ", years)}", 404);
         }
 
         if (!Classification.Methods.Contains(r.Classification))
         {
-            throw new MapRequestException("classification", $"unsupported classification '{r.Classification}'; use {string.Join(", ", Classification.Methods)}");
+            throw new ParameterException("classification", $"unsupported classification '{r.Classification}'; use {string.Join(", ", Classification.Methods)}");
         }
 
         if (r.Classification == "manual" && (r.Breaks is null || r.Breaks.Count is 0 or > Classification.MaxClasses - 1))
         {
-            throw new MapRequestException("breaks", $"manual classification needs 1 to {Classification.MaxClasses - 1} breaks, e.g. breaks=10,15,20");
+            throw new ParameterException("breaks", $"manual classification needs 1 to {Classification.MaxClasses - 1} breaks, e.g. breaks=10,15,20");
         }
 
         if (r.Classes is < Classification.MinClasses or > Classification.MaxClasses)
         {
-            throw new MapRequestException("classes", $"classes must be between {Classification.MinClasses} and {Classification.MaxClasses}");
+            throw new ParameterException("classes", $"classes must be between {Classification.MinClasses} and {Classification.MaxClasses}");
         }
 
         if (!Palettes.IsKnown(r.Palette))
         {
-            throw new MapRequestException("palette", $"unknown palette '{r.Palette}'; use auto or {string.Join(", ", Palettes.Names)}");
+            throw new ParameterException("palette", $"unknown palette '{r.Palette}'; use auto or {string.Join(", ", Palettes.Names)}");
         }
 
         if (!Modes.Contains(r.Mode))
         {
-            throw new MapRequestException("mode", $"unknown mode '{r.Mode}'; use {string.Join(" or ", Modes)}");
+            throw new ParameterException("mode", $"unknown mode '{r.Mode}'; use {string.Join(" or ", Modes)}");
         }
 
         if (!References.Contains(r.Reference))
         {
-            throw new MapRequestException("reference", $"unknown reference '{r.Reference}'; use {string.Join(" or ", References)}");
+            throw new ParameterException("reference", $"unknown reference '{r.Reference}'; use {string.Join(" or ", References)}");
         }
 
         return indicator;
@@ -248,7 +241,7 @@ public sealed class MapQueries(NpgsqlDataSource db, IndicatorQueries indicators,
         var parts = within.Split(':', 2);
         if (parts.Length != 2 || !Levels.IsKnown(parts[0]))
         {
-            throw new MapRequestException("within", $"within must be level:code, e.g. departement:93 (levels: {string.Join(", ", Levels.Ordered)})");
+            throw new ParameterException("within", $"within must be level:code, e.g. departement:93 (levels: {string.Join(", ", Levels.Ordered)})");
         }
 
         var row = await connection.QuerySingleOrDefaultAsync<(int Id, string Name, double MinX, double MinY, double MaxX, double MaxY)?>(
@@ -258,7 +251,7 @@ public sealed class MapQueries(NpgsqlDataSource db, IndicatorQueries indicators,
                 """, new { level = parts[0], code = parts[1] }, cancellationToken: ct));
         return row is { } t
             ? (t.Id, new MapWithin(parts[0], parts[1], t.Name, [t.MinX, t.MinY, t.MaxX, t.MaxY]))
-            : throw new MapRequestException("within", $"no {parts[0]} with code '{parts[1]}'", 404);
+            : throw new ParameterException("within", $"no {parts[0]} with code '{parts[1]}'", 404);
     }
 
 #pragma warning disable IDE1006, CA1812 // Dapper maps the snake_case columns onto these names.

@@ -18,15 +18,13 @@ public static class PortraitEndpoints
                 var codes = indicators?.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
                 var synthesis = await queries.SynthesisAsync(region, codes, ct);
                 return synthesis is null
-                    ? Results.Problem(title: "Invalid parameter 'region'", detail: $"no région has the code '{region}'", statusCode: 404,
-                        extensions: new Dictionary<string, object?> { ["parameter"] = "region" })
+                    ? new ParameterException("region", $"no région has the code '{region}'", StatusCodes.Status404NotFound).ToProblem()
                     : Results.File(Encoding.UTF8.GetBytes(PortraitQueries.ToCsv(synthesis)), "text/csv; charset=utf-8",
                         string.Create(CultureInfo.InvariantCulture, $"synthese_region_{region}.csv"));
             }
-            catch (IndicatorRequestException e)
+            catch (ParameterException e)
             {
-                return Results.Problem(title: $"Invalid parameter '{e.Parameter}'", detail: e.Message, statusCode: e.Status,
-                    extensions: new Dictionary<string, object?> { ["parameter"] = e.Parameter });
+                return e.ToProblem();
             }
         });
     }

@@ -137,7 +137,7 @@ public sealed class PortraitQueries(NpgsqlDataSource db, IndicatorQueries indica
         var unknown = codes.FirstOrDefault(c => !byCode.ContainsKey(c));
         if (unknown is not null)
         {
-            throw new IndicatorRequestException("indicators", $"unknown indicator '{unknown}'; see /api/indicators", 404);
+            throw new ParameterException("indicators", $"unknown indicator '{unknown}'; see /api/indicators", 404);
         }
 
         await using var connection = await db.OpenConnectionAsync(ct);

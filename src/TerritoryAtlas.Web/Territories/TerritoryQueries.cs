@@ -37,14 +37,12 @@ public static class TerritoryEndpoints
         {
             if (string.IsNullOrWhiteSpace(q))
             {
-                return Results.Problem(title: "Invalid parameter 'q'", detail: "give q, a name or an INSEE code (at least one character)",
-                    statusCode: 400, extensions: new Dictionary<string, object?> { ["parameter"] = "q" });
+                return new ParameterException("q", "give q, a name or an INSEE code (at least one character)").ToProblem();
             }
 
             if (level is not null && !Levels.IsKnown(level))
             {
-                return Results.Problem(title: "Invalid parameter 'level'", detail: $"levels are {string.Join(", ", Levels.Ordered)}",
-                    statusCode: 400, extensions: new Dictionary<string, object?> { ["parameter"] = "level" });
+                return new ParameterException("level", $"levels are {string.Join(", ", Levels.Ordered)}").ToProblem();
             }
 
             return Results.Ok(await queries.SearchAsync(q, level is null ? null : [level], limit ?? 10, ct));
