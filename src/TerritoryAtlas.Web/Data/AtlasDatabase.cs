@@ -26,6 +26,7 @@ public static class AtlasDatabase
     public static IServiceCollection AddAtlasDatabase(this IServiceCollection services, IConfiguration configuration)
     {
         services.AddSingleton(_ => CreateDataSource(ConnectionString(configuration)));
+        services.AddSingleton<DataVersion>();
         return services;
     }
 

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using Dapper;
 using Npgsql;
+using TerritoryAtlas.Web.Data;
 
 namespace TerritoryAtlas.Web.Indicators;
 
@@ -15,19 +16,19 @@ public sealed record IndicatorInfo(
 public sealed record SeriesBreakInfo(int Year, string NoteFr, string NoteEn);
 
 /// <summary>The catalogue, read once per data version: it changes only when an import runs.</summary>
-public sealed class IndicatorQueries(NpgsqlDataSource db)
+public sealed class IndicatorQueries(NpgsqlDataSource db, DataVersion dataVersion)
 {
     private (long Version, IReadOnlyList<IndicatorInfo> Catalogue)? _cached;
 
     public async Task<IReadOnlyList<IndicatorInfo>> CatalogueAsync(CancellationToken ct)
     {
-        await using var connection = await db.OpenConnectionAsync(ct);
-        var version = await connection.ExecuteScalarAsync<long>(new CommandDefinition("select version from data_version", cancellationToken: ct));
+        var version = await dataVersion.CurrentAsync(ct);
         if (_cached is { } cached && cached.Version == version)
         {
             return cached.Catalogue;
         }
 
+        await using var connection = await db.OpenConnectionAsync(ct);
         var rows = await connection.QueryAsync<CatalogueRow>(new CommandDefinition("""
             with coverage as (
                 select o.indicator_code, t.level, array_agg(distinct o.year order by o.year) as years

@@ -46,7 +46,7 @@ public sealed record MapReference(string Kind, string Level, double? FranceValue
 
 public sealed record MapWithin(string Level, string Code, string Name, double[] Bbox);
 
-public sealed class MapQueries(NpgsqlDataSource db, IndicatorQueries indicators, IMemoryCache cache)
+public sealed class MapQueries(NpgsqlDataSource db, DataVersion dataVersion, IndicatorQueries indicators, IMemoryCache cache)
 {
     private static readonly string ValuesSql = AtlasDatabase.Sql("Maps.map_values.sql");
 
@@ -62,25 +62,7 @@ public sealed class MapQueries(NpgsqlDataSource db, IndicatorQueries indicators,
         _ => null,
     };
 
-    private (long Version, long CheckedAt) _version = (-1, 0);
-
-    /// <summary>
-    /// The data version, re-read at most every two seconds: every tile and values request needs it, and a database
-    /// round trip per warm tile would cost more than serving the tile. An import shows within two seconds.
-    /// </summary>
-    public async Task<long> DataVersionAsync(CancellationToken ct)
-    {
-        var cached = _version;
-        if (cached.Version >= 0 && Environment.TickCount64 - cached.CheckedAt < 2000)
-        {
-            return cached.Version;
-        }
-
-        await using var command = db.CreateCommand("select version from data_version");
-        var version = (long)(await command.ExecuteScalarAsync(ct))!;
-        _version = (version, Environment.TickCount64);
-        return version;
-    }
+    public Task<long> DataVersionAsync(CancellationToken ct) => dataVersion.CurrentAsync(ct);
 
     public Task<MapValues> ValuesAsync(string level, string indicator, int year, string method, int classes, CancellationToken ct) =>
         ValuesAsync(new MapRequest(level, indicator, year, method, classes), ct);
