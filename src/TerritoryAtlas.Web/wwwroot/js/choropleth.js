@@ -214,8 +214,13 @@ export async function show(handle, request) {
   map.on('error', onError);
   map.setPaintProperty('territory-fill', 'fill-color', fill);
   // "Within" a parent: only its territories are drawn, the rest of the level stays as a faint outline.
-  const filter = values.within ? ['in', ['get', 'code'], ['literal', values.codes]] : null;
-  for (const id of ['territory-fill', 'territory-suppressed']) map.setFilter(id, filter);
+  // Only when it changes: any setFilter call, even an identical one, makes MapLibre lay out every tile again.
+  const filterKey = values.within ? `${values.within.level}:${values.within.code}` : null;
+  if (filterKey !== handle.filterKey || levelChanged) {
+    const filter = values.within ? ['in', ['get', 'code'], ['literal', values.codes]] : null;
+    for (const id of ['territory-fill', 'territory-suppressed']) map.setFilter(id, filter);
+    handle.filterKey = filterKey;
+  }
   map.off('error', onError);
   // MapLibre reports a rejected style through its error event, not an exception: surface it to the caller.
   if (paintError) throw paintError;
