@@ -110,4 +110,26 @@ public sealed class MapPageTests(AtlasApp app) : IAsyncLifetime
             $"class colours missing from the map: {string.Join(", ", missing.Select(c => $"{c} ({pixels[c]} px)"))}; " +
             $"fill-color is {await map.FillColourAsync()}");
     }
+
+    [Fact]
+    public async Task The_map_starts_from_the_prerendered_page_and_the_live_page_takes_it_over()
+    {
+        var map = new MapPage(await _context.NewPageAsync());
+        await map.OpenAsync(app.BaseAddress);
+
+        // One map only: the one js/map-boot.js started before the circuit, now inside the container Blazor rendered.
+        await map.Page.WaitForFunctionAsync("() => window.atlasEarlyMap && window.atlasEarlyMap.adopted", null, new() { Timeout = 30_000 });
+        var takenOver = await map.Page.EvaluateAsync<bool>("""
+            () => window.atlasMaps.length === 1 && window.atlasMaps[0] === window.atlasEarlyMap.handle
+              && document.querySelector('[data-testid=choropleth-map]').contains(window.atlasEarlyMap.inner)
+            """);
+        Assert.True(takenOver, "the page runs another map than the one started from the prerendered page");
+
+        // And it answers the live page: a click on a territory opens its panel, and the map outlines that territory.
+        var canvas = map.Page.Locator("[data-testid=choropleth-map] canvas");
+        await canvas.ClickAsync(new() { Position = new() { X = 640, Y = 450 } });
+        await Assertions.Expect(map.Page.GetByTestId("selection-panel")).ToBeVisibleAsync(new() { Timeout = 30_000 });
+        var outlined = await map.Page.EvaluateAsync<string>("() => window.atlasMaps[0].map.getFilter('territory-selected')[2]");
+        await Assertions.Expect(map.Page.GetByTestId("selection-panel")).ToContainTextAsync($"({outlined})");
+    }
 }

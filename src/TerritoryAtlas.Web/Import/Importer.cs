@@ -26,7 +26,7 @@ public sealed record UnmatchedCode(string Level, string Code, string Name, int R
 public sealed class Importer(NpgsqlDataSource db, TextWriter output)
 {
     // Bump when the import logic changes what it writes, so `--if-changed` re-imports unchanged files.
-    private const string ImporterVersion = "1";
+    private const string ImporterVersion = "2";
 
     private readonly List<DatasetReport> _reports = [];
 
@@ -76,6 +76,7 @@ public sealed class Importer(NpgsqlDataSource db, TextWriter output)
         foreach (var level in geodata.Layers.Select(l => l.Level).Concat(geodata.Groupings.Select(g => g.Level)).Distinct())
         {
             await Step($"tile geometry {level} ({ZoomBands.All.Count} zoom bands)", () => BuildTileGeometryAsync(level, ct));
+            await Step($"vector tiles {level}, zooms 0–{TileGrid.PrebuiltMaxZoom(level)}", () => BuildTilesAsync(level, ct));
         }
 
         var correspondences = ReadCorrespondences(geodata.Correspondences, options.DataDirectory);
@@ -279,13 +280,59 @@ public sealed class Importer(NpgsqlDataSource db, TextWriter output)
         await transaction.CommitAsync(ct);
     }
 
-    private Task BuildTileGeometryAsync(string level, CancellationToken ct) =>
-        ExecuteAsync(AtlasDatabase.Sql("Import.tile_geometry.sql"), new
+    private async Task BuildTileGeometryAsync(string level, CancellationToken ct)
+    {
+        short? finer = null;
+        foreach (var band in ZoomBands.All)
         {
-            level,
-            bands = ZoomBands.All.Select(b => (short)b.Number).ToArray(),
-            tolerances = ZoomBands.All.Select(b => b.ToleranceMetres).ToArray(),
-        }, ct);
+            await ExecuteAsync(AtlasDatabase.Sql("Import.tile_geometry.sql"),
+                new { level, band = (short)band.Number, tolerance = band.ToleranceMetres, from_band = finer }, ct);
+            finer = (short)band.Number;
+        }
+    }
+
+    /// <summary>
+    /// The shallow tiles of a level, encoded and compressed once here rather than on a visitor's first request.
+    /// Two at a time: PostGIS encodes one while .NET compresses the other.
+    /// </summary>
+    private async Task BuildTilesAsync(string level, CancellationToken ct)
+    {
+        var tiles = new List<(int Z, int X, int Y)>();
+        await using (var connection = await db.OpenConnectionAsync(ct))
+        {
+            await connection.ExecuteAsync(new CommandDefinition("delete from vector_tile where level = @level", new { level }, cancellationToken: ct));
+            for (var z = 0; z <= TileGrid.PrebuiltMaxZoom(level); z++)
+            {
+                var band = (short)ZoomBands.ForZoom(z).Number;
+                foreach (var (x, y) in await connection.QueryAsync<(int X, int Y)>(new CommandDefinition(
+                             AtlasDatabase.Sql("Import.tile_coverage.sql"), new { level, band, z }, commandTimeout: 0, cancellationToken: ct)))
+                {
+                    tiles.Add((z, x, y));
+                }
+            }
+        }
+
+        long bytes = 0;
+        await Parallel.ForEachAsync(tiles, new ParallelOptions { MaxDegreeOfParallelism = 2, CancellationToken = ct }, async (tile, token) =>
+        {
+            await using var connection = await db.OpenConnectionAsync(token);
+            var raw = await TileQueries.BuildAsync(connection, level, tile.Z, tile.X, tile.Y, token);
+            if (raw.Length == 0)
+            {
+                return;
+            }
+
+            // The few tiles holding most of France's communes get brotli's slowest, tightest setting (a second
+            // each); the rest a quicker one that gives up a few percent.
+            var compressed = TileQueries.Compress(raw, System.IO.Compression.CompressionLevel.SmallestSize, raw.Length > 300_000 ? 11 : 9);
+            await connection.ExecuteAsync(new CommandDefinition(
+                "insert into vector_tile (level, z, x, y, mvt, gzip, br) values (@level, @z, @x, @y, @mvt, @gzip, @br)",
+                new { level, z = (short)tile.Z, x = tile.X, y = tile.Y, mvt = raw, gzip = compressed.Gzip, br = compressed.Brotli },
+                cancellationToken: token));
+            Interlocked.Add(ref bytes, raw.Length);
+        });
+        await output.WriteLineAsync($"import: vector tiles {level}: {tiles.Count} tiles, {bytes / 1024} KB of MVT");
+    }
 
     /// <summary>Later-vintage commune codes → the one 2018 commune they correspond to, when there is exactly one.</summary>
     private static Dictionary<(string Level, string Code), string> ReadCorrespondences(

@@ -1,17 +1,17 @@
--- Builds the Web Mercator copies of one level's territories, one per zoom band (see ZoomBands.cs).
--- Parameters: @level, @bands (smallint[]), @tolerances (double precision[]).
-delete from territory_tile_geometry where level = @level;
+-- Builds one zoom band of a level's Web Mercator copies (see ZoomBands.cs): the finest band is projected from
+-- the Lambert-93 outline, every coarser one simplified from the band just finer than it.
+-- Parameters: @level, @band, @tolerance, @from_band (null for the finest band).
+delete from territory_tile_geometry where level = @level and zoom_band = @band;
 insert into territory_tile_geometry (territory_id, level, zoom_band, code, geom)
-select t.id, t.level, b.band, t.code, g.geom
+select t.id, t.level, @band, t.code,
+       -- No validity pass: simplification breaks a handful of communes at coarse bands, and ST_AsMVTGeom repairs
+       -- what it encodes anyway; checking 200,000 shapes here would double the import.
+       ST_Multi(case when @tolerance > 0 then ST_SimplifyPreserveTopology(source.geom, @tolerance) else source.geom end)
+           ::geometry(MultiPolygon, 3857)
 from territory t
--- Project once per territory, then simplify that copy for each band.
-cross join lateral (select ST_Transform(t.geom, 3857) as geom) mercator
-cross join unnest(@bands, @tolerances) as b(band, tolerance)
--- No validity pass: simplification breaks a handful of communes at coarse bands, and ST_AsMVTGeom repairs what it
--- encodes anyway; checking 175,000 shapes here would double the import.
 cross join lateral (
-    select ST_Multi(case when b.tolerance > 0 then ST_SimplifyPreserveTopology(mercator.geom, b.tolerance) else mercator.geom end)
-           ::geometry(MultiPolygon, 3857) as geom
-) g
--- (No emptiness filter: it would make PostgreSQL simplify every shape twice, and simplification never empties one.)
-where t.level = @level and t.geom is not null;
+    select case when @from_band::smallint is null then ST_Transform(t.geom, 3857)
+                else (select f.geom from territory_tile_geometry f where f.territory_id = t.id and f.zoom_band = @from_band)
+           end as geom
+) source
+where t.level = @level and t.geom is not null and source.geom is not null;

@@ -64,14 +64,17 @@ public static class MapEndpoints
 
             var tile = await tiles.TileAsync(version, level, z, x, y, ct);
             http.Response.Headers.Vary = "Accept-Encoding";
-            // Compressed once when the tile was built, not on every request.
-            var gzip = http.Request.Headers.AcceptEncoding.ToString().Contains("gzip", StringComparison.OrdinalIgnoreCase);
-            if (gzip)
+            // Compressed once when the tile was built, not on every request; brotli is a fifth smaller than gzip.
+            var accepted = http.Request.Headers.AcceptEncoding.ToString();
+            var (bytes, encoding) = tile.Raw.Length == 0 ? (tile.Raw, null)
+                : accepted.Contains("br", StringComparison.OrdinalIgnoreCase) ? (tile.Brotli, "br")
+                : accepted.Contains("gzip", StringComparison.OrdinalIgnoreCase) ? (tile.Gzip, "gzip")
+                : (tile.Raw, (string?)null);
+            if (encoding is not null)
             {
-                http.Response.Headers.ContentEncoding = "gzip";
+                http.Response.Headers.ContentEncoding = encoding;
             }
 
-            var bytes = gzip ? tile.Gzip : tile.Raw;
             http.Response.ContentType = "application/vnd.mapbox-vector-tile";
             http.Response.ContentLength = bytes.Length;
             await http.Response.Body.WriteAsync(bytes, ct);

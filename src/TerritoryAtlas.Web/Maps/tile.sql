@@ -1,6 +1,7 @@
 -- One vector tile of a level's territories: geometry and the INSEE code only (values travel separately and are
--- applied as feature-state; names come from /api/territories/{level}/names). Below zoom 8 a 1024 extent is
--- plenty for shapes a few pixels wide and makes every coordinate one byte shorter.
+-- applied as feature-state; names come from /api/territories/{level}/names). Features in code order: neighbouring
+-- codes are neighbouring places, so the MVT cursor moves little between them and gzip/brotli find the codes'
+-- common prefixes.
 -- Parameters: @level, @band (zoom band, see ZoomBands.cs), @z, @x, @y, @extent.
 with bounds as (
     select ST_TileEnvelope(@z, @x, @y) as envelope
@@ -11,5 +12,6 @@ from (
     from territory_tile_geometry g
     cross join bounds b
     where g.level = @level and g.zoom_band = @band and g.geom && b.envelope
+    order by g.code collate "C"
 ) tile
 where tile.geom is not null;

@@ -1,8 +1,10 @@
+using System.IO.Compression;
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
 using Dapper;
 using NetTopologySuite.IO.VectorTiles.Mapbox;
+using TerritoryAtlas.Web.Maps;
 
 namespace TerritoryAtlas.IntegrationTests.Maps;
 
@@ -116,5 +118,56 @@ public sealed class MapEndpointTests(AtlasFixture atlas)
         using var again = new HttpRequestMessage(HttpMethod.Get, response.RequestMessage!.RequestUri);
         again.Headers.IfNoneMatch.Add(response.Headers.ETag!);
         Assert.Equal(HttpStatusCode.NotModified, (await client.SendAsync(again)).StatusCode);
+    }
+
+    [Fact]
+    public async Task Commune_tiles_of_the_shallow_zooms_are_built_at_import_and_stay_small_on_the_wire()
+    {
+        await using var connection = await atlas.Db.OpenConnectionAsync();
+        var tiles = (await connection.QueryAsync<(short Z, int X, int Y, int Raw, int Gzip, int Br)>(
+            "select z, x, y, length(mvt), length(gzip), length(br) from vector_tile where level = 'commune'")).ToList();
+        Assert.Equal(Enumerable.Range(0, TileGrid.PrebuiltMaxZoom("commune") + 1), tiles.Select(t => (int)t.Z).Distinct().Order());
+        // Compressed as served (brotli to browsers, gzip to the rest), no commune tile reaches 500 KB, and the Paris
+        // basin at zoom 5, some 21,000 communes, stays within 250 KB.
+        Assert.All(tiles, t => Assert.True(t.Br <= 500 * 1024 && t.Gzip <= 500 * 1024, $"tile {t.Z}/{t.X}/{t.Y}: br {t.Br} B, gzip {t.Gzip} B"));
+        var parisBasin = Assert.Single(tiles, t => t is { Z: 5, X: 16, Y: 11 });
+        Assert.True(parisBasin.Br <= 250 * 1024, $"commune tile 5/16/11 is {parisBasin.Br} B with brotli");
+    }
+
+    [Theory]
+    [InlineData("br", "br")]
+    [InlineData("gzip, deflate", "gzip")]
+    [InlineData("identity", null)]
+    public async Task A_prebuilt_tile_is_sent_in_the_encoding_the_client_accepts_and_holds_what_postgis_builds_now(string accept, string? encoding)
+    {
+        using var client = atlas.App.CreateClient();
+        using var request = new HttpRequestMessage(HttpMethod.Get, "/tiles/commune/6/32/22.mvt");
+        request.Headers.TryAddWithoutValidation("Accept-Encoding", accept);
+        var response = await client.SendAsync(request);
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal(encoding, response.Content.Headers.ContentEncoding.SingleOrDefault());
+        var body = await response.Content.ReadAsByteArrayAsync();
+        var raw = encoding switch
+        {
+            "br" => Decompress(new BrotliStream(new MemoryStream(body), CompressionMode.Decompress)),
+            "gzip" => Decompress(new GZipStream(new MemoryStream(body), CompressionMode.Decompress)),
+            _ => body,
+        };
+
+        await using var connection = await atlas.Db.OpenConnectionAsync();
+        Assert.Equal(await TileQueries.BuildAsync(connection, "commune", 6, 32, 22, CancellationToken.None), raw);
+        var tile = new MapboxTileReader().Read(new MemoryStream(raw), new NetTopologySuite.IO.VectorTiles.Tiles.Tile(32, 22, 6));
+        var codes = Assert.Single(tile.Layers).Features.Select(f => f.Attributes["code"]?.ToString()).ToList();
+        Assert.Contains("75056", codes);
+        // In code order: neighbouring places follow each other, which is what makes the tile compress well.
+        Assert.Equal(codes.Order(StringComparer.Ordinal), codes);
+    }
+
+    private static byte[] Decompress(Stream stream)
+    {
+        using var output = new MemoryStream();
+        stream.CopyTo(output);
+        stream.Dispose();
+        return output.ToArray();
     }
 }

@@ -3,9 +3,21 @@
 // changing the year, the indicator or the classification re-colours the map without reloading a single polygon.
 // Used by the app's map page (through Blazor) and, without Blazor, by embeds.
 import * as maplibregl from '../lib/maplibre-gl/maplibre-gl.mjs';
+import { fetchValues, valuesUrl, prefetchNeighbours } from './map-values.js';
+
+export { valuesUrl };
 
 const SOURCE = 'territories';
 const SOURCE_LAYER = 'territories';
+// The selected territory's outline comes from the same tiles through a source of its own, filtered to that one
+// territory: a selection change then lays out that small layer only, and the big layers carry no state-dependent
+// outline that every re-colouring would have to update.
+const SELECTION_SOURCE = 'territory-selection';
+
+// Two workers parse the tiles (MapLibre's default is one): a national commune map arrives as a handful of large tiles,
+// and parsing them side by side halves the wait on any machine with two cores. Started now, while the page loads.
+maplibregl.setWorkerCount(Math.min(3, Math.max(2, Math.floor((navigator.hardwareConcurrency || 2) / 2))));
+maplibregl.prewarm();
 const FRANCE_BOUNDS = [[-5.5, 41.2], [9.8, 51.2]];
 
 const TEXT = {
@@ -37,6 +49,15 @@ function emptyStyle() {
 
 // options: { lang, basemapStyleUrl, view: [lon, lat, zoom], interactive, callbacks (a .NET object reference) }
 export function create(element, options = {}) {
+  // The map map-boot.js started before the circuit, for this very view: take it over instead of starting again.
+  const early = window.atlasEarlyMap;
+  if (early && !early.adopted && options.bootKey === early.key) {
+    early.adopted = true;
+    if (early.inner.parentElement !== element) element.append(early.inner);
+    early.handle.callbacks = options.callbacks ?? null;
+    early.handle.map.resize();
+    return early.handle;
+  }
   const view = options.view;
   const map = new maplibregl.Map({
     container: element,
@@ -115,15 +136,25 @@ function tooltip(handle, code, name) {
 }
 
 export function select(handle, code, notify) {
-  const map = handle.map;
-  if (handle.selected && map.getSource(SOURCE)) {
-    map.setFeatureState({ source: SOURCE, sourceLayer: SOURCE_LAYER, id: handle.selected }, { selected: false });
-  }
   handle.selected = code || null;
-  if (handle.selected && map.getSource(SOURCE)) {
-    map.setFeatureState({ source: SOURCE, sourceLayer: SOURCE_LAYER, id: handle.selected }, { selected: true });
-  }
+  showSelection(handle);
   if (notify) handle.callbacks?.invokeMethodAsync('OnTerritorySelected', handle.selected);
+}
+
+function showSelection(handle) {
+  const map = handle.map;
+  if (!handle.level || !map.getSource(SOURCE)) return;
+  if (!map.getSource(SELECTION_SOURCE)) {
+    // Added on the first selection only: until then no tile is fetched or parsed twice.
+    if (!handle.selected) return;
+    map.addSource(SELECTION_SOURCE, { type: 'vector', tiles: map.getSource(SOURCE).tiles, minzoom: 0, maxzoom: 12 });
+    map.addLayer({
+      id: 'territory-selected', type: 'line', source: SELECTION_SOURCE, 'source-layer': SOURCE_LAYER,
+      filter: ['==', ['get', 'code'], handle.selected], paint: { 'line-color': '#111111', 'line-width': 2.5 },
+    });
+    return;
+  }
+  map.setFilter('territory-selected', ['==', ['get', 'code'], handle.selected ?? '']);
 }
 
 function ensureLevel(handle, level, dataVersion) {
@@ -132,7 +163,9 @@ function ensureLevel(handle, level, dataVersion) {
   for (const id of ['territory-selected', 'territory-line', 'territory-suppressed', 'territory-fill']) {
     if (map.getLayer(id)) map.removeLayer(id);
   }
-  if (map.getSource(SOURCE)) map.removeSource(SOURCE);
+  for (const id of [SELECTION_SOURCE, SOURCE]) if (map.getSource(id)) map.removeSource(id);
+  handle.states = new Map();
+  handle.filterKey = null;
   map.addSource(SOURCE, {
     type: 'vector',
     tiles: [`${location.origin}/tiles/${level}/{z}/{x}/{y}.mvt?v=${dataVersion}`],
@@ -148,14 +181,14 @@ function ensureLevel(handle, level, dataVersion) {
   });
   map.addLayer({
     id: 'territory-line', type: 'line', source: SOURCE, 'source-layer': SOURCE_LAYER,
+    // Communes are a few pixels wide below zoom 6: outlines there would only wash the colours out, and laying out
+    // 35,000 of them is most of the work of a national map.
+    minzoom: level === 'commune' ? 6 : 0,
     paint: { 'line-color': '#ffffff', 'line-width': ['interpolate', ['linear'], ['zoom'], 3, 0.2, 8, 1.2] },
-  });
-  map.addLayer({
-    id: 'territory-selected', type: 'line', source: SOURCE, 'source-layer': SOURCE_LAYER,
-    paint: { 'line-color': '#111111', 'line-width': ['case', ['boolean', ['feature-state', 'selected'], false], 2.5, 0] },
   });
   handle.level = level;
   handle.dataVersion = dataVersion;
+  showSelection(handle);
   // Names stay out of the tiles (they would double a commune tile); fetched once per level, cached by the browser.
   handle.names = null;
   fetch(`/api/territories/${encodeURIComponent(level)}/names?v=${dataVersion}`)
@@ -164,43 +197,28 @@ function ensureLevel(handle, level, dataVersion) {
     .catch(() => {});
 }
 
-export function valuesUrl(request) {
-  const params = new URLSearchParams();
-  for (const key of ['classification', 'classes', 'breaks', 'palette', 'mode', 'reference', 'within']) {
-    if (request[key] !== undefined && request[key] !== null && request[key] !== '') params.set(key, String(request[key]));
-  }
-  return `/api/maps/${encodeURIComponent(request.level)}/${encodeURIComponent(request.indicator)}/${request.year}?${params}`;
-}
 
 // Colours the map with the figures of one (level, indicator, year). Returns a short summary for the caller.
+// request.years (optional): the years of the slider, whose neighbours of request.year are fetched in advance.
 export async function show(handle, request) {
+  const seq = handle.requests = (handle.requests ?? 0) + 1;
+  // Asked for before the map is ready: the request and MapLibre's start run side by side.
+  const pending = fetchValues(valuesUrl(request));
   await handle.ready;
-  const response = await fetch(valuesUrl(request));
-  if (!response.ok) {
-    const problem = await response.json().catch(() => ({ detail: response.statusText }));
-    throw new Error(problem.detail ?? problem.title ?? 'map values unavailable');
-  }
-  const values = await response.json();
+  const values = await pending;
+  // A later request overtook this one (a quick run along the slider): the later one paints.
+  if (seq !== handle.requests) return { superseded: true };
   const map = handle.map;
   const levelChanged = handle.level !== values.level || handle.dataVersion !== values.dataVersion;
   ensureLevel(handle, values.level, values.dataVersion);
   const c = values.classification;
-  // Same territories as before (a year or classification change): overwrite their state in place; clearing it
-  // first would make MapLibre re-process every tile twice.
-  const sameTerritories = !levelChanged && handle.values && handle.values.codes.length === values.codes.length
-    && handle.values.codes.every((code, i) => code === values.codes[i]);
-  if (!sameTerritories) map.removeFeatureState({ source: SOURCE, sourceLayer: SOURCE_LAYER });
   handle.index = new Map(values.codes.map((code, i) => [code, i]));
   // Ranks among the territories shown (1 = highest; ties share a rank), computed here to keep the payload small.
   const sorted = values.values.filter(x => x !== null && x !== undefined).sort((a, b) => b - a);
   const rankOf = new Map();
   sorted.forEach((x, i) => { if (!rankOf.has(x)) rankOf.set(x, i + 1); });
   values.ranks = values.values.map(x => (x === null || x === undefined ? null : rankOf.get(x)));
-  for (let i = 0; i < values.codes.length; i++) {
-    map.setFeatureState({ source: SOURCE, sourceLayer: SOURCE_LAYER, id: values.codes[i] },
-      { value: values.values[i], status: values.statuses[i], cls: values.classes[i], cat: values.categories?.[i] ?? null });
-  }
-  if (handle.selected) map.setFeatureState({ source: SOURCE, sourceLayer: SOURCE_LAYER, id: handle.selected }, { selected: true });
+  applyStates(handle, values);
 
   const fill = values.mode === 'compare'
     ? ['match', ['coalesce', ['feature-state', 'cat'], ''], ...Object.entries(c.categoryColours).flat(), c.noDataColour]
@@ -216,7 +234,7 @@ export async function show(handle, request) {
   // "Within" a parent: only its territories are drawn, the rest of the level stays as a faint outline.
   // Only when it changes: any setFilter call, even an identical one, makes MapLibre lay out every tile again.
   const filterKey = values.within ? `${values.within.level}:${values.within.code}` : null;
-  if (filterKey !== handle.filterKey || levelChanged) {
+  if (filterKey !== handle.filterKey) {
     const filter = values.within ? ['in', ['get', 'code'], ['literal', values.codes]] : null;
     for (const id of ['territory-fill', 'territory-suppressed']) map.setFilter(id, filter);
     handle.filterKey = filterKey;
@@ -226,6 +244,7 @@ export async function show(handle, request) {
   if (paintError) throw paintError;
   handle.values = values;
   handle.painted++;
+  prefetchNeighbours(request, request.years);
   const withinKey = values.within ? `${values.within.level}:${values.within.code}` : null;
   if (withinKey && withinKey !== handle.fittedWithin) {
     const b = values.within.bbox;
@@ -233,6 +252,27 @@ export async function show(handle, request) {
   }
   handle.fittedWithin = withinKey;
   return { codes: values.codes.length, classes: c.classes, levelChanged };
+}
+
+// Sets the feature-state that colours each territory, for the territories whose colour changes only. MapLibre
+// rewrites the paint buffers of every feature whose state is set, so from one year to the next (where about a
+// quarter of the communes change class) this is a quarter of the work; territories no longer listed lose their state.
+function applyStates(handle, values) {
+  const map = handle.map;
+  const previous = handle.states ?? new Map();
+  const next = new Map();
+  const compare = values.mode === 'compare';
+  for (let i = 0; i < values.codes.length; i++) {
+    const state = { status: values.statuses[i], cls: values.classes[i] ?? null, cat: compare ? values.categories?.[i] ?? null : null };
+    const key = `${state.status}|${state.cls}|${state.cat}`;
+    const code = values.codes[i];
+    next.set(code, key);
+    if (previous.get(code) !== key) map.setFeatureState({ source: SOURCE, sourceLayer: SOURCE_LAYER, id: code }, state);
+  }
+  for (const code of previous.keys()) {
+    if (!next.has(code)) map.setFeatureState({ source: SOURCE, sourceLayer: SOURCE_LAYER, id: code }, { status: null, cls: null, cat: null });
+  }
+  handle.states = next;
 }
 
 export function fitTo(handle, bbox) {
