@@ -18,7 +18,7 @@ public sealed class ExplorerTests(AtlasApp app) : IAsyncLifetime
     {
         var map = new MapPage(await _context.NewPageAsync());
         await map.Page.GotoAsync(new Uri(app.BaseAddress, query).ToString());
-        await map.Page.WaitForFunctionAsync("() => window.atlasMaps && window.atlasMaps[0] && window.atlasMaps[0].painted > 0", null, new() { Timeout = 30_000 });
+        await map.Page.WaitForFunctionAsync("() => window.atlasMaps && window.atlasMaps[0] && window.atlasMaps[0].painted > 0 && window.atlasMaps[0].live", null, new() { Timeout = 30_000 });
         await map.WaitForIdleAsync();
         return map;
     }

@@ -43,7 +43,7 @@ public sealed class MapPage(IPage page)
         await Page.GotoAsync(baseAddress.ToString());
         await Assertions.Expect(Page.GetByRole(AriaRole.Heading, new() { Name = "Carte des indicateurs" })).ToBeVisibleAsync();
         await Assertions.Expect(Page.GetByTestId("map-legend")).ToBeVisibleAsync(new() { Timeout = TimeoutMs });
-        await Page.WaitForFunctionAsync("() => window.atlasMaps && window.atlasMaps[0] && window.atlasMaps[0].painted > 0",
+        await Page.WaitForFunctionAsync("() => window.atlasMaps && window.atlasMaps[0] && window.atlasMaps[0].painted > 0 && window.atlasMaps[0].live",
             null, new() { Timeout = TimeoutMs });
         await WaitForIdleAsync();
     }

@@ -55,6 +55,7 @@ export function create(element, options = {}) {
     early.adopted = true;
     if (early.inner.parentElement !== element) element.append(early.inner);
     early.handle.callbacks = options.callbacks ?? null;
+    early.handle.live = !!options.callbacks;
     early.handle.map.resize();
     return early.handle;
   }
@@ -71,7 +72,9 @@ export function create(element, options = {}) {
   map.addControl(new maplibregl.NavigationControl({ showCompass: false }), 'top-right');
   const handle = {
     map, level: null, dataVersion: null, values: null, index: new Map(), lang: options.lang === 'en' ? 'en' : 'fr',
-    callbacks: options.callbacks ?? null, selected: null, ready: null, painted: 0, tileRequests: 0,
+    // live: the map answers a Blazor circuit (clicks and moves reach the page); false in embeds and until a
+    // map started from the prerendered page is taken over.
+    callbacks: options.callbacks ?? null, live: !!options.callbacks, selected: null, ready: null, painted: 0, tileRequests: 0,
   };
   handle.ready = new Promise(resolve => map.on('load', () => {
     map.addImage('hatch', hatchImage());
@@ -176,10 +179,6 @@ function ensureLevel(handle, level, dataVersion) {
   });
   map.addLayer({ id: 'territory-fill', type: 'fill', source: SOURCE, 'source-layer': SOURCE_LAYER, paint: { 'fill-color': '#d9d9d9' } });
   map.addLayer({
-    id: 'territory-suppressed', type: 'fill', source: SOURCE, 'source-layer': SOURCE_LAYER,
-    paint: { 'fill-pattern': 'hatch', 'fill-opacity': ['case', ['==', ['feature-state', 'status'], 'suppressed'], 1, 0] },
-  });
-  map.addLayer({
     id: 'territory-line', type: 'line', source: SOURCE, 'source-layer': SOURCE_LAYER,
     // Communes are a few pixels wide below zoom 6: outlines there would only wash the colours out, and laying out
     // 35,000 of them is most of the work of a national map.
@@ -189,12 +188,13 @@ function ensureLevel(handle, level, dataVersion) {
   handle.level = level;
   handle.dataVersion = dataVersion;
   showSelection(handle);
-  // Names stay out of the tiles (they would double a commune tile); fetched once per level, cached by the browser.
+  // Names stay out of the tiles (they would double a commune tile); fetched once per level, cached by the browser,
+  // once the map is drawn: only tooltips need them.
   handle.names = null;
-  fetch(`/api/territories/${encodeURIComponent(level)}/names?v=${dataVersion}`)
+  map.once('idle', () => fetch(`/api/territories/${encodeURIComponent(level)}/names?v=${dataVersion}`)
     .then(r => (r.ok ? r.json() : null))
     .then(n => { if (n && handle.level === level) handle.names = new Map(n.codes.map((c, i) => [c, n.names[i]])); })
-    .catch(() => {});
+    .catch(() => {}));
 }
 
 
@@ -224,9 +224,11 @@ export async function show(handle, request) {
     ? ['match', ['coalesce', ['feature-state', 'cat'], ''], ...Object.entries(c.categoryColours).flat(), c.noDataColour]
     : ['case',
       ['==', ['feature-state', 'status'], 'suppressed'], c.suppressedColour,
-      // MapLibre 6 wants colours, not strings, out of 'at': to-color converts.
-      ['!=', ['feature-state', 'cls'], null], ['to-color', ['at', ['to-number', ['feature-state', 'cls']], ['literal', c.colours.length ? c.colours : [c.noDataColour]]]],
-      c.noDataColour];
+      // One literal colour per class: MapLibre parses them once, when the expression is compiled, instead of
+      // converting a string for each of 35,000 features on every re-colouring.
+      c.colours.length
+        ? ['match', ['coalesce', ['feature-state', 'cls'], -1], ...c.colours.flatMap((colour, i) => [i, colour]), c.noDataColour]
+        : c.noDataColour];
   let paintError = null;
   const onError = e => { paintError = e.error; };
   map.on('error', onError);
@@ -236,8 +238,20 @@ export async function show(handle, request) {
   const filterKey = values.within ? `${values.within.level}:${values.within.code}` : null;
   if (filterKey !== handle.filterKey) {
     const filter = values.within ? ['in', ['get', 'code'], ['literal', values.codes]] : null;
-    for (const id of ['territory-fill', 'territory-suppressed']) map.setFilter(id, filter);
+    for (const id of ['territory-fill', 'territory-suppressed']) if (map.getLayer(id)) map.setFilter(id, filter);
     handle.filterKey = filterKey;
+  }
+  // The hatching of "secret statistique" only while some territory is suppressed: its opacity follows the
+  // feature-state, so while present it doubles the work of every re-colouring.
+  const hatched = values.suppressed > 0;
+  if (hatched && !map.getLayer('territory-suppressed')) {
+    map.addLayer({
+      id: 'territory-suppressed', type: 'fill', source: SOURCE, 'source-layer': SOURCE_LAYER,
+      ...(map.getFilter('territory-fill') ? { filter: map.getFilter('territory-fill') } : {}),
+      paint: { 'fill-pattern': 'hatch', 'fill-opacity': ['case', ['==', ['feature-state', 'status'], 'suppressed'], 1, 0] },
+    }, 'territory-line');
+  } else if (!hatched && map.getLayer('territory-suppressed')) {
+    map.removeLayer('territory-suppressed');
   }
   map.off('error', onError);
   // MapLibre reports a rejected style through its error event, not an exception: surface it to the caller.
