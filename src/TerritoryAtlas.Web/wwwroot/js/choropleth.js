@@ -177,7 +177,12 @@ function ensureLevel(handle, level, dataVersion) {
     // INSEE codes are not integers (2A, 2B, 97411): the code property becomes the feature id.
     promoteId: 'code',
   });
-  map.addLayer({ id: 'territory-fill', type: 'fill', source: SOURCE, 'source-layer': SOURCE_LAYER, paint: { 'fill-color': '#d9d9d9' } });
+  map.addLayer({
+    id: 'territory-fill', type: 'fill', source: SOURCE, 'source-layer': SOURCE_LAYER,
+    // Antialiasing draws a second, outline pass over every polygon; for communes a few pixels wide (below zoom 6)
+    // it only costs a frame's time.
+    paint: { 'fill-color': '#d9d9d9', 'fill-antialias': level === 'commune' ? ['step', ['zoom'], false, 6, true] : true },
+  });
   map.addLayer({
     id: 'territory-line', type: 'line', source: SOURCE, 'source-layer': SOURCE_LAYER,
     // Communes are a few pixels wide below zoom 6: outlines there would only wash the colours out, and laying out
