@@ -35,8 +35,8 @@ function emptyStyle() {
   return { version: 8, sources: {}, layers: [{ id: 'background', type: 'background', paint: { 'background-color': '#f4f6f8' } }] };
 }
 
-// options: { lang, basemapStyleUrl, view: [lon, lat, zoom], interactive, callbacks (a .NET object reference) }
-export function create(element, options = {}) {
+// options: { lang, basemapStyleUrl, view: [lon, lat, zoom], interactive }; callbacks: a .NET object reference or null
+export function create(element, options = {}, callbacks = null) {
   const view = options.view;
   const map = new maplibregl.Map({
     container: element,
@@ -50,7 +50,7 @@ export function create(element, options = {}) {
   map.addControl(new maplibregl.NavigationControl({ showCompass: false }), 'top-right');
   const handle = {
     map, level: null, dataVersion: null, values: null, index: new Map(), lang: options.lang === 'en' ? 'en' : 'fr',
-    callbacks: options.callbacks ?? null, selected: null, ready: null, painted: 0, tileRequests: 0,
+    callbacks, selected: null, ready: null, painted: 0, tileRequests: 0,
   };
   handle.ready = new Promise(resolve => map.on('load', () => {
     map.addImage('hatch', hatchImage());
