@@ -20,8 +20,12 @@ RUN --mount=type=cache,target=/root/.nuget/packages \
 
 FROM mcr.microsoft.com/dotnet/aspnet:10.0 AS runtime
 WORKDIR /app
+# MALLOC_ARENA_MAX: glibc gives each busy thread a malloc arena of its own and keeps freed native memory in them;
+# with 110 open map pages that was ~120 MB of resident arenas; with 2 arenas the process's anonymous memory was
+# 164 MB instead of 266 MB (~0.5 MB less RSS per open page, bench/map.sh).
 ENV ASPNETCORE_URLS=http://+:8080 \
-    ATLAS_DATA=/data
+    ATLAS_DATA=/data \
+    MALLOC_ARENA_MAX=2
 COPY --from=build /app ./
 USER $APP_UID
 EXPOSE 8080

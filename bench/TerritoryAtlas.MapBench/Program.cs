@@ -5,7 +5,10 @@ using Microsoft.Playwright;
 // What a decision-maker feels on the commune map, measured in headless Chromium against a running app
 // (bench/map.sh starts one): time to the first coloured paint, time to re-colour on a year change (and whether
 // that loads any tile), and the server's memory per open map page (one Blazor circuit each).
-// Usage: dotnet run -c Release -- <base url> <server pid> [pages]
+// Usage: dotnet run -c Release -- <base url> <server pid> [pages] [--memory-only]
+// --memory-only skips the paint and embed timings (minutes on the commune map) and measures memory alone.
+var memoryOnly = args.Contains("--memory-only");
+args = args.Where(a => a != "--memory-only").ToArray();
 var baseUrl = args.Length > 0 ? args[0].TrimEnd('/') : "http://127.0.0.1:5192";
 var serverPid = args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 0;
 var pages = args.Length > 2 ? int.Parse(args[2], CultureInfo.InvariantCulture) : 100;
@@ -26,7 +29,7 @@ const string Idle = """
 
 var paints = new List<double>();
 var recolours = new List<double>();
-for (var run = 0; run < 4; run++)
+for (var run = 0; run < (memoryOnly ? 0 : 4); run++)
 {
     // A fresh context each time: a first visit, no HTTP cache.
     await using var context = await browser.NewContextAsync(new() { ViewportSize = new() { Width = 1280, Height = 900 } });
@@ -99,13 +102,17 @@ for (var run = 0; run < 4; run++)
     }
 }
 
-Console.WriteLine($"median of runs 1-3: first coloured paint {Median(paints):0} ms; year change {Median(recolours):0} ms");
+if (!memoryOnly)
+{
+    Console.WriteLine($"median of runs 1-3: first coloured paint {Median(paints):0} ms; year change {Median(recolours):0} ms");
+}
 
 
 // The embed widget (départements, the usual partner map): time to the first coloured map and bytes transferred on a
 // first and a repeat visit (same browser cache), and whether any Blazor connection is opened.
-await using (var embedContext = await browser.NewContextAsync(new() { ViewportSize = new() { Width = 900, Height = 600 } }))
+if (!memoryOnly)
 {
+    await using var embedContext = await browser.NewContextAsync(new() { ViewportSize = new() { Width = 900, Height = 600 } });
     var blazorRequests = 0;
     embedContext.Request += (_, r) => { if (r.Url.Contains("/_blazor", StringComparison.Ordinal)) blazorRequests++; };
     for (var visit = 0; visit < 3; visit++)
@@ -128,22 +135,72 @@ await using (var embedContext = await browser.NewContextAsync(new() { ViewportSi
 if (serverPid > 0)
 {
     await using var context = await browser.NewContextAsync(new() { ViewportSize = new() { Width = 400, Height = 300 } });
-    var before = Rss(serverPid);
     var open = new List<IPage>();
-    for (var i = 0; i < pages; i++)
+    async Task OpenPagesAsync(int count)
     {
-        var page = await context.NewPageAsync();
-        await page.GotoAsync($"{baseUrl}/?level=departement&indicator=taux_pauvrete_60&year=2019");
-        await page.WaitForFunctionAsync("() => window.atlasMaps && window.atlasMaps[0] && window.atlasMaps[0].painted > 0", null, new() { Timeout = 120_000 });
-        open.Add(page);
+        for (var i = 0; i < count; i++)
+        {
+            var page = await context.NewPageAsync();
+            await page.GotoAsync($"{baseUrl}/?level=departement&indicator=taux_pauvrete_60&year=2019");
+            await page.WaitForFunctionAsync("() => window.atlasMaps && window.atlasMaps[0] && window.atlasMaps[0].painted > 0", null, new() { Timeout = 120_000 });
+            open.Add(page);
+        }
     }
 
+    // The first pages cost the server once, not per page: JIT-compiled code (tens of MB, with the double mapping of
+    // executable memory counted twice in RSS), the values cache, the GC growing its heap. A few warm-up pages stay
+    // open and the baseline is taken after them, so the figure is what one more open page costs.
+    const int WarmUp = 10;
+    var cold = Rss(serverPid);
+    await OpenPagesAsync(WarmUp);
+    await Task.Delay(3000);
+    // RSS also counts the GC's free space and budgets (which depend on the GC mode and on when it last ran), so the
+    // live managed heap is reported too: dotnet-gcdump induces a full collection and sums what survives it. Its first
+    // dump comes before the first RSS reading, so a collection it induces cannot make the RSS delta look smaller.
+    var heapBefore = await GcHeapAsync(serverPid, "before");
+    var before = Rss(serverPid);
+    await OpenPagesAsync(pages);
     await Task.Delay(3000);
     var after = Rss(serverPid);
-    Console.WriteLine($"server RSS {before / 1024.0:0.0} MB before, {after / 1024.0:0.0} MB with {pages} open map pages: {(after - before) / (double)pages:0} KB per page (circuit)");
+    var heapAfter = await GcHeapAsync(serverPid, "after");
+    Console.WriteLine($"server RSS {before / 1024.0:0.0} MB with {WarmUp} warm-up pages open, {after / 1024.0:0.0} MB with {pages} more: " +
+                      $"{(after - before) / (double)pages:0} KB per page (circuit)");
+    Console.WriteLine($"    from the cold start ({cold / 1024.0:0.0} MB, no page yet): {(after - cold) / (double)(pages + WarmUp):0} KB per page, warm-up included");
+    if (heapBefore is { } h0 && heapAfter is { } h1)
+    {
+        Console.WriteLine($"live managed heap {h0.Bytes / 1048576.0:0.0} MB with {WarmUp} warm-up pages, {h1.Bytes / 1048576.0:0.0} MB with {pages} more: " +
+                          $"{(h1.Bytes - h0.Bytes) / 1024.0 / pages:0} KB per page (types: dotnet-gcdump report {h0.File} / {h1.File})");
+    }
 }
 
 static double Median(List<double> values) => values.Order().ElementAt(values.Count / 2);
+
+// The live managed heap of the server, from dotnet-gcdump (dotnet tool install -g dotnet-gcdump); null without it.
+static async Task<(long Bytes, string File)?> GcHeapAsync(int pid, string label)
+{
+    var tool = new[] { Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".dotnet", "tools", "dotnet-gcdump") }
+        .Concat((Environment.GetEnvironmentVariable("PATH") ?? "").Split(':').Select(d => Path.Combine(d, "dotnet-gcdump")))
+        .FirstOrDefault(File.Exists);
+    if (tool is null)
+    {
+        Console.WriteLine("dotnet-gcdump not found: managed heap not measured");
+        return null;
+    }
+
+    var file = Path.Combine(Path.GetTempPath(), $"mapbench-{pid}-{label}.gcdump");
+    await RunAsync(tool, $"collect -p {pid} -o {file}");
+    var report = await RunAsync(tool, $"report {file}");
+    var total = report.Split('\n').First(l => l.Contains("GC Heap bytes", StringComparison.Ordinal)).Trim().Split(' ')[0];
+    return (long.Parse(total, NumberStyles.AllowThousands, CultureInfo.InvariantCulture), file);
+}
+
+static async Task<string> RunAsync(string file, string arguments)
+{
+    using var process = Process.Start(new ProcessStartInfo(file, arguments) { RedirectStandardOutput = true, RedirectStandardError = true })!;
+    var output = await process.StandardOutput.ReadToEndAsync();
+    await process.WaitForExitAsync();
+    return output;
+}
 
 static long Rss(int pid) =>
     long.Parse(File.ReadAllLines($"/proc/{pid}/status").First(l => l.StartsWith("VmRSS:", StringComparison.Ordinal))

@@ -47,15 +47,16 @@ function emptyStyle() {
   return { version: 8, sources: {}, layers: [{ id: 'background', type: 'background', paint: { 'background-color': '#f4f6f8' } }] };
 }
 
-// options: { lang, basemapStyleUrl, view: [lon, lat, zoom], interactive, callbacks (a .NET object reference) }
-export function create(element, options = {}) {
+// options: { lang, basemapStyleUrl, view: [lon, lat, zoom], interactive, bootKey }; callbacks: a .NET object
+// reference or null
+export function create(element, options = {}, callbacks = null) {
   // The map map-boot.js started before the circuit, for this very view: take it over instead of starting again.
   const early = window.atlasEarlyMap;
-  if (early && !early.adopted && options.bootKey === early.key) {
+  if (early && !early.adopted && options.bootKey && options.bootKey === early.key) {
     early.adopted = true;
     if (early.inner.parentElement !== element) element.append(early.inner);
-    early.handle.callbacks = options.callbacks ?? null;
-    early.handle.live = !!options.callbacks;
+    early.handle.callbacks = callbacks;
+    early.handle.live = !!callbacks;
     early.handle.map.resize();
     return early.handle;
   }
@@ -74,7 +75,7 @@ export function create(element, options = {}) {
     map, level: null, dataVersion: null, values: null, index: new Map(), lang: options.lang === 'en' ? 'en' : 'fr',
     // live: the map answers a Blazor circuit (clicks and moves reach the page); false in embeds and until a
     // map started from the prerendered page is taken over.
-    callbacks: options.callbacks ?? null, live: !!options.callbacks, selected: null, ready: null, painted: 0, tileRequests: 0,
+    callbacks, live: !!callbacks, selected: null, ready: null, painted: 0, tileRequests: 0,
   };
   handle.ready = new Promise(resolve => map.on('load', () => {
     map.addImage('hatch', hatchImage());
