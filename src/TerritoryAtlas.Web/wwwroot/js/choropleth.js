@@ -14,9 +14,8 @@ const SOURCE_LAYER = 'territories';
 // outline that every re-colouring would have to update.
 const SELECTION_SOURCE = 'territory-selection';
 
-// Two workers parse the tiles (MapLibre's default is one): a national commune map arrives as a handful of large tiles,
-// and parsing them side by side halves the wait on any machine with two cores. Started now, while the page loads.
-maplibregl.setWorkerCount(Math.min(3, Math.max(2, Math.floor((navigator.hardwareConcurrency || 2) / 2))));
+// The tile worker starts now, while the page loads, not when the first map asks for it. (One worker, MapLibre's
+// default: a second one made the national commune map slower here, 2 cores shared with software WebGL.)
 maplibregl.prewarm();
 const FRANCE_BOUNDS = [[-5.5, 41.2], [9.8, 51.2]];
 
