@@ -132,4 +132,28 @@ public sealed class MapPageTests(AtlasApp app) : IAsyncLifetime
         var outlined = await map.Page.EvaluateAsync<string>("() => window.atlasMaps[0].map.getFilter('territory-selected')[2]");
         await Assertions.Expect(map.Page.GetByTestId("selection-panel")).ToContainTextAsync($"({outlined})");
     }
+
+    [Fact]
+    public async Task Hovering_a_territory_shows_its_name_value_and_rank_among_the_level()
+    {
+        var map = new MapPage(await _context.NewPageAsync());
+        await map.OpenAsync(app.BaseAddress);
+        var (indicator, year) = await map.ShownAsync();
+        var api = await ApiMapValues.GetAsync(app.Http, Level, indicator, year);
+
+        var canvas = await map.Page.Locator("[data-testid=choropleth-map] canvas").BoundingBoxAsync();
+        await map.Page.Mouse.MoveAsync(canvas!.X + 500, canvas.Y + 450);
+        await map.Page.Mouse.MoveAsync(canvas.X + 505, canvas.Y + 452);
+        var tooltip = map.Page.Locator(".atlas-tooltip");
+        await Assertions.Expect(tooltip).ToBeVisibleAsync(new() { Timeout = 30_000 });
+
+        // "Name (code)", then the value, then "rang r sur n" where n counts the départements with a value.
+        var text = await tooltip.InnerTextAsync();
+        var code = System.Text.RegularExpressions.Regex.Match(text, @"\(([0-9AB]{2,3})\)").Groups[1].Value;
+        Assert.True(api.Codes.Contains(code), $"tooltip '{text}' names no département of the map");
+        var ranked = api.Values.Count(v => v.HasValue);
+        var value = api.Values[api.Codes.ToList().IndexOf(code)]!.Value;
+        var rank = 1 + api.Values.Count(v => v > value);
+        Assert.Contains($"rang {rank} sur {ranked}", text, StringComparison.Ordinal);
+    }
 }

@@ -71,7 +71,7 @@ export function create(element, options = {}, callbacks = null) {
   });
   map.addControl(new maplibregl.NavigationControl({ showCompass: false }), 'top-right');
   const handle = {
-    map, level: null, dataVersion: null, values: null, index: new Map(), lang: options.lang === 'en' ? 'en' : 'fr',
+    map, level: null, dataVersion: null, values: null, lang: options.lang === 'en' ? 'en' : 'fr',
     // live: the map answers a Blazor circuit (clicks and moves reach the page); false in embeds and until a
     // map started from the prerendered page is taken over.
     callbacks, live: !!callbacks, selected: null, ready: null, painted: 0, tileRequests: 0,
@@ -120,14 +120,14 @@ function tooltip(handle, code, name) {
   title.textContent = `${name ?? handle.names?.get(code) ?? code} (${code})`;
   node.append(title);
   const line = text => { const div = document.createElement('div'); div.textContent = text; node.append(div); };
-  const i = handle.index.get(code);
+  const i = v ? lookup(v).index.get(code) : undefined;
   if (!v || i === undefined) { line(t.noData); return node; }
   if (v.statuses[i] === 'suppressed') line(t.secret);
   else if (v.values[i] === null || v.values[i] === undefined) line(t.noData);
   else {
     line(`${formatNumber(v.values[i], v.decimals, handle.lang)} ${v.unit}`);
-    const ranked = v.values.filter(x => x !== null && x !== undefined).length;
-    if (v.ranks[i]) line(`${t.rank} ${v.ranks[i]} ${t.of} ${ranked}`);
+    const { ranks, ranked } = lookup(v);
+    if (ranks[i]) line(`${t.rank} ${ranks[i]} ${t.of} ${ranked}`);
   }
   const parent = v.parentCodes?.[i];
   const parentValue = parent ? v.parentValues?.[parent] : null;
@@ -136,6 +136,22 @@ function tooltip(handle, code, name) {
   }
   if (v.categories?.[i]) line(`${t[v.categories[i]]} ${t.than} ${v.reference.kind === 'france' ? 'France' : v.parentLevel}`);
   return node;
+}
+
+// The index of each code and the ranks among the territories shown (1 = highest; ties share a rank): only tooltips
+// need them, so they are computed on the first one and kept with the (cached) values, not on every re-colouring.
+function lookup(values) {
+  if (!values.lookup) {
+    const sorted = values.values.filter(x => x !== null && x !== undefined).sort((a, b) => b - a);
+    const rankOf = new Map();
+    sorted.forEach((x, i) => { if (!rankOf.has(x)) rankOf.set(x, i + 1); });
+    values.lookup = {
+      index: new Map(values.codes.map((code, i) => [code, i])),
+      ranks: values.values.map(x => (x === null || x === undefined ? null : rankOf.get(x))),
+      ranked: sorted.length,
+    };
+  }
+  return values.lookup;
 }
 
 export function select(handle, code, notify) {
@@ -217,12 +233,6 @@ export async function show(handle, request) {
   const levelChanged = handle.level !== values.level || handle.dataVersion !== values.dataVersion;
   ensureLevel(handle, values.level, values.dataVersion);
   const c = values.classification;
-  handle.index = new Map(values.codes.map((code, i) => [code, i]));
-  // Ranks among the territories shown (1 = highest; ties share a rank), computed here to keep the payload small.
-  const sorted = values.values.filter(x => x !== null && x !== undefined).sort((a, b) => b - a);
-  const rankOf = new Map();
-  sorted.forEach((x, i) => { if (!rankOf.has(x)) rankOf.set(x, i + 1); });
-  values.ranks = values.values.map(x => (x === null || x === undefined ? null : rankOf.get(x)));
   applyStates(handle, values);
 
   const fill = values.mode === 'compare'
@@ -280,13 +290,17 @@ function applyStates(handle, values) {
   const map = handle.map;
   const previous = handle.states ?? new Map();
   const next = new Map();
-  const compare = values.mode === 'compare';
-  for (let i = 0; i < values.codes.length; i++) {
-    const state = { status: values.statuses[i], cls: values.classes[i] ?? null, cat: compare ? values.categories?.[i] ?? null : null };
-    const key = `${state.status}|${state.cls}|${state.cat}`;
-    const code = values.codes[i];
+  const { codes, statuses, classes } = values;
+  const categories = values.mode === 'compare' ? values.categories : null;
+  for (let i = 0; i < codes.length; i++) {
+    const cls = classes[i] ?? null;
+    const cat = categories?.[i] ?? null;
+    const key = `${statuses[i]}|${cls}|${cat}`;
+    const code = codes[i];
     next.set(code, key);
-    if (previous.get(code) !== key) map.setFeatureState({ source: SOURCE, sourceLayer: SOURCE_LAYER, id: code }, state);
+    if (previous.get(code) !== key) {
+      map.setFeatureState({ source: SOURCE, sourceLayer: SOURCE_LAYER, id: code }, { status: statuses[i], cls, cat });
+    }
   }
   for (const code of previous.keys()) {
     if (!next.has(code)) map.setFeatureState({ source: SOURCE, sourceLayer: SOURCE_LAYER, id: code }, { status: null, cls: null, cat: null });
