@@ -124,6 +124,9 @@ public sealed class MapPageTests(AtlasApp app) : IAsyncLifetime
               && document.querySelector('[data-testid=choropleth-map]').contains(window.atlasEarlyMap.inner)
             """);
         Assert.True(takenOver, "the page runs another map than the one started from the prerendered page");
+        // Taking it over is not a move by the reader: the URL keeps no view it was not given.
+        await map.Page.WaitForTimeoutAsync(1000);
+        Assert.DoesNotContain("at=", map.Page.Url, StringComparison.Ordinal);
 
         // And it answers the live page: a click on a territory opens its panel, and the map outlines that territory.
         var canvas = map.Page.Locator("[data-testid=choropleth-map] canvas");

@@ -3,7 +3,7 @@
 // changing the year, the indicator or the classification re-colours the map without reloading a single polygon.
 // Used by the app's map page (through Blazor) and, without Blazor, by embeds.
 import * as maplibregl from '../lib/maplibre-gl/maplibre-gl.mjs';
-import { fetchValues, valuesUrl, prefetchNeighbours } from './map-values.js';
+import { fetchValues, valuesUrl, prefetchNeighbours, indexOf } from './map-values.js';
 
 export { valuesUrl };
 
@@ -56,7 +56,9 @@ export function create(element, options = {}, callbacks = null) {
     if (early.inner.parentElement !== element) element.append(early.inner);
     early.handle.callbacks = callbacks;
     early.handle.live = !!callbacks;
-    early.handle.map.resize();
+    // Marked so that the move events a resize fires are not taken for the reader moving the map (which would
+    // rewrite the page's URL, and close any dialog, on load).
+    early.handle.map.resize({ atlasAdoption: true });
     return early.handle;
   }
   const view = options.view;
@@ -95,7 +97,8 @@ export function create(element, options = {}, callbacks = null) {
     if (feature) select(handle, feature.id, true);
   });
   let moveTimer = null;
-  map.on('moveend', () => {
+  map.on('moveend', e => {
+    if (e.atlasAdoption) return;
     clearTimeout(moveTimer);
     moveTimer = setTimeout(() => {
       const c = map.getCenter();
@@ -120,13 +123,13 @@ function tooltip(handle, code, name) {
   title.textContent = `${name ?? handle.names?.get(code) ?? code} (${code})`;
   node.append(title);
   const line = text => { const div = document.createElement('div'); div.textContent = text; node.append(div); };
-  const i = v ? lookup(v).index.get(code) : undefined;
+  const i = v ? indexOf(v).get(code) : undefined;
   if (!v || i === undefined) { line(t.noData); return node; }
   if (v.statuses[i] === 'suppressed') line(t.secret);
   else if (v.values[i] === null || v.values[i] === undefined) line(t.noData);
   else {
     line(`${formatNumber(v.values[i], v.decimals, handle.lang)} ${v.unit}`);
-    const { ranks, ranked } = lookup(v);
+    const { of: ranks, ranked } = ranksOf(v);
     if (ranks[i]) line(`${t.rank} ${ranks[i]} ${t.of} ${ranked}`);
   }
   const parent = v.parentCodes?.[i];
@@ -138,20 +141,16 @@ function tooltip(handle, code, name) {
   return node;
 }
 
-// The index of each code and the ranks among the territories shown (1 = highest; ties share a rank): only tooltips
-// need them, so they are computed on the first one and kept with the (cached) values, not on every re-colouring.
-function lookup(values) {
-  if (!values.lookup) {
+// The ranks among the territories shown (1 = highest; ties share a rank): only tooltips need them, so they are
+// computed on the first one and kept with the (cached) values, not on every re-colouring.
+function ranksOf(values) {
+  if (!values.ranks) {
     const sorted = values.values.filter(x => x !== null && x !== undefined).sort((a, b) => b - a);
     const rankOf = new Map();
     sorted.forEach((x, i) => { if (!rankOf.has(x)) rankOf.set(x, i + 1); });
-    values.lookup = {
-      index: new Map(values.codes.map((code, i) => [code, i])),
-      ranks: values.values.map(x => (x === null || x === undefined ? null : rankOf.get(x))),
-      ranked: sorted.length,
-    };
+    values.ranks = { of: values.values.map(x => (x === null || x === undefined ? null : rankOf.get(x))), ranked: sorted.length };
   }
-  return values.lookup;
+  return values.ranks;
 }
 
 export function select(handle, code, notify) {
@@ -183,7 +182,7 @@ function ensureLevel(handle, level, dataVersion) {
     if (map.getLayer(id)) map.removeLayer(id);
   }
   for (const id of [SELECTION_SOURCE, SOURCE]) if (map.getSource(id)) map.removeSource(id);
-  handle.states = new Map();
+  handle.shown = null;
   handle.filterKey = null;
   map.addSource(SOURCE, {
     type: 'vector',
@@ -288,24 +287,28 @@ export async function show(handle, request) {
 // quarter of the communes change class) this is a quarter of the work; territories no longer listed lose their state.
 function applyStates(handle, values) {
   const map = handle.map;
-  const previous = handle.states ?? new Map();
-  const next = new Map();
+  const previous = handle.shown;
+  const before = previous ? indexOf(previous) : null;
   const { codes, statuses, classes } = values;
   const categories = values.mode === 'compare' ? values.categories : null;
+  const previousCategories = previous?.mode === 'compare' ? previous.categories : null;
   for (let i = 0; i < codes.length; i++) {
     const cls = classes[i] ?? null;
     const cat = categories?.[i] ?? null;
-    const key = `${statuses[i]}|${cls}|${cat}`;
-    const code = codes[i];
-    next.set(code, key);
-    if (previous.get(code) !== key) {
-      map.setFeatureState({ source: SOURCE, sourceLayer: SOURCE_LAYER, id: code }, { status: statuses[i], cls, cat });
+    const j = before?.get(codes[i]);
+    if (j === undefined || previous.statuses[j] !== statuses[i] || (previous.classes[j] ?? null) !== cls
+        || (previousCategories?.[j] ?? null) !== cat) {
+      map.setFeatureState({ source: SOURCE, sourceLayer: SOURCE_LAYER, id: codes[i] }, { status: statuses[i], cls, cat });
     }
   }
-  for (const code of previous.keys()) {
-    if (!next.has(code)) map.setFeatureState({ source: SOURCE, sourceLayer: SOURCE_LAYER, id: code }, { status: null, cls: null, cat: null });
+  if (previous) {
+    const now = indexOf(values);
+    for (const code of previous.codes) {
+      if (!now.has(code)) map.setFeatureState({ source: SOURCE, sourceLayer: SOURCE_LAYER, id: code }, { status: null, cls: null, cat: null });
+    }
   }
-  handle.states = next;
+  // The values whose states the map now holds (a level change starts again from none: see ensureLevel).
+  handle.shown = values;
 }
 
 export function fitTo(handle, bbox) {

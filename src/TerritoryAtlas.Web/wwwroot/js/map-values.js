@@ -34,6 +34,13 @@ export function prefetchNeighbours(request, years) {
   if (!years?.length) return;
   const i = years.indexOf(request.year);
   for (const year of [years[i + 1] ?? years[0], years[i - 1]]) {
-    if (year !== undefined && year !== request.year) fetchValues(valuesUrl({ ...request, year })).catch(() => {});
+    // The index is built as soon as the figures arrive, so that the step itself only compares and re-colours.
+    if (year !== undefined && year !== request.year) fetchValues(valuesUrl({ ...request, year })).then(indexOf).catch(() => {});
   }
+}
+
+/** code → position in the values' parallel arrays; built once per values and kept with them. */
+export function indexOf(values) {
+  if (!values.index) values.index = new Map(values.codes.map((code, i) => [code, i]));
+  return values.index;
 }
