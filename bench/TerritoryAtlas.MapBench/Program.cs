@@ -40,27 +40,9 @@ for (var run = 0; run < (memoryOnly ? 0 : 4); run++)
     var tilesBefore = await page.EvaluateAsync<int>("() => window.atlasMaps[0].tileRequests");
     // A step of the year slider: the page fetched the neighbouring years' values in advance, as it does after every
     // paint, so this is the re-colouring alone (feature-state, MapLibre's paint buffers, the frame).
-    var recolour = await page.EvaluateAsync<double>("""
-        async () => {
-          const h = window.atlasMaps[0];
-          const m = await import('/js/choropleth.js');
-          const start = performance.now();
-          await m.show(h, { level: 'commune', indicator: 'mediane_niveau_vie', year: 2018 });
-          await new Promise(resolve => { h.map.once('idle', resolve); h.map.triggerRepaint(); });
-          return performance.now() - start;
-        }
-        """);
+    var recolour = await ShowYearAsync(page, 2018);
     // A jump to a year nobody asked for yet: the values request (816 KB of JSON, 111 KB over the wire) included.
-    var jump = await page.EvaluateAsync<double>("""
-        async () => {
-          const h = window.atlasMaps[0];
-          const m = await import('/js/choropleth.js');
-          const start = performance.now();
-          await m.show(h, { level: 'commune', indicator: 'mediane_niveau_vie', year: 2014 });
-          await new Promise(resolve => { h.map.once('idle', resolve); h.map.triggerRepaint(); });
-          return performance.now() - start;
-        }
-        """);
+    var jump = await ShowYearAsync(page, 2014);
     // And through the page, as a reader does it: the slider's key, the circuit's round trip, the server's values.
     var painted0 = await page.EvaluateAsync<int>("() => window.atlasMaps[0].painted");
     var slider = page.Locator("input[type=range][data-testid=year-slider], [data-testid=year-slider] input[type=range]").First;
@@ -174,6 +156,18 @@ if (serverPid > 0)
 }
 
 static double Median(List<double> values) => values.Order().ElementAt(values.Count / 2);
+
+// Milliseconds from asking the map for another year of the commune map until MapLibre is idle with its colours.
+static Task<double> ShowYearAsync(IPage page, int year) => page.EvaluateAsync<double>("""
+    async year => {
+      const h = window.atlasMaps[0];
+      const m = await import('/js/choropleth.js');
+      const start = performance.now();
+      await m.show(h, { level: 'commune', indicator: 'mediane_niveau_vie', year });
+      await new Promise(resolve => { h.map.once('idle', resolve); h.map.triggerRepaint(); });
+      return performance.now() - start;
+    }
+    """, year);
 
 // The live managed heap of the server, from dotnet-gcdump (dotnet tool install -g dotnet-gcdump); null without it.
 static async Task<(long Bytes, string File)?> GcHeapAsync(int pid, string label)

@@ -5,8 +5,6 @@
 import * as maplibregl from '../lib/maplibre-gl/maplibre-gl.mjs';
 import { fetchValues, valuesUrl, prefetchNeighbours, indexOf } from './map-values.js';
 
-export { valuesUrl };
-
 const SOURCE = 'territories';
 const SOURCE_LAYER = 'territories';
 // The selected territory's outline comes from the same tiles through a source of its own, filtered to that one
@@ -182,7 +180,8 @@ function ensureLevel(handle, level, dataVersion) {
     if (map.getLayer(id)) map.removeLayer(id);
   }
   for (const id of [SELECTION_SOURCE, SOURCE]) if (map.getSource(id)) map.removeSource(id);
-  handle.shown = null;
+  // The states of the old level went with its source: the next values are compared with none.
+  handle.values = null;
   handle.filterKey = null;
   map.addSource(SOURCE, {
     type: 'vector',
@@ -233,6 +232,8 @@ export async function show(handle, request) {
   ensureLevel(handle, values.level, values.dataVersion);
   const c = values.classification;
   applyStates(handle, values);
+  // From here on, the values whose states the map holds (and that tooltips read).
+  handle.values = values;
 
   const fill = values.mode === 'compare'
     ? ['match', ['coalesce', ['feature-state', 'cat'], ''], ...Object.entries(c.categoryColours).flat(), c.noDataColour]
@@ -270,7 +271,6 @@ export async function show(handle, request) {
   map.off('error', onError);
   // MapLibre reports a rejected style through its error event, not an exception: surface it to the caller.
   if (paintError) throw paintError;
-  handle.values = values;
   handle.painted++;
   prefetchNeighbours(request, request.years);
   const withinKey = values.within ? `${values.within.level}:${values.within.code}` : null;
@@ -287,7 +287,7 @@ export async function show(handle, request) {
 // quarter of the communes change class) this is a quarter of the work; territories no longer listed lose their state.
 function applyStates(handle, values) {
   const map = handle.map;
-  const previous = handle.shown;
+  const previous = handle.values;
   const before = previous ? indexOf(previous) : null;
   const { codes, statuses, classes } = values;
   const categories = values.mode === 'compare' ? values.categories : null;
@@ -307,8 +307,6 @@ function applyStates(handle, values) {
       if (!now.has(code)) map.setFeatureState({ source: SOURCE, sourceLayer: SOURCE_LAYER, id: code }, { status: null, cls: null, cat: null });
     }
   }
-  // The values whose states the map now holds (a level change starts again from none: see ensureLevel).
-  handle.shown = values;
 }
 
 export function fitTo(handle, bbox) {
