@@ -14,9 +14,9 @@ public sealed record ApiMapValues(string Indicator, int Year, IReadOnlyList<stri
 {
     public int Coloured => Classes.Count(c => c.HasValue);
 
-    public static async Task<ApiMapValues> GetAsync(HttpClient http, string level, string indicator, int year)
+    public static async Task<ApiMapValues> GetAsync(HttpClient http, string level, string indicator, int year, string query = "")
     {
-        var json = await http.GetFromJsonAsync<JsonElement>(new Uri($"/api/maps/{level}/{indicator}/{year}", UriKind.Relative));
+        var json = await http.GetFromJsonAsync<JsonElement>(new Uri($"/api/maps/{level}/{indicator}/{year}?{query}", UriKind.Relative));
         var classification = json.GetProperty("classification");
         return new ApiMapValues(
             json.GetProperty("indicator").GetString()!, json.GetProperty("year").GetInt32(),

@@ -100,6 +100,39 @@ public sealed class MapPageTests(AtlasApp app) : IAsyncLifetime
         }
     }
 
+    [Fact]
+    public async Task Another_palette_and_class_count_recolour_the_map_without_laying_out_a_tile_again()
+    {
+        var map = new MapPage(await _context.NewPageAsync());
+        await map.OpenAsync(app.BaseAddress);
+        var (indicator, year) = await map.ShownAsync();
+        await map.WaitForIdleAsync();
+
+        // MapLibre lays every tile of a source out again, in its worker, when a data-driven paint expression changes
+        // (seconds for the communes of France); each tile laid out fires a data event of the source.
+        var laidOut = await map.Page.EvaluateAsync<int>("""
+            async ([indicator, year]) => {
+              const h = window.atlasMaps[0];
+              const m = await import('/js/choropleth.js');
+              let tiles = 0;
+              const count = e => { if (e.sourceId === 'territories' && e.tile) tiles++; };
+              h.map.on('data', count);
+              await m.show(h, { level: 'departement', indicator, year, classification: 'quantile', classes: 7, palette: 'Greens' });
+              await new Promise(resolve => { h.map.once('idle', resolve); h.map.triggerRepaint(); });
+              h.map.off('data', count);
+              return tiles;
+            }
+            """, new object[] { indicator, year });
+
+        var api = await ApiMapValues.GetAsync(app.Http, Level, indicator, year, "classification=quantile&classes=7&palette=Greens");
+        Assert.Equal(7, api.Colours.Count);
+        var rendered = await map.RenderedAsync();
+        var disagreeing = rendered.Where(t => t.Class != api.ClassOf(t.Code)).Select(t => $"{t.Code}: map {t.Class}, API {api.ClassOf(t.Code)}").ToList();
+        Assert.True(disagreeing.Count == 0, $"feature-state differs from the API: {string.Join("; ", disagreeing)}");
+        await AssertClassColoursAreDrawnAsync(map, api);
+        Assert.True(laidOut == 0, $"the new classification laid {laidOut} tiles out again");
+    }
+
     private static async Task AssertClassColoursAreDrawnAsync(MapPage map, ApiMapValues api)
     {
         var pixels = await map.PixelsByColourAsync(api.Colours);

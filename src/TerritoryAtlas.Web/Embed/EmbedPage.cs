@@ -33,6 +33,8 @@ public static class EmbedPage
             breaks = request.Breaks is { } b ? string.Join(',', b.Select(x => x.ToString(CultureInfo.InvariantCulture))) : null,
             palette = request.Palette,
             within = request.Within,
+            // The tiles are asked for at once, side by side with the figures (choropleth.js, show).
+            dataVersion = values.DataVersion,
             legend,
             lang,
         });

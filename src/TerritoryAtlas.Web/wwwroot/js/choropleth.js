@@ -11,6 +11,16 @@ const SOURCE_LAYER = 'territories';
 // territory: a selection change then lays out that small layer only, and the big layers carry no state-dependent
 // outline that every re-colouring would have to update.
 const SELECTION_SOURCE = 'territory-selection';
+// The colour of a territory no figure reaches (the API's noDataColour; also the colour before any figure).
+const NO_DATA_COLOUR = '#d9d9d9';
+// The fill colour of every level, indicator, year and classification: each territory's colour travels in its
+// feature-state as a packed 0xRRGGBB number. The expression itself never changes, because MapLibre lays out every
+// tile of a source again whenever a data-driven paint expression changes (a new palette, class count or mode would
+// otherwise cost seconds on the commune map); a number, unlike a colour string, needs no CSS parsing per feature.
+const C = ['feature-state', 'c'];
+const FILL_COLOUR = ['case', ['==', ['typeof', C], 'number'],
+  ['rgb', ['floor', ['/', C, 65536]], ['%', ['floor', ['/', C, 256]], 256], ['%', C, 256]],
+  NO_DATA_COLOUR];
 
 // The tile worker starts now, while the page loads, not when the first map asks for it. (One worker, MapLibre's
 // default: a second one made the national commune map slower here, 2 cores shared with software WebGL.)
@@ -195,7 +205,9 @@ function ensureLevel(handle, level, dataVersion) {
     id: 'territory-fill', type: 'fill', source: SOURCE, 'source-layer': SOURCE_LAYER,
     // Antialiasing draws a second, outline pass over every polygon; for communes a few pixels wide (below zoom 6)
     // it only costs a frame's time.
-    paint: { 'fill-color': '#d9d9d9', 'fill-antialias': level === 'commune' ? ['step', ['zoom'], false, 6, true] : true },
+    // Transparent until the first figures are applied: the tiles may arrive first (they are asked for as soon as
+    // the level is known), and a grey map would read as "no data".
+    paint: { 'fill-color': FILL_COLOUR, 'fill-opacity': 0, 'fill-antialias': level === 'commune' ? ['step', ['zoom'], false, 6, true] : true },
   });
   map.addLayer({
     id: 'territory-line', type: 'line', source: SOURCE, 'source-layer': SOURCE_LAYER,
@@ -219,11 +231,16 @@ function ensureLevel(handle, level, dataVersion) {
 
 // Colours the map with the figures of one (level, indicator, year). Returns a short summary for the caller.
 // request.years (optional): the years of the slider, whose neighbours of request.year are fetched in advance.
+// request.dataVersion (optional): the data version the page was rendered with; with it the tiles are asked for as
+// soon as the map is ready, side by side with the figures, instead of after them.
 export async function show(handle, request) {
   const seq = handle.requests = (handle.requests ?? 0) + 1;
   // Asked for before the map is ready: the request and MapLibre's start run side by side.
   const pending = fetchValues(valuesUrl(request));
   await handle.ready;
+  if (request.dataVersion !== undefined && request.dataVersion !== null && seq === handle.requests) {
+    ensureLevel(handle, request.level, request.dataVersion);
+  }
   const values = await pending;
   // A later request overtook this one (a quick run along the slider): the later one paints.
   if (seq !== handle.requests) return { superseded: true };
@@ -235,19 +252,10 @@ export async function show(handle, request) {
   // From here on, the values whose states the map holds (and that tooltips read).
   handle.values = values;
 
-  const fill = values.mode === 'compare'
-    ? ['match', ['coalesce', ['feature-state', 'cat'], ''], ...Object.entries(c.categoryColours).flat(), c.noDataColour]
-    : ['case',
-      ['==', ['feature-state', 'status'], 'suppressed'], c.suppressedColour,
-      // One literal colour per class: MapLibre parses them once, when the expression is compiled, instead of
-      // converting a string for each of 35,000 features on every re-colouring.
-      c.colours.length
-        ? ['match', ['coalesce', ['feature-state', 'cls'], -1], ...c.colours.flatMap((colour, i) => [i, colour]), c.noDataColour]
-        : c.noDataColour];
   let paintError = null;
   const onError = e => { paintError = e.error; };
   map.on('error', onError);
-  map.setPaintProperty('territory-fill', 'fill-color', fill);
+  map.setPaintProperty('territory-fill', 'fill-opacity', 1);
   // "Within" a parent: only its territories are drawn, the rest of the level stays as a faint outline.
   // Only when it changes: any setFilter call, even an identical one, makes MapLibre lay out every tile again.
   const filterKey = values.within ? `${values.within.level}:${values.within.code}` : null;
@@ -256,8 +264,8 @@ export async function show(handle, request) {
     for (const id of ['territory-fill', 'territory-suppressed']) if (map.getLayer(id)) map.setFilter(id, filter);
     handle.filterKey = filterKey;
   }
-  // The hatching of "secret statistique" only while some territory is suppressed: its opacity follows the
-  // feature-state, so while present it doubles the work of every re-colouring.
+  // The hatching of "secret statistique" only while some territory is suppressed: it draws every polygon a second
+  // time, and adding or removing it lays the tiles out again, so it comes and goes with suppressed figures only.
   const hatched = values.suppressed > 0;
   if (hatched && !map.getLayer('territory-suppressed')) {
     map.addLayer({
@@ -272,7 +280,8 @@ export async function show(handle, request) {
   // MapLibre reports a rejected style through its error event, not an exception: surface it to the caller.
   if (paintError) throw paintError;
   handle.painted++;
-  prefetchNeighbours(request, request.years);
+  // The neighbouring years once this one is drawn, so that their download and parsing do not compete with it.
+  map.once('idle', () => prefetchNeighbours(request, request.years));
   const withinKey = values.within ? `${values.within.level}:${values.within.code}` : null;
   if (withinKey && withinKey !== handle.fittedWithin) {
     const b = values.within.bbox;
@@ -282,13 +291,38 @@ export async function show(handle, request) {
   return { codes: values.codes.length, classes: c.classes, levelChanged };
 }
 
+// A CSS colour '#rrggbb' as the packed number FILL_COLOUR reads.
+function packed(colour) { return parseInt(colour.slice(1, 7), 16); }
+
+// The colour of each territory of these values, as packed numbers, kept with the (cached) values.
+function coloursOf(values) {
+  if (!values.packedColours) {
+    const c = values.classification;
+    const suppressed = packed(c.suppressedColour);
+    const noData = packed(c.noDataColour);
+    const classColours = c.colours.map(packed);
+    const categoryColours = Object.fromEntries(Object.entries(c.categoryColours ?? {}).map(([k, v]) => [k, packed(v)]));
+    const compare = values.mode === 'compare';
+    values.packedColours = values.codes.map((_, i) => {
+      if (values.statuses[i] === 'suppressed') return suppressed;
+      if (compare) return categoryColours[values.categories?.[i]] ?? noData;
+      const cls = values.classes[i];
+      return cls === null || cls === undefined ? noData : classColours[cls] ?? noData;
+    });
+  }
+  return values.packedColours;
+}
+
 // Sets the feature-state that colours each territory, for the territories whose colour changes only. MapLibre
 // rewrites the paint buffers of every feature whose state is set, so from one year to the next (where about a
 // quarter of the communes change class) this is a quarter of the work; territories no longer listed lose their state.
+// The class and category stay in the state too: tests and tools read them (renderedTerritories).
 function applyStates(handle, values) {
   const map = handle.map;
   const previous = handle.values;
   const before = previous ? indexOf(previous) : null;
+  const previousColours = previous ? coloursOf(previous) : null;
+  const colours = coloursOf(values);
   const { codes, statuses, classes } = values;
   const categories = values.mode === 'compare' ? values.categories : null;
   const previousCategories = previous?.mode === 'compare' ? previous.categories : null;
@@ -296,15 +330,15 @@ function applyStates(handle, values) {
     const cls = classes[i] ?? null;
     const cat = categories?.[i] ?? null;
     const j = before?.get(codes[i]);
-    if (j === undefined || previous.statuses[j] !== statuses[i] || (previous.classes[j] ?? null) !== cls
-        || (previousCategories?.[j] ?? null) !== cat) {
-      map.setFeatureState({ source: SOURCE, sourceLayer: SOURCE_LAYER, id: codes[i] }, { status: statuses[i], cls, cat });
+    if (j === undefined || previousColours[j] !== colours[i] || previous.statuses[j] !== statuses[i]
+        || (previous.classes[j] ?? null) !== cls || (previousCategories?.[j] ?? null) !== cat) {
+      map.setFeatureState({ source: SOURCE, sourceLayer: SOURCE_LAYER, id: codes[i] }, { c: colours[i], status: statuses[i], cls, cat });
     }
   }
   if (previous) {
     const now = indexOf(values);
     for (const code of previous.codes) {
-      if (!now.has(code)) map.setFeatureState({ source: SOURCE, sourceLayer: SOURCE_LAYER, id: code }, { status: null, cls: null, cat: null });
+      if (!now.has(code)) map.setFeatureState({ source: SOURCE, sourceLayer: SOURCE_LAYER, id: code }, { c: null, status: null, cls: null, cat: null });
     }
   }
 }
