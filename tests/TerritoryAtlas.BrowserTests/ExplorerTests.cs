@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text.Json;
+using System.Text.RegularExpressions;
 using Microsoft.Playwright;
 
 namespace TerritoryAtlas.BrowserTests;
@@ -82,13 +83,41 @@ public sealed class ExplorerTests(AtlasApp app) : IAsyncLifetime
     public async Task Switching_the_level_draws_the_other_territories_and_recolours()
     {
         var map = await OpenAsync("/?level=departement&indicator=population_totale&year=2020");
-        await map.Page.GetByTestId("level-select").ClickAsync();
-        await map.Page.Locator(".mud-popover-open [role=option]", new() { HasText = "Régions" }).ClickAsync();
-        await map.Page.WaitForFunctionAsync("() => window.atlasMaps[0].values.level === 'region'", null, new() { Timeout = 30_000 });
+        await map.Page.GetByTestId("level-select").SelectOptionAsync(new SelectOptionValue { Label = "Régions" });
+        await map.Page.WaitForFunctionAsync("() => window.atlasMaps[0].values?.level === 'region'", null, new() { Timeout = 30_000 });
         await map.WaitForIdleAsync();
         var rendered = await map.RenderedAsync();
         Assert.InRange(rendered.Select(t => t.Code).Distinct().Count(), 10, 18);
         Assert.All(rendered, t => Assert.NotNull(t.Class));
         Assert.Contains("level=region", map.Page.Url, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task The_classification_class_count_palette_and_comparison_lists_redraw_the_map_and_go_into_the_permalink()
+    {
+        var map = await OpenAsync("/?level=departement&indicator=aah_pour_100_20_64&year=2019");
+
+        await map.Page.GetByTestId("classification-select").SelectOptionAsync("jenks");
+        await WaitForValuesAsync(map, "v => v.classification.method === 'jenks'");
+        await map.Page.GetByTestId("classes-field").SelectOptionAsync("7");
+        await WaitForValuesAsync(map, "v => v.classification.classes === 7 && v.classification.method === 'jenks'");
+        await map.Page.GetByTestId("palette-select").SelectOptionAsync("Blues");
+        await WaitForValuesAsync(map, "v => v.classification.palette === 'Blues' && v.classification.classes === 7");
+        await Assertions.Expect(map.Page.GetByTestId("map-legend").Locator("[data-testid=legend-class]")).ToHaveCountAsync(7);
+        foreach (var part in new[] { "classification=jenks", "classes=7", "palette=Blues" })
+        {
+            await Assertions.Expect(map.Page).ToHaveURLAsync(new Regex($"[?&]{part}(&|$)"));
+        }
+
+        await map.Page.GetByTestId("mode-select").SelectOptionAsync("compare");
+        await WaitForValuesAsync(map, "v => v.mode === 'compare' && v.reference.kind === 'parent'");
+        await map.Page.GetByTestId("reference-select").SelectOptionAsync("france");
+        await WaitForValuesAsync(map, "v => v.mode === 'compare' && v.reference.kind === 'france'");
+        await Assertions.Expect(map.Page).ToHaveURLAsync(new Regex("[?&]mode=compare(&|$)"));
+        await Assertions.Expect(map.Page).ToHaveURLAsync(new Regex("[?&]reference=france(&|$)"));
+        await Assertions.Expect(map.Page.GetByTestId("classification-select")).ToHaveCountAsync(0);
+    }
+
+    private static Task WaitForValuesAsync(MapPage map, string predicate) =>
+        map.Page.WaitForFunctionAsync($"() => window.atlasMaps[0].values && ({predicate})(window.atlasMaps[0].values)", null, new() { Timeout = 30_000 });
 }
