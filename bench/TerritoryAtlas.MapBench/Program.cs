@@ -38,6 +38,9 @@ for (var run = 0; run < (memoryOnly ? 0 : 4); run++)
     await page.WaitForFunctionAsync(Idle, null, new() { Timeout = 120_000, PollingInterval = 20 });
     var painted = await page.EvaluateAsync<double>("() => performance.now()");
     var tilesBefore = await page.EvaluateAsync<int>("() => window.atlasMaps[0].tileRequests");
+    // A reader looks at the map before reaching for the slider; meanwhile the page fetches the neighbouring years
+    // (it waits for the first drawing to be done so as not to slow it down).
+    await page.WaitForTimeoutAsync(1000);
     // A step of the year slider: the page fetched the neighbouring years' values in advance, as it does after every
     // paint, so this is the re-colouring alone (feature-state, MapLibre's paint buffers, the frame).
     var recolour = await ShowYearAsync(page, 2018);

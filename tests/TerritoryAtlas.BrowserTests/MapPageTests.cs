@@ -1,3 +1,4 @@
+using System.Text.Json;
 using Microsoft.Playwright;
 
 namespace TerritoryAtlas.BrowserTests;
@@ -157,6 +158,15 @@ public sealed class MapPageTests(AtlasApp app) : IAsyncLifetime
               && document.querySelector('[data-testid=choropleth-map]').contains(window.atlasEarlyMap.inner)
             """);
         Assert.True(takenOver, "the page runs another map than the one started from the prerendered page");
+        // The circuit starts once the map is drawn (or 3 s after the page loads, at the latest), not while the map's
+        // first drawing needs the machine.
+        var start = await map.Page.EvaluateAsync<JsonElement>("""
+            () => ({ reason: window.atlasBlazorStart?.reason ?? null, at: window.atlasBlazorStart?.at ?? -1,
+                     negotiated: performance.getEntriesByType('resource').find(e => e.name.includes('/_blazor/negotiate'))?.startTime ?? -1 })
+            """);
+        var (reason, startedAt, negotiatedAt) = (start.GetProperty("reason").GetString(), start.GetProperty("at").GetDouble(), start.GetProperty("negotiated").GetDouble());
+        Assert.True(reason is "drawn" or "timeout" && negotiatedAt >= startedAt,
+            $"circuit started for '{reason}' at {startedAt:0} ms, negotiated at {negotiatedAt:0} ms");
         // Taking it over is not a move by the reader: the URL keeps no view it was not given.
         await map.Page.WaitForTimeoutAsync(1000);
         Assert.DoesNotContain("at=", map.Page.Url, StringComparison.Ordinal);

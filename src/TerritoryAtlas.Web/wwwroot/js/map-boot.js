@@ -1,10 +1,34 @@
 // Starts the map of a prerendered page at once, without waiting for the Blazor circuit: the values request, the
-// MapLibre module and the tiles all start while blazor.web.js connects. When the circuit renders the page again
-// (Blazor replaces prerendered markup, it does not adopt it), the running map is moved into the new container
-// before the browser paints, and ChoroplethMap adopts it (choropleth.js, create). A page without a prerendered
-// map loads nothing more than this file.
+// MapLibre module and the tiles all start while the page loads. When the circuit renders the page again (Blazor
+// replaces prerendered markup, it does not adopt it), the running map is moved into the new container before the
+// browser paints, and ChoroplethMap adopts it (choropleth.js, create).
+//
+// Blazor starts here too (App.razor loads blazor.web.js with autostart="false"). On a page with a prerendered map it
+// starts once the map is drawn, or as soon as the reader reaches for a control, or after 3 s at most: its start (the
+// circuit's connection, the server rendering the page again, the swap of the page's markup) would otherwise share
+// the machine with the tile worker during the map's first drawing. Any other page starts it at once.
+// window.atlasBlazorStart says when and why (tests read it).
+function startBlazor(reason) {
+  if (window.atlasBlazorStart) return;
+  window.atlasBlazorStart = { reason, at: performance.now() };
+  window.Blazor.start();
+}
+
 const element = document.querySelector('[data-atlas-boot]');
-if (element) {
+if (!element) {
+  startBlazor('no map');
+} else {
+  setTimeout(() => startBlazor('timeout'), 3000);
+  for (const type of ['pointerdown', 'keydown', 'focusin']) document.addEventListener(type, () => startBlazor('input'), { once: true, capture: true });
+  try {
+    await startMap(element);
+  } catch (e) {
+    console.warn('map:', e.message);
+    startBlazor('map failed');
+  }
+}
+
+async function startMap(element) {
   const boot = JSON.parse(element.dataset.atlasBoot);
   const values = import('./map-values.js').then(m => m.fetchValues(m.valuesUrl(boot.request)));
   values.catch(() => {});
@@ -24,5 +48,7 @@ if (element) {
     if (next) next.append(inner);
   });
   observer.observe(document.body, { childList: true, subtree: true });
-  show(handle, boot.request).catch(e => console.warn('map:', e.message));
+  show(handle, boot.request)
+    .then(() => handle.map.once('idle', () => startBlazor('drawn')))
+    .catch(e => { console.warn('map:', e.message); startBlazor('map failed'); });
 }
