@@ -205,9 +205,11 @@ function ensureLevel(handle, level, dataVersion) {
     id: 'territory-fill', type: 'fill', source: SOURCE, 'source-layer': SOURCE_LAYER,
     // Antialiasing draws a second, outline pass over every polygon; for communes a few pixels wide (below zoom 6)
     // it only costs a frame's time.
-    // Transparent until the first figures are applied: the tiles may arrive first (they are asked for as soon as
-    // the level is known), and a grey map would read as "no data".
-    paint: { 'fill-color': FILL_COLOUR, 'fill-opacity': 0, 'fill-antialias': level === 'commune' ? ['step', ['zoom'], false, 6, true] : true },
+    // Transparent (and so not drawn at all) until the figures are applied and the view's tiles are in: see reveal.
+    paint: {
+      'fill-color': FILL_COLOUR, 'fill-opacity': 0, 'fill-opacity-transition': { duration: 0 },
+      'fill-antialias': level === 'commune' ? ['step', ['zoom'], false, 6, true] : true,
+    },
   });
   map.addLayer({
     id: 'territory-line', type: 'line', source: SOURCE, 'source-layer': SOURCE_LAYER,
@@ -255,7 +257,7 @@ export async function show(handle, request) {
   let paintError = null;
   const onError = e => { paintError = e.error; };
   map.on('error', onError);
-  map.setPaintProperty('territory-fill', 'fill-opacity', 1);
+  reveal(handle);
   // "Within" a parent: only its territories are drawn, the rest of the level stays as a faint outline.
   // Only when it changes: any setFilter call, even an identical one, makes MapLibre lay out every tile again.
   const filterKey = values.within ? `${values.within.level}:${values.within.code}` : null;
@@ -289,6 +291,28 @@ export async function show(handle, request) {
   }
   handle.fittedWithin = withinKey;
   return { codes: values.codes.length, classes: c.classes, levelChanged };
+}
+
+// Makes a level's fill visible once its figures are applied and the tiles of the view are all in, or after 1.5 s
+// (a slow network then sees the tiles arrive). Before that the fill is transparent, which MapLibre does not draw: in
+// software WebGL each frame drawn while tiles arrive one by one costs as much as the finished map (and the browser
+// reads it back on the main thread), which made the first drawing of the communes of France several times longer.
+function reveal(handle) {
+  const map = handle.map;
+  if (map.getPaintProperty('territory-fill', 'fill-opacity') === 1) return;
+  const seq = handle.requests;
+  let timer = null;
+  const done = () => {
+    clearTimeout(timer);
+    map.off('sourcedata', check);
+    // Not when a later request has changed the level since: that one reveals its own fill.
+    if (seq === handle.requests && map.getLayer('territory-fill')) map.setPaintProperty('territory-fill', 'fill-opacity', 1);
+  };
+  const loaded = () => !!map.getSource(SOURCE) && map.isSourceLoaded(SOURCE);
+  function check(e) { if (e.sourceId === SOURCE && loaded()) done(); }
+  if (loaded()) { done(); return; }
+  timer = setTimeout(done, 1500);
+  map.on('sourcedata', check);
 }
 
 // A CSS colour '#rrggbb' as the packed number FILL_COLOUR reads.
