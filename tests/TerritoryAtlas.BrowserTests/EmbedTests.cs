@@ -109,6 +109,19 @@ public sealed class EmbedTests(AtlasApp app) : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Even_the_partner_cannot_frame_the_interactive_map_page()
+    {
+        var page = await PartnerPageAsync(PartnerOrigin, $"""<iframe src="{new Uri(app.BaseAddress, "/")}" title="Carte" width="900" height="560"></iframe>""");
+        var frame = await WidgetFrameAsync(page);
+        await page.WaitForTimeoutAsync(1500);
+        var hasMapPage = await frame.EvaluateAsync<bool>("() => !!document.querySelector('.atlas-map-page')").ContinueWith(t => !t.IsFaulted && t.Result);
+        Assert.False(hasMapPage);
+        // Only the widget is meant to be framed: the page itself answers SAMEORIGIN.
+        var response = await app.Http.GetAsync(new Uri("/", UriKind.Relative));
+        Assert.Equal("SAMEORIGIN", response.Headers.GetValues("X-Frame-Options").Single());
+    }
+
+    [Fact]
     public async Task The_script_variant_inserts_the_iframe_and_fits_its_height()
     {
         var loader = new Uri(app.BaseAddress, "/js/embed-loader.js");
