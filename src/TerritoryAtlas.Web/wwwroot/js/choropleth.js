@@ -50,12 +50,17 @@ export function formatNumber(value, decimals, lang) {
   return value.toLocaleString(lang === 'en' ? 'en-GB' : 'fr-FR', { minimumFractionDigits: decimals, maximumFractionDigits: decimals });
 }
 
-function emptyStyle() {
-  return { version: 8, sources: {}, layers: [{ id: 'background', type: 'background', paint: { 'background-color': '#f4f6f8' } }] };
+// The map's own style: the territories' outlines are the backdrop. Given the level and data version to show, its
+// tiles are part of the style from the start, so they are asked for with the style's first frame instead of after
+// the map's load (in software WebGL that first frame alone takes a few hundred milliseconds).
+function ownStyle(level, dataVersion) {
+  const background = { id: 'background', type: 'background', paint: { 'background-color': '#f4f6f8' } };
+  if (!level || dataVersion === undefined || dataVersion === null) return { version: 8, sources: {}, layers: [background] };
+  return { version: 8, sources: { [SOURCE]: territorySource(level, dataVersion) }, layers: [background, ...territoryLayers(level)] };
 }
 
-// options: { lang, basemapStyleUrl, view: [lon, lat, zoom], interactive, bootKey }; callbacks: a .NET object
-// reference or null
+// options: { lang, basemapStyleUrl, view: [lon, lat, zoom], interactive, bootKey, level, dataVersion }; callbacks: a
+// .NET object reference or null
 export function create(element, options = {}, callbacks = null) {
   // The map map-boot.js started before the circuit, for this very view: take it over instead of starting again.
   const early = window.atlasEarlyMap;
@@ -72,7 +77,7 @@ export function create(element, options = {}, callbacks = null) {
   const view = options.view;
   const map = new maplibregl.Map({
     container: element,
-    style: options.basemapStyleUrl || emptyStyle(),
+    style: options.basemapStyleUrl || ownStyle(options.level, options.dataVersion),
     ...(view ? { center: [view[0], view[1]], zoom: view[2] } : { bounds: FRANCE_BOUNDS, fitBoundsOptions: { padding: 16 } }),
     attributionControl: { compact: true, customAttribution: 'IGN ADMIN EXPRESS, INSEE, DREES — Licence Ouverte' },
     // Kept so the canvas can be read back (PNG export, tests); MapLibre 5+ takes it here.
@@ -84,10 +89,13 @@ export function create(element, options = {}, callbacks = null) {
     map, level: null, dataVersion: null, values: null, lang: options.lang === 'en' ? 'en' : 'fr',
     // live: the map answers a Blazor circuit (clicks and moves reach the page); false in embeds and until a
     // map started from the prerendered page is taken over.
-    callbacks, live: !!callbacks, selected: null, ready: null, painted: 0, tileRequests: 0,
+    callbacks, live: !!callbacks, selected: null, ready: null, painted: 0, tileRequests: 0, filterKey: null,
   };
-  handle.ready = new Promise(resolve => map.on('load', () => {
+  // Ready once the style is: not at 'load', which waits for every tile of the view, so the figures are applied while
+  // tiles still arrive.
+  handle.ready = new Promise(resolve => map.once('style.load', () => {
     map.addImage('hatch', hatchImage());
+    if (map.getSource(SOURCE)) levelShown(handle, options.level, options.dataVersion);
     resolve();
   }));
   map.on('dataloading', e => { if (e.sourceId === SOURCE && e.tile) handle.tileRequests++; });
@@ -183,6 +191,37 @@ function showSelection(handle) {
   map.setFilter('territory-selected', ['==', ['get', 'code'], handle.selected ?? '']);
 }
 
+// The vector tiles of one level, for one data version.
+function territorySource(level, dataVersion) {
+  return {
+    type: 'vector',
+    tiles: [`${location.origin}/tiles/${level}/{z}/{x}/{y}.mvt?v=${dataVersion}`],
+    minzoom: 0,
+    maxzoom: 12,
+    // INSEE codes are not integers (2A, 2B, 97411): the code property becomes the feature id.
+    promoteId: 'code',
+  };
+}
+
+function territoryLayers(level) {
+  return [{
+    id: 'territory-fill', type: 'fill', source: SOURCE, 'source-layer': SOURCE_LAYER,
+    // Antialiasing draws a second, outline pass over every polygon; for communes a few pixels wide (below zoom 6)
+    // it only costs a frame's time.
+    // Transparent (and so not drawn at all) until the figures are applied and the view's tiles are in: see reveal.
+    paint: {
+      'fill-color': FILL_COLOUR, 'fill-opacity': 0, 'fill-opacity-transition': { duration: 0 },
+      'fill-antialias': level === 'commune' ? ['step', ['zoom'], false, 6, true] : true,
+    },
+  }, {
+    id: 'territory-line', type: 'line', source: SOURCE, 'source-layer': SOURCE_LAYER,
+    // Communes are a few pixels wide below zoom 6: outlines there would only wash the colours out, and laying out
+    // 35,000 of them is most of the work of a national map.
+    minzoom: level === 'commune' ? 6 : 0,
+    paint: { 'line-color': '#ffffff', 'line-width': ['interpolate', ['linear'], ['zoom'], 3, 0.2, 8, 1.2] },
+  }];
+}
+
 function ensureLevel(handle, level, dataVersion) {
   const map = handle.map;
   if (handle.level === level && handle.dataVersion === dataVersion) return;
@@ -193,31 +232,14 @@ function ensureLevel(handle, level, dataVersion) {
   // The states of the old level went with its source: the next values are compared with none.
   handle.values = null;
   handle.filterKey = null;
-  map.addSource(SOURCE, {
-    type: 'vector',
-    tiles: [`${location.origin}/tiles/${level}/{z}/{x}/{y}.mvt?v=${dataVersion}`],
-    minzoom: 0,
-    maxzoom: 12,
-    // INSEE codes are not integers (2A, 2B, 97411): the code property becomes the feature id.
-    promoteId: 'code',
-  });
-  map.addLayer({
-    id: 'territory-fill', type: 'fill', source: SOURCE, 'source-layer': SOURCE_LAYER,
-    // Antialiasing draws a second, outline pass over every polygon; for communes a few pixels wide (below zoom 6)
-    // it only costs a frame's time.
-    // Transparent (and so not drawn at all) until the figures are applied and the view's tiles are in: see reveal.
-    paint: {
-      'fill-color': FILL_COLOUR, 'fill-opacity': 0, 'fill-opacity-transition': { duration: 0 },
-      'fill-antialias': level === 'commune' ? ['step', ['zoom'], false, 6, true] : true,
-    },
-  });
-  map.addLayer({
-    id: 'territory-line', type: 'line', source: SOURCE, 'source-layer': SOURCE_LAYER,
-    // Communes are a few pixels wide below zoom 6: outlines there would only wash the colours out, and laying out
-    // 35,000 of them is most of the work of a national map.
-    minzoom: level === 'commune' ? 6 : 0,
-    paint: { 'line-color': '#ffffff', 'line-width': ['interpolate', ['linear'], ['zoom'], 3, 0.2, 8, 1.2] },
-  });
+  map.addSource(SOURCE, territorySource(level, dataVersion));
+  for (const layer of territoryLayers(level)) map.addLayer(layer);
+  levelShown(handle, level, dataVersion);
+}
+
+// What follows the geometry of a level being put on the map: the selection outline and the names for tooltips.
+function levelShown(handle, level, dataVersion) {
+  const map = handle.map;
   handle.level = level;
   handle.dataVersion = dataVersion;
   showSelection(handle);
@@ -240,8 +262,12 @@ export async function show(handle, request) {
   // Asked for before the map is ready: the request and MapLibre's start run side by side.
   const pending = fetchValues(valuesUrl(request));
   await handle.ready;
-  if (request.dataVersion !== undefined && request.dataVersion !== null && seq === handle.requests) {
+  if (request.dataVersion !== undefined && request.dataVersion !== null && seq === handle.requests
+      && (handle.level !== request.level || handle.dataVersion !== request.dataVersion)) {
     ensureLevel(handle, request.level, request.dataVersion);
+    // Let MapLibre ask for the tiles before the states are set: setting 35,000 feature-states takes a few hundred
+    // milliseconds of this thread, and the worker can parse tiles meanwhile.
+    await tilesRequested(handle.map);
   }
   const values = await pending;
   // A later request overtook this one (a quick run along the slider): the later one paints.
@@ -313,6 +339,16 @@ function reveal(handle) {
   if (loaded()) { done(); return; }
   timer = setTimeout(done, 1500);
   map.on('sourcedata', check);
+}
+
+// Resolves once the map has asked for a tile of the territories (or after 200 ms, when it needs none).
+function tilesRequested(map) {
+  return new Promise(resolve => {
+    const done = () => { clearTimeout(timer); map.off('dataloading', onLoading); resolve(); };
+    const onLoading = e => { if (e.sourceId === SOURCE && e.tile) done(); };
+    const timer = setTimeout(done, 200);
+    map.on('dataloading', onLoading);
+  });
 }
 
 // A CSS colour '#rrggbb' as the packed number FILL_COLOUR reads.

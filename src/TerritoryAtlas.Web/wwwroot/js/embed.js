@@ -8,7 +8,7 @@ const T = config.lang === 'en'
   ? { secret: 'Statistical secrecy', noData: 'No data' }
   : { secret: 'Secret statistique', noData: 'Donnée non disponible' };
 
-const handle = create(document.getElementById('embed-map'), { lang: config.lang });
+const handle = create(document.getElementById('embed-map'), { lang: config.lang, level: config.level, dataVersion: config.dataVersion });
 show(handle, config).then(() => {
   if (config.legend !== false) drawLegend(handle.values);
   reportHeight();

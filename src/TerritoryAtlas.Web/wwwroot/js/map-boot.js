@@ -36,7 +36,7 @@ async function startMap(element) {
   const inner = document.createElement('div');
   inner.className = 'atlas-map-inner';
   element.append(inner);
-  const handle = create(inner, { ...boot.options, bootKey: boot.key });
+  const handle = create(inner, { ...boot.options, bootKey: boot.key, level: boot.request.level, dataVersion: boot.request.dataVersion });
   window.atlasEarlyMap = { key: boot.key, handle, inner, adopted: false };
   // Blazor's first interactive render swaps the prerendered container for a new one with the same key: move the
   // map into it in the same task (mutation observers run before rendering), so the map never blinks.
