@@ -277,8 +277,9 @@ export async function show(handle, request) {
   ensureLevel(handle, values.level, values.dataVersion);
   const c = values.classification;
   applyStates(handle, values);
-  // From here on, the values whose states the map holds (and that tooltips read).
+  // From here on, the values whose states the map holds (and that tooltips read), and the request they answer.
   handle.values = values;
+  handle.request = request;
 
   let paintError = null;
   const onError = e => { paintError = e.error; };
