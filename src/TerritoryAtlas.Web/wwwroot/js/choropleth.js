@@ -99,6 +99,15 @@ export function create(element, options = {}, callbacks = null) {
     resolve();
   }));
   map.on('dataloading', e => { if (e.sourceId === SOURCE && e.tile) handle.tileRequests++; });
+  // When the map first stood drawn with its figures (applied, every tile of the view in, MapLibre idle): the page
+  // starts Blazor then (map-boot.js), and benches read it.
+  const firstDrawn = () => {
+    if (handle.painted > 0 && map.areTilesLoaded()) {
+      handle.drawnAt = performance.now();
+      map.off('idle', firstDrawn);
+    }
+  };
+  map.on('idle', firstDrawn);
 
   const popup = new maplibregl.Popup({ closeButton: false, closeOnClick: false, maxWidth: '320px' });
   map.on('mousemove', 'territory-fill', e => {
