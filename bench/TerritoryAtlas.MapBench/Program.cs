@@ -35,9 +35,8 @@ for (var run = 0; run < (memoryOnly ? 0 : 4); run++)
     await using var context = await browser.NewContextAsync(new() { ViewportSize = new() { Width = 1280, Height = 900 } });
     var page = await context.NewPageAsync();
     await page.GotoAsync($"{baseUrl}/?level=commune&indicator=mediane_niveau_vie&year=2019");
-    await page.WaitForFunctionAsync(Idle, null, new() { Timeout = 120_000, PollingInterval = 20 });
-    // The moment MapLibre first stood idle with the figures applied and every tile in (choropleth.js records it): a
-    // poll from here would also count the Blazor start that follows at once.
+    // The moment MapLibre first stood idle with the figures applied and every tile in (choropleth.js records it); a
+    // poll of the map's state would also count the Blazor start that follows at once.
     await page.WaitForFunctionAsync("() => window.atlasMaps[0].drawnAt > 0", null, new() { Timeout = 120_000 });
     var painted = await page.EvaluateAsync<double>("() => window.atlasMaps[0].drawnAt");
     var tilesBefore = await page.EvaluateAsync<int>("() => window.atlasMaps[0].tileRequests");

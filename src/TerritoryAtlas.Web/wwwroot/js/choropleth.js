@@ -99,15 +99,18 @@ export function create(element, options = {}, callbacks = null) {
     resolve();
   }));
   map.on('dataloading', e => { if (e.sourceId === SOURCE && e.tile) handle.tileRequests++; });
-  // When the map first stood drawn with its figures (applied, every tile of the view in, MapLibre idle): the page
-  // starts Blazor then (map-boot.js), and benches read it.
-  const firstDrawn = () => {
-    if (handle.painted > 0 && map.areTilesLoaded()) {
-      handle.drawnAt = performance.now();
-      map.off('idle', firstDrawn);
-    }
-  };
-  map.on('idle', firstDrawn);
+  // Resolved when the map first stands drawn with its figures (applied, every tile of the view in, MapLibre idle),
+  // with handle.drawnAt: the page starts Blazor then (map-boot.js), and benches read it.
+  handle.drawn = new Promise(resolve => {
+    const firstDrawn = () => {
+      if (handle.painted > 0 && map.areTilesLoaded()) {
+        handle.drawnAt = performance.now();
+        map.off('idle', firstDrawn);
+        resolve();
+      }
+    };
+    map.on('idle', firstDrawn);
+  });
 
   const popup = new maplibregl.Popup({ closeButton: false, closeOnClick: false, maxWidth: '320px' });
   map.on('mousemove', 'territory-fill', e => {
@@ -320,12 +323,11 @@ export async function show(handle, request) {
   handle.painted++;
   // The neighbouring years once this one is drawn, so that their download and parsing do not compete with it.
   map.once('idle', () => prefetchNeighbours(request, request.years));
-  const withinKey = values.within ? `${values.within.level}:${values.within.code}` : null;
-  if (withinKey && withinKey !== handle.fittedWithin) {
+  if (filterKey && filterKey !== handle.fittedWithin) {
     const b = values.within.bbox;
     map.fitBounds([[b[0], b[1]], [b[2], b[3]]], { padding: 24, duration: 0 });
   }
-  handle.fittedWithin = withinKey;
+  handle.fittedWithin = filterKey;
   return { codes: values.codes.length, classes: c.classes, levelChanged };
 }
 

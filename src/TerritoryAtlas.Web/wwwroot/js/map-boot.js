@@ -48,7 +48,6 @@ async function startMap(element) {
     if (next) next.append(inner);
   });
   observer.observe(document.body, { childList: true, subtree: true });
-  show(handle, boot.request)
-    .then(() => handle.map.once('idle', () => startBlazor('drawn')))
-    .catch(e => { console.warn('map:', e.message); startBlazor('map failed'); });
+  handle.drawn.then(() => startBlazor('drawn'));
+  show(handle, boot.request).catch(e => { console.warn('map:', e.message); startBlazor('map failed'); });
 }
