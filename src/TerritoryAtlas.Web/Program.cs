@@ -33,6 +33,16 @@ switch (verb)
 // Serve library assets (MudBlazor, blazor.web.js) from the build output in every environment, as ./atlas run does
 // without publishing; a published app has them in wwwroot and this finds no manifest to read.
 builder.WebHost.UseStaticWebAssets();
+// Served from the build output (./atlas run, tests, benches), MapStaticAssets would otherwise check every asset's file
+// against the build manifest on each request and, since the file's sub-second modification time never equals the
+// manifest's whole second, take every asset for edited and "recompress" it without compression: MapLibre's 1.1 MB
+// module went out as 1.1 MB of gzip instead of the 300 KB the build prepared. ReloadStaticAssetsAtRuntime=true
+// brings that reloading back while editing wwwroot.
+if (builder.Configuration["ReloadStaticAssetsAtRuntime"] is null)
+{
+    builder.Configuration["ReloadStaticAssetsAtRuntime"] = "false";
+}
+
 builder.Services.AddAtlasDatabase(builder.Configuration);
 builder.Services.AddProblemDetails();
 builder.Services.AddMudServices();
@@ -67,15 +77,16 @@ app.UseStatusCodePages();
 app.UseResponseCompression();
 app.UseRateLimiter();
 app.UseAntiforgery();
-// The npm libraries under /lib are pinned by package-lock.json and change only with a deploy: let browsers keep them
-// for a day instead of revalidating each one on every embed view (ETag revalidation stays for our own /js and /css).
+// The npm libraries under /lib are pinned by package-lock.json and change only with a deploy: let browsers keep the
+// unfingerprinted URLs embeds use for a day instead of revalidating each one on every embed view (fingerprinted ones
+// are immutable already; ETag revalidation stays for our own /js and /css).
 app.Use((context, next) =>
 {
     if (context.Request.Path.StartsWithSegments("/lib"))
     {
         context.Response.OnStarting(() =>
         {
-            if (context.Response.StatusCode == StatusCodes.Status200OK)
+            if (context.Response.StatusCode == StatusCodes.Status200OK && context.Response.Headers.CacheControl == "no-cache")
             {
                 context.Response.Headers.CacheControl = "public, max-age=86400";
             }
