@@ -324,7 +324,7 @@ public sealed class Importer(NpgsqlDataSource db, TextWriter output)
 
             // The few tiles holding most of France's communes get brotli's slowest, tightest setting (a second
             // each); the rest a quicker one that gives up a few percent.
-            var compressed = TileQueries.Compress(raw, System.IO.Compression.CompressionLevel.SmallestSize, raw.Length > 300_000 ? 11 : 9);
+            var compressed = Maps.CompressedBytes.Compress(raw, System.IO.Compression.CompressionLevel.SmallestSize, raw.Length > 300_000 ? 11 : 9);
             await connection.ExecuteAsync(new CommandDefinition(
                 "insert into vector_tile (level, z, x, y, mvt, gzip, br) values (@level, @z, @x, @y, @mvt, @gzip, @br)",
                 new { level, z = (short)tile.Z, x = tile.X, y = tile.Y, mvt = raw, gzip = compressed.Gzip, br = compressed.Brotli },

@@ -17,7 +17,7 @@ public static class MapEndpoints
     public static void MapMapEndpoints(this IEndpointRouteBuilder app)
     {
         app.MapGet("/api/maps/{level}/{indicator}/{year:int}", async (
-            string level, string indicator, int year, MapQueries queries, CancellationToken ct,
+            string level, string indicator, int year, MapQueries queries, HttpContext http, CancellationToken ct,
             [FromQuery] string? classification, [FromQuery] int? classes, [FromQuery] string? breaks, [FromQuery] string? palette,
             [FromQuery] string? mode, [FromQuery] string? reference, [FromQuery] string? within) =>
         {
@@ -25,7 +25,11 @@ public static class MapEndpoints
             {
                 var request = new MapRequest(level, indicator, year, classification ?? "quantile", classes ?? 5, ParseBreaks(breaks),
                     palette ?? "auto", mode ?? "classes", reference ?? "parent", within);
-                return Results.Ok(await queries.ValuesAsync(request, ct));
+                // Serialised and compressed once per data version and request, like tiles: a commune payload is
+                // 1 MB of JSON, and a page's first drawing waits for it on a machine busy starting the map.
+                var payload = await queries.ValuesJsonAsync(request, ct);
+                await payload.WriteAsync(http, "application/json; charset=utf-8", ct);
+                return Results.Empty;
             }
             catch (ParameterException e)
             {
@@ -62,22 +66,9 @@ public static class MapEndpoints
                 return Results.StatusCode(StatusCodes.Status304NotModified);
             }
 
+            // Compressed once when the tile was built, not on every request.
             var tile = await tiles.TileAsync(version, level, z, x, y, ct);
-            http.Response.Headers.Vary = "Accept-Encoding";
-            // Compressed once when the tile was built, not on every request; brotli is a fifth smaller than gzip.
-            var accepted = http.Request.Headers.AcceptEncoding.ToString();
-            var (bytes, encoding) = tile.Raw.Length == 0 ? (tile.Raw, null)
-                : accepted.Contains("br", StringComparison.OrdinalIgnoreCase) ? (tile.Brotli, "br")
-                : accepted.Contains("gzip", StringComparison.OrdinalIgnoreCase) ? (tile.Gzip, "gzip")
-                : (tile.Raw, (string?)null);
-            if (encoding is not null)
-            {
-                http.Response.Headers.ContentEncoding = encoding;
-            }
-
-            http.Response.ContentType = "application/vnd.mapbox-vector-tile";
-            http.Response.ContentLength = bytes.Length;
-            await http.Response.Body.WriteAsync(bytes, ct);
+            await tile.WriteAsync(http, "application/vnd.mapbox-vector-tile", ct);
             return Results.Empty;
         }).RequireRateLimiting(Embed.EmbedEndpoints.RateLimitPolicy);
 

@@ -1,4 +1,6 @@
 using System.Globalization;
+using System.IO.Compression;
+using System.Text.Json;
 using System.Text.Json.Serialization;
 using Dapper;
 using Microsoft.Extensions.Caching.Memory;
@@ -75,6 +77,19 @@ public sealed class MapQueries(NpgsqlDataSource db, DataVersion dataVersion, Ind
         {
             entry.SetSize(1).SetSlidingExpiration(TimeSpan.FromMinutes(30));
             return await LoadAsync(request, indicator, version, ct);
+        }))!;
+    }
+
+    /// <summary>The values as the API serves them: JSON, with its compressed copies, cached beside the values.</summary>
+    public async Task<CompressedBytes> ValuesJsonAsync(MapRequest request, CancellationToken ct)
+    {
+        var values = await ValuesAsync(request, ct);
+        return (await cache.GetOrCreateAsync($"values-json|{values.DataVersion}|{request.CacheKey}", entry =>
+        {
+            // Brotli 5: a tenth of brotli 11's time for a payload someone is waiting for, 5% larger.
+            var json = CompressedBytes.Compress(JsonSerializer.SerializeToUtf8Bytes(values, JsonSerializerOptions.Web), CompressionLevel.Optimal, brotliQuality: 5);
+            entry.SetSize(json.CacheSize).SetSlidingExpiration(TimeSpan.FromMinutes(30));
+            return Task.FromResult(json);
         }))!;
     }
 

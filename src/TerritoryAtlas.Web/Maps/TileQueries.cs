@@ -6,12 +6,6 @@ using TerritoryAtlas.Web.Data;
 
 namespace TerritoryAtlas.Web.Maps;
 
-/// <summary>A built tile: the MVT bytes and their gzip and brotli copies, so a warm tile costs no work at all.</summary>
-public sealed record TileBytes(byte[] Raw, byte[] Gzip, byte[] Brotli)
-{
-    public static readonly TileBytes Empty = new([], [], []);
-}
-
 /// <summary>
 /// Vector tiles of territory outlines. A tile depends only on the data version. Shallow tiles are built at import
 /// (<see cref="TileGrid.PrebuiltMaxZoom"/>) and read from the vector_tile table; the others are built by PostGIS
@@ -21,24 +15,24 @@ public sealed class TileQueries(NpgsqlDataSource db, IMemoryCache cache)
 {
     private static readonly string TileSql = AtlasDatabase.Sql("Maps.tile.sql");
 
-    public async Task<TileBytes> TileAsync(long version, string level, int z, int x, int y, CancellationToken ct) =>
+    public async Task<CompressedBytes> TileAsync(long version, string level, int z, int x, int y, CancellationToken ct) =>
         (await cache.GetOrCreateAsync($"tile|{version}|{level}|{z}|{x}|{y}", async entry =>
         {
             await using var connection = await db.OpenConnectionAsync(ct);
             var tile = z <= TileGrid.PrebuiltMaxZoom(level) ? await ReadPrebuiltAsync(connection, level, z, x, y, ct) : null;
             // Not built in advance (deeper zoom, or a tile outside the level's territories): build it now, with
             // quick compression settings since someone is waiting for it.
-            tile ??= Compress(await BuildAsync(connection, level, z, x, y, ct), CompressionLevel.Optimal, brotliQuality: 5);
-            entry.SetSize(Math.Max(1, (tile.Raw.Length + tile.Gzip.Length + tile.Brotli.Length) / 1024));
+            tile ??= CompressedBytes.Compress(await BuildAsync(connection, level, z, x, y, ct), CompressionLevel.Optimal, brotliQuality: 5);
+            entry.SetSize(tile.CacheSize);
             return tile;
         }))!;
 
-    private static async Task<TileBytes?> ReadPrebuiltAsync(NpgsqlConnection connection, string level, int z, int x, int y, CancellationToken ct)
+    private static async Task<CompressedBytes?> ReadPrebuiltAsync(NpgsqlConnection connection, string level, int z, int x, int y, CancellationToken ct)
     {
         var rows = (await connection.QueryAsync<(byte[] Mvt, byte[] Gzip, byte[] Br)>(new CommandDefinition(
             "select mvt, gzip, br from vector_tile where level = @level and z = @z and x = @x and y = @y",
             new { level, z = (short)z, x, y }, cancellationToken: ct))).AsList();
-        return rows.Count == 1 ? new TileBytes(rows[0].Mvt, rows[0].Gzip, rows[0].Br) : null;
+        return rows.Count == 1 ? new CompressedBytes(rows[0].Mvt, rows[0].Gzip, rows[0].Br) : null;
     }
 
     /// <summary>Encodes one tile with PostGIS (ST_AsMVT) from the level's copies for the tile's zoom band.</summary>
@@ -46,29 +40,6 @@ public sealed class TileQueries(NpgsqlDataSource db, IMemoryCache cache)
         await connection.ExecuteScalarAsync<byte[]>(new CommandDefinition(TileSql,
             new { level, band = (short)ZoomBands.ForZoom(z).Number, z, x, y, extent = TileGrid.ExtentFor(z) },
             commandTimeout: 0, cancellationToken: ct)) ?? [];
-
-    public static TileBytes Compress(byte[] raw, CompressionLevel gzipLevel, int brotliQuality)
-    {
-        if (raw.Length == 0)
-        {
-            return TileBytes.Empty;
-        }
-
-        using var gzipped = new MemoryStream();
-        using (var gzip = new GZipStream(gzipped, gzipLevel, leaveOpen: true))
-        {
-            gzip.Write(raw);
-        }
-
-        var brotli = new byte[BrotliEncoder.GetMaxCompressedLength(raw.Length)];
-        // Window 22 (4 MB): the largest tiles are under 1 MB, so the whole tile is in reach of every match.
-        if (!BrotliEncoder.TryCompress(raw, brotli, out var written, brotliQuality, window: 22))
-        {
-            throw new InvalidOperationException("brotli could not compress a tile");
-        }
-
-        return new TileBytes(raw, gzipped.ToArray(), brotli[..written]);
-    }
 
     /// <summary>Every territory's name at a level, for tooltips and tables, in code order.</summary>
     public async Task<(string[] Codes, string[] Names)> NamesAsync(long version, string level, CancellationToken ct) =>
