@@ -89,6 +89,8 @@ public sealed class EmbedTests(AtlasApp app) : IAsyncLifetime
                         .map(f => f.id)).size; }
             """);
         Assert.True(coloured >= 90, $"{coloured} départements coloured in the widget");
+        // Drawn by the tile worker the widget's head started, which MapLibre took instead of starting its own.
+        Assert.True(await frame.EvaluateAsync<bool>("() => window.atlasEarlyWorker?.adopted === true"), "MapLibre did not take the head's worker");
         await Assertions.Expect(frame.Locator("#embed-legend table tr")).Not.ToHaveCountAsync(0);
         await Assertions.Expect(frame.Locator("#embed-summary")).ToContainTextAsync("Source");
         Assert.DoesNotContain(_requests, url => url.Contains("/_blazor", StringComparison.Ordinal));

@@ -146,7 +146,7 @@ public sealed class MapPageTests(AtlasApp app) : IAsyncLifetime
     }
 
     [Fact]
-    public async Task The_map_starts_from_the_prerendered_page_and_the_live_page_takes_it_over()
+    public async Task The_map_starts_from_the_prerendered_page_with_its_head_started_worker_and_the_live_page_takes_it_over()
     {
         var map = new MapPage(await _context.NewPageAsync());
         await map.OpenAsync(app.BaseAddress);
@@ -158,6 +158,11 @@ public sealed class MapPageTests(AtlasApp app) : IAsyncLifetime
               && document.querySelector('[data-testid=choropleth-map]').contains(window.atlasEarlyMap.inner)
             """);
         Assert.True(takenOver, "the page runs another map than the one started from the prerendered page");
+        // And one tile worker only: the one the page's head started while MapLibre's own module was still loading,
+        // which MapLibre took instead of starting its own.
+        Assert.True(await map.Page.EvaluateAsync<bool>("() => window.atlasEarlyWorker?.adopted === true"), "MapLibre did not take the head's worker");
+        var worker = Assert.Single(map.Page.Workers);
+        Assert.Matches(@"/lib/maplibre-gl/maplibre-gl-worker\.\w+\.mjs$", worker.Url);
         // The circuit starts once the map is drawn (or 3 s after the page loads, at the latest), not while the map's
         // first drawing needs the machine.
         var start = await map.Page.EvaluateAsync<JsonElement>("""

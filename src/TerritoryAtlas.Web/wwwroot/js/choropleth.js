@@ -23,8 +23,27 @@ const FILL_COLOUR = ['case', ['==', ['typeof', C], 'number'],
   NO_DATA_COLOUR];
 
 // The tile worker starts now, while the page loads, not when the first map asks for it. (One worker, MapLibre's
-// default: a second one made the national commune map slower here, 2 cores shared with software WebGL.)
-maplibregl.prewarm();
+// default: a second one made the national commune map slower here, 2 cores shared with software WebGL.) A page whose
+// head started it already (js/map-worker.js: the map page, embeds) hands that one to MapLibre: MapLibre creates its
+// workers synchronously in prewarm, through the Worker constructor, which returns the running worker for its URL once.
+const earlyWorker = window.atlasEarlyWorker;
+// From here on MapLibre has a worker: js/map-worker.js, should it run only now, starts none.
+window.atlasEarlyWorker ??= { adopted: false };
+if (earlyWorker?.worker && !earlyWorker.adopted) {
+  const url = new URL(earlyWorker.url, document.baseURI).href;
+  maplibregl.setWorkerUrl(url);
+  const NativeWorker = window.Worker;
+  window.Worker = function (workerUrl, options) {
+    if (!earlyWorker.adopted && String(workerUrl) === url) {
+      earlyWorker.adopted = true;
+      return earlyWorker.worker;
+    }
+    return new NativeWorker(workerUrl, options);
+  };
+  try { maplibregl.prewarm(); } finally { window.Worker = NativeWorker; }
+} else {
+  maplibregl.prewarm();
+}
 const FRANCE_BOUNDS = [[-5.5, 41.2], [9.8, 51.2]];
 
 const TEXT = {
