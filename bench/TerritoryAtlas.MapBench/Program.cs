@@ -27,10 +27,32 @@ const string Idle = """
             return !!h && h.painted > 0 && h.map.loaded() && h.map.areTilesLoaded() && !h.map.isMoving(); }
     """;
 
+using var http = new HttpClient();
+var dataVersion = memoryOnly ? 0 : System.Text.Json.JsonDocument.Parse(await http.GetStringAsync($"{baseUrl}/api/maps/commune/mediane_niveau_vie/2019"))
+    .RootElement.GetProperty("dataVersion").GetInt64();
 var paints = new List<double>();
 var recolours = new List<double>();
+var floors = new Dictionary<string, List<double>> { ["constant"] = [], ["states"] = [] };
 for (var run = 0; run < (memoryOnly ? 0 : 4); run++)
 {
+    // The floor under the first paint, side by side with it: MapLibre alone on a bare page, drawing the same commune
+    // tiles over the same view with its tile worker started from the head as the map page does, in one constant
+    // colour, then coloured by the same figures through feature-state (no Blazor, no page around the map).
+    foreach (var variant in floors.Keys)
+    {
+        await using var floorContext = await browser.NewContextAsync(new() { ViewportSize = new() { Width = 1280, Height = 900 } });
+        await floorContext.RouteAsync($"{baseUrl}/bench/maplibre-floor?*", route => route.FulfillAsync(new() { ContentType = "text/html", Body = FloorPage }));
+        var floorPage = await floorContext.NewPageAsync();
+        await floorPage.GotoAsync($"{baseUrl}/bench/maplibre-floor?{variant}&v={dataVersion}");
+        await floorPage.WaitForFunctionAsync("() => window.drawnAt > 0", null, new() { Timeout = 120_000 });
+        var floor = await floorPage.EvaluateAsync<double>("() => window.drawnAt");
+        Console.WriteLine($"    MapLibre alone, {variant}: first paint {floor:0} ms");
+        if (run > 0)
+        {
+            floors[variant].Add(floor);
+        }
+    }
+
     // A fresh context each time: a first visit, no HTTP cache.
     await using var context = await browser.NewContextAsync(new() { ViewportSize = new() { Width = 1280, Height = 900 } });
     var page = await context.NewPageAsync();
@@ -93,6 +115,8 @@ for (var run = 0; run < (memoryOnly ? 0 : 4); run++)
 if (!memoryOnly)
 {
     Console.WriteLine($"median of runs 1-3: first coloured paint {Median(paints):0} ms; year change {Median(recolours):0} ms");
+    Console.WriteLine($"    MapLibre alone on a bare page, same tiles and view: {Median(floors["constant"]):0} ms in one colour, " +
+                      $"{Median(floors["states"]):0} ms coloured by the figures through feature-state");
 }
 
 
@@ -163,6 +187,7 @@ if (serverPid > 0)
 
 static double Median(List<double> values) => values.Order().ElementAt(values.Count / 2);
 
+
 // Milliseconds from asking the map for another year of the commune map until MapLibre is idle with its colours.
 static Task<double> ShowYearAsync(IPage page, int year) => page.EvaluateAsync<double>("""
     async year => {
@@ -207,3 +232,42 @@ static async Task<string> RunAsync(string file, string arguments)
 static long Rss(int pid) =>
     long.Parse(File.ReadAllLines($"/proc/{pid}/status").First(l => l.StartsWith("VmRSS:", StringComparison.Ordinal))
         .Split(' ', StringSplitOptions.RemoveEmptyEntries)[1], CultureInfo.InvariantCulture);
+
+public partial class Program
+{
+    // The bare MapLibre page of the floor measurement (served by the browser context itself, on the app's origin).
+    // ?states colours the communes by the map page's default figures, as feature-state [r, g, b, 1] arrays.
+    private const string FloorPage = """
+        <!DOCTYPE html>
+        <html><head><meta charset="utf-8">
+        <script>window.earlyWorker = new Worker('/lib/maplibre-gl/maplibre-gl-worker.mjs?v=floor', { type: 'module' });</script>
+        <link rel="modulepreload" href="/lib/maplibre-gl/maplibre-gl.mjs">
+        <style>html, body, #map { margin: 0; height: 100%; }</style>
+        </head><body><div id="map"></div>
+        <script type="module">
+        import * as maplibregl from '/lib/maplibre-gl/maplibre-gl.mjs';
+        const states = location.search.includes('states');
+        const values = fetch('/api/maps/commune/mediane_niveau_vie/2019?classification=quantile&classes=5&palette=auto&mode=classes&reference=parent').then(r => r.json());
+        const NativeWorker = window.Worker;
+        window.Worker = function () { const w = window.earlyWorker; window.earlyWorker = null; return w; };
+        maplibregl.prewarm();
+        window.Worker = NativeWorker;
+        const dataVersion = new URLSearchParams(location.search).get('v');
+        const map = new maplibregl.Map({
+          container: 'map', bounds: [[-5.5, 41.2], [9.8, 51.2]], fitBoundsOptions: { padding: 16 },
+          style: { version: 8,
+            sources: { t: { type: 'vector', tiles: [location.origin + '/tiles/commune/{z}/{x}/{y}.mvt?v=' + dataVersion], maxzoom: 12, promoteId: 'code' } },
+            layers: [{ id: 'background', type: 'background', paint: { 'background-color': '#f4f6f8' } },
+                     { id: 'fill', type: 'fill', source: 't', 'source-layer': 'territories',
+                       paint: { 'fill-antialias': false, 'fill-color': states ? ['to-color', ['feature-state', 'c'], ['literal', [217, 217, 217, 1]]] : '#3182bd' } }] } });
+        if (states) {
+          const v = await values;
+          const colours = v.classification.colours.map(c => [1, 3, 5].map(i => parseInt(c.substr(i, 2), 16)).concat(1));
+          for (let i = 0; i < v.codes.length; i++) {
+            if (v.classes[i] !== null) map.setFeatureState({ source: 't', sourceLayer: 'territories', id: v.codes[i] }, { c: colours[v.classes[i]] });
+          }
+        }
+        map.on('idle', () => { if (map.areTilesLoaded() && !window.drawnAt) window.drawnAt = performance.now(); });
+        </script></body></html>
+        """;
+}
