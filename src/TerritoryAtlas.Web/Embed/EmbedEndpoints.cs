@@ -86,6 +86,7 @@ public static class EmbedEndpoints
             .Select(o => o.TrimEnd('/'));
         http.Response.Headers.ContentSecurityPolicy =
             $"frame-ancestors 'self' {string.Join(' ', origins)}".TrimEnd() + "; default-src 'self'; img-src 'self' data: blob:; " +
+            $"script-src 'self' {MapWorkerScript.CspHash(MapWorkerScript.EmbedWorkerUrl)}; " +
             "worker-src 'self' blob:; style-src 'self' 'unsafe-inline'; connect-src 'self'";
         http.Response.Headers.XContentTypeOptions = "nosniff";
         http.Response.Headers["Referrer-Policy"] = "strict-origin-when-cross-origin";

@@ -46,7 +46,7 @@ public static class EmbedPage
             <meta charset="utf-8" />
             <meta name="viewport" content="width=device-width, initial-scale=1" />
             <title>{e(title)}</title>
-            <script async src="/js/map-worker.js" data-worker="/lib/maplibre-gl/maplibre-gl-worker.mjs"></script>
+            <script>{MapWorkerScript.Code(MapWorkerScript.EmbedWorkerUrl)}</script>
             <link rel="stylesheet" href="/lib/maplibre-gl/maplibre-gl.css" />
             <link rel="stylesheet" href="/css/embed.css" />
             </head>

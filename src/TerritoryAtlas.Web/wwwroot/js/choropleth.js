@@ -24,10 +24,10 @@ const FILL_COLOUR = ['to-color', ['feature-state', 'c'], ['literal', NO_DATA_COL
 
 // The tile worker starts now, while the page loads, not when the first map asks for it. (One worker, MapLibre's
 // default: a second one made the national commune map slower here, 2 cores shared with software WebGL.) A page whose
-// head started it already (js/map-worker.js: the map page, embeds) hands that one to MapLibre: MapLibre creates its
+// head started it already (MapWorkerScript: the map page, embeds) hands that one to MapLibre: MapLibre creates its
 // workers synchronously in prewarm, through the Worker constructor, which returns the running worker for its URL once.
 const earlyWorker = window.atlasEarlyWorker;
-// From here on MapLibre has a worker: js/map-worker.js, should it run only now, starts none.
+// From here on MapLibre has a worker: the head's script, should it run only now, starts none.
 window.atlasEarlyWorker ??= { adopted: false };
 if (earlyWorker?.worker && !earlyWorker.adopted) {
   const url = new URL(earlyWorker.url, document.baseURI).href;
