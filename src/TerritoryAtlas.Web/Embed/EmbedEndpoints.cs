@@ -29,17 +29,24 @@ public static class EmbedEndpoints
     {
         services.Configure<EmbedOptions>(configuration.GetSection("Embed"));
         var permits = configuration.GetValue("RateLimits:PublicReadsPerMinute", 3000);
+        var rooms = configuration.GetValue("RateLimits:WorkshopsPerHour", 30);
         services.AddRateLimiter(options =>
         {
             options.RejectionStatusCode = StatusCodes.Status429TooManyRequests;
             // Per client address: a reader's map makes a few dozen requests; a scraper makes thousands.
-            options.AddPolicy(RateLimitPolicy, http => permits <= 0
-                ? RateLimitPartition.GetNoLimiter("off")
-                : RateLimitPartition.GetFixedWindowLimiter(http.Connection.RemoteIpAddress?.ToString() ?? "unknown",
-                    _ => new FixedWindowRateLimiterOptions { PermitLimit = permits, Window = TimeSpan.FromMinutes(1) }));
+            options.AddPolicy(RateLimitPolicy, http => PerClientAddress(http, permits, TimeSpan.FromMinutes(1)));
+            // Anyone may open a workshop (its host token is its only credential), so creation is what a script would
+            // abuse to fill the database: a facilitator opens a few rooms a day.
+            options.AddPolicy(Annotations.WorkshopEndpoints.CreationRateLimitPolicy, http => PerClientAddress(http, rooms, TimeSpan.FromHours(1)));
         });
         return services;
     }
+
+    // A fixed window of permits per client address; 0 or less turns the limit off.
+    private static RateLimitPartition<string> PerClientAddress(HttpContext http, int permits, TimeSpan window) => permits <= 0
+        ? RateLimitPartition.GetNoLimiter("off")
+        : RateLimitPartition.GetFixedWindowLimiter(http.Connection.RemoteIpAddress?.ToString() ?? "unknown",
+            _ => new FixedWindowRateLimiterOptions { PermitLimit = permits, Window = window });
 
     public static void MapEmbedEndpoints(this IEndpointRouteBuilder app)
     {

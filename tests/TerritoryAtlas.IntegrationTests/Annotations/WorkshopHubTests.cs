@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
 using Dapper;
+using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.SignalR;
 using Microsoft.AspNetCore.SignalR.Client;
 using TerritoryAtlas.Web.Annotations;
@@ -28,6 +29,25 @@ public sealed class WorkshopHubTests(AtlasFixture atlas)
     {
         await using var connection = await atlas.Db.OpenConnectionAsync();
         return await connection.ExecuteScalarAsync<long>("select count(*) from annotation where room_id = @roomId", new { roomId });
+    }
+
+    [Fact]
+    public async Task Opening_workshops_is_limited_per_address_and_a_refused_one_writes_nothing()
+    {
+        await using var limited = atlas.App.WithWebHostBuilder(b => b.UseSetting("RateLimits:WorkshopsPerHour", "2"));
+        using var http = limited.CreateClient();
+        var title = $"Limite {Guid.NewGuid():N}";
+        for (var i = 0; i < 2; i++)
+        {
+            (await http.PostAsJsonAsync("/api/workshops", new { title })).EnsureSuccessStatusCode();
+        }
+
+        var refused = await http.PostAsJsonAsync("/api/workshops", new { title });
+
+        Assert.Equal(HttpStatusCode.TooManyRequests, refused.StatusCode);
+        Assert.Equal("application/problem+json", refused.Content.Headers.ContentType?.MediaType);
+        await using var connection = await atlas.Db.OpenConnectionAsync();
+        Assert.Equal(2, await connection.ExecuteScalarAsync<long>("select count(*) from room where title = @title", new { title }));
     }
 
     [Fact]
