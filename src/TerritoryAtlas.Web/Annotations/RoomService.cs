@@ -119,13 +119,20 @@ public sealed class RoomService(NpgsqlDataSource db, FranceArea france)
     public static string NormaliseCode(string? code) =>
         new string((code ?? "").Where(char.IsLetterOrDigit).Select(char.ToUpperInvariant).Take(20).ToArray());
 
-    public async Task<IReadOnlyList<WorkshopEvent>> SyncSinceAsync(Guid roomId, long lastSeq, int limit, CancellationToken ct)
+    /// <summary>
+    /// The room's log after lastSeq. For anyone but a host, every event about an annotation hidden now is redacted
+    /// (<see cref="WorkshopEvent.ForAudience"/>), also the ones from before it was hidden.
+    /// </summary>
+    public async Task<IReadOnlyList<WorkshopEvent>> SyncSinceAsync(Guid roomId, long lastSeq, int limit, bool forHost, CancellationToken ct)
     {
         await using var connection = await db.OpenConnectionAsync(ct);
-        var payloads = await connection.QueryAsync<string>(new CommandDefinition("""
-            select payload::text from annotation_event where room_id = @roomId and seq > @lastSeq order by seq limit @limit
+        var rows = await connection.QueryAsync<(string Payload, bool Hidden)>(new CommandDefinition("""
+            select e.payload::text, coalesce(a.hidden, false)
+            from annotation_event e left join annotation a on a.id = e.annotation_id
+            where e.room_id = @roomId and e.seq > @lastSeq order by e.seq limit @limit
             """, new { roomId, lastSeq, limit }, cancellationToken: ct));
-        return payloads.Select(p => JsonSerializer.Deserialize<WorkshopEvent>(p, AnnotationRules.Json)!).ToList();
+        return rows.Select(r => JsonSerializer.Deserialize<WorkshopEvent>(r.Payload, AnnotationRules.Json)!)
+            .Zip(rows, (ev, r) => forHost ? ev : ev.ForAudience(r.Hidden)).ToList();
     }
 
     // The hot path, in one statement: numbering, checks, the annotation and its event are written together and the

@@ -22,6 +22,13 @@ public sealed class WorkshopHub(RoomService rooms, PresenceTracker presence) : H
 
     public static string RoomGroup(Guid roomId) => $"room:{roomId}";
 
+    // Hosts get hidden annotations whole, the audience (participants and the projection) gets them redacted.
+    private static string HostGroup(Guid roomId) => $"room:{roomId}:hosts";
+
+    private static string AudienceGroup(Guid roomId) => $"room:{roomId}:audience";
+
+    private static string RoleGroup(Caller caller) => caller.IsHost ? HostGroup(caller.RoomId) : AudienceGroup(caller.RoomId);
+
     private static string ParticipantGroup(Guid participantId) => $"participant:{participantId}";
 
     public async Task<Session> Join(string code, string displayName)
@@ -48,8 +55,11 @@ public sealed class WorkshopHub(RoomService rooms, PresenceTracker presence) : H
         return session;
     }
 
-    public Task<IReadOnlyList<WorkshopEvent>> SyncSince(Guid roomId, long lastSeq) =>
-        rooms.SyncSinceAsync(CallerIn(roomId).RoomId, lastSeq, SyncPage, Context.ConnectionAborted);
+    public Task<IReadOnlyList<WorkshopEvent>> SyncSince(Guid roomId, long lastSeq)
+    {
+        var caller = CallerIn(roomId);
+        return rooms.SyncSinceAsync(caller.RoomId, lastSeq, SyncPage, caller.IsHost, Context.ConnectionAborted);
+    }
 
     public IReadOnlyList<PresentParticipant> Presence(Guid roomId) => presence.In(CallerIn(roomId).RoomId);
 
@@ -81,6 +91,8 @@ public sealed class WorkshopHub(RoomService rooms, PresenceTracker presence) : H
         {
             presence.Remove(connectionId);
             await Groups.RemoveFromGroupAsync(connectionId, RoomGroup(roomId));
+            await Groups.RemoveFromGroupAsync(connectionId, AudienceGroup(roomId));
+            await Groups.RemoveFromGroupAsync(connectionId, HostGroup(roomId));
         }
 
         await Clients.Group(RoomGroup(roomId)).SendAsync("Presence", presence.In(roomId));
@@ -117,11 +129,13 @@ public sealed class WorkshopHub(RoomService rooms, PresenceTracker presence) : H
         if (Context.Items.TryGetValue(CallerKey, out var previous) && previous is Caller old)
         {
             await Groups.RemoveFromGroupAsync(Context.ConnectionId, RoomGroup(old.RoomId));
+            await Groups.RemoveFromGroupAsync(Context.ConnectionId, RoleGroup(old));
             await Groups.RemoveFromGroupAsync(Context.ConnectionId, ParticipantGroup(old.ParticipantId));
         }
 
         Context.Items[CallerKey] = caller;
         await Groups.AddToGroupAsync(Context.ConnectionId, RoomGroup(caller.RoomId));
+        await Groups.AddToGroupAsync(Context.ConnectionId, RoleGroup(caller));
         if (caller.IsWatcher) return;
         await Groups.AddToGroupAsync(Context.ConnectionId, ParticipantGroup(caller.ParticipantId));
         presence.Add(Context.ConnectionId, caller);
@@ -152,8 +166,18 @@ public sealed class WorkshopHub(RoomService rooms, PresenceTracker presence) : H
         Throttle();
         var ev = await write(caller, Context.ConnectionAborted);
 
-        // Committed: now the others hear of it, and the caller's answer is its acknowledgement.
-        await Clients.OthersInGroup(RoomGroup(roomId)).SendAsync("Event", ev);
+        // Committed: now the others hear of it, and the caller's answer is its acknowledgement. A hidden annotation's
+        // drawing and note reach the hosts only.
+        if (ev.Annotation is { Hidden: true })
+        {
+            await Clients.GroupExcept(HostGroup(roomId), Context.ConnectionId).SendAsync("Event", ev);
+            await Clients.GroupExcept(AudienceGroup(roomId), Context.ConnectionId).SendAsync("Event", ev.ForAudience(true));
+        }
+        else
+        {
+            await Clients.OthersInGroup(RoomGroup(roomId)).SendAsync("Event", ev);
+        }
+
         return ev;
     }
 }

@@ -31,7 +31,17 @@ public sealed record AnnotationState(
 /// </summary>
 public sealed record WorkshopEvent(
     Guid RoomId, long Seq, string Type, DateTimeOffset At, Guid? ActorId,
-    AnnotationState? Annotation = null, IReadOnlyList<long>? AnnotationIds = null, Guid? ParticipantId = null);
+    AnnotationState? Annotation = null, IReadOnlyList<long>? AnnotationIds = null, Guid? ParticipantId = null)
+{
+    /// <summary>
+    /// The event as participants and the projection get it when its annotation is hidden: the host moderated it, so
+    /// its drawing and note stay with the hosts (its id, kind, author and flags still travel, so a client drops it).
+    /// </summary>
+    public WorkshopEvent ForAudience(bool annotationHidden) =>
+        annotationHidden && Annotation is { } a
+            ? this with { Annotation = a with { Geometry = GeometryCollection.Empty, Note = "", Hidden = true } }
+            : this;
+}
 
 /// <summary>Someone present in a room (connected now).</summary>
 public sealed record PresentParticipant(Guid ParticipantId, string DisplayName, string Colour, bool IsHost);

@@ -123,6 +123,43 @@ public sealed class WorkshopHubTests(AtlasFixture atlas)
     }
 
     [Fact]
+    public async Task A_hidden_annotation_reaches_the_hosts_only_live_and_in_the_replay()
+    {
+        var (room, host, alice, bob) = await RoomWithTwoParticipantsAsync();
+        await using var _h = host;
+        await using var _a = alice;
+        await using var _b = bob;
+        await using var secondHost = await WorkshopClient.ConnectAsync(atlas.App.Server);
+        await secondHost.EnterAsync(room.JoinCode, room.HostToken);
+        var added = await alice.AddAsync("point", Drawings.Lyon, "propos à modérer");
+        await bob.DrainAsync();
+        await secondHost.DrainAsync();
+
+        var hidden = await host.Connection.InvokeAsync<WorkshopEvent>("SetHidden", host.RoomId, added.Annotation!.Id, true);
+
+        // Live: the other host gets it whole, participants (the author too) only that it is hidden.
+        Assert.Equal("propos à modérer", hidden.Annotation!.Note);
+        var toHost = await secondHost.NextEventAsync();
+        Assert.Equal(("hidden", "propos à modérer", false), (toHost.Type, toHost.Annotation!.Note, toHost.Annotation.Geometry.IsEmpty));
+        foreach (var participant in new[] { bob, alice })
+        {
+            var told = await participant.NextEventAsync();
+            Assert.Equal(("hidden", added.Annotation.Id, true, "", true), (told.Type, told.Annotation!.Id, told.Annotation.Hidden, told.Annotation.Note, told.Annotation.Geometry.IsEmpty));
+        }
+
+        // Replayed: for a participant every event of a hidden annotation is redacted, also its creation; not for a host.
+        Assert.All((await bob.SyncSinceAsync(0)).Where(e => e.Annotation?.Id == added.Annotation.Id),
+            e => Assert.Equal(("", true), (e.Annotation!.Note, e.Annotation.Geometry.IsEmpty)));
+        Assert.Contains(await secondHost.SyncSinceAsync(0), e => e.Type == "created" && e.Annotation!.Note == "propos à modérer");
+
+        // Shown again, it reaches everyone whole, and the replay gives participants its creation again.
+        await host.Connection.InvokeAsync<WorkshopEvent>("SetHidden", host.RoomId, added.Annotation.Id, false);
+        var shown = await bob.NextEventAsync();
+        Assert.Equal(("shown", "propos à modérer", false), (shown.Type, shown.Annotation!.Note, shown.Annotation.Geometry.IsEmpty));
+        Assert.Contains(await bob.SyncSinceAsync(0), e => e.Type == "created" && e.Annotation!.Note == "propos à modérer");
+    }
+
+    [Fact]
     public async Task A_locked_room_refuses_participants_writes_until_the_host_unlocks_it()
     {
         var (_, host, alice, bob) = await RoomWithTwoParticipantsAsync();
