@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.ResponseCompression;
 using MudBlazor.Services;
 using Npgsql;
+using TerritoryAtlas.Web;
 using TerritoryAtlas.Web.Annotations;
 using TerritoryAtlas.Web.Components;
 using TerritoryAtlas.Web.Data;
@@ -60,6 +61,7 @@ builder.Services.Configure<BrotliCompressionProviderOptions>(options => options.
 builder.Services.AddIndicators();
 builder.Services.AddMaps();
 builder.Services.AddTerritories();
+builder.Services.AddAtlasRateLimits(builder.Configuration);
 builder.Services.AddEmbed(builder.Configuration);
 builder.Services.AddPortraits();
 builder.Services.AddExport();

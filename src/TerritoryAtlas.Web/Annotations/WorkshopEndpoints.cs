@@ -11,7 +11,6 @@ namespace TerritoryAtlas.Web.Annotations;
 public static class WorkshopEndpoints
 {
     public const int MaxMessageBytes = 64 * 1024;
-    public const string CreationRateLimitPolicy = "workshop-creation";
 
     /// <summary>Rooms, the hub (with the Redis backplane when Redis:Connection is set) and the exports.</summary>
     public static IServiceCollection AddWorkshops(this IServiceCollection services, IConfiguration configuration)
@@ -46,7 +45,7 @@ public static class WorkshopEndpoints
         }
 
         var api = app.MapGroup("/api/workshops");
-        api.MapPost("", CreateAsync).RequireRateLimiting(CreationRateLimitPolicy);
+        api.MapPost("", CreateAsync).RequireRateLimiting(RateLimits.WorkshopCreation);
         api.MapGet("/{roomId:guid}/annotations.geojson", GeoJsonAsync);
         api.MapGet("/{roomId:guid}/summary.csv", CsvAsync);
         return app;

@@ -1,6 +1,4 @@
 using System.Text.Encodings.Web;
-using System.Threading.RateLimiting;
-using Microsoft.AspNetCore.RateLimiting;
 using TerritoryAtlas.Web.Indicators;
 using TerritoryAtlas.Web.Maps;
 
@@ -23,30 +21,11 @@ public sealed class EmbedOptions
 /// </summary>
 public static class EmbedEndpoints
 {
-    public const string RateLimitPolicy = "public-reads";
-
     public static IServiceCollection AddEmbed(this IServiceCollection services, IConfiguration configuration)
     {
         services.Configure<EmbedOptions>(configuration.GetSection("Embed"));
-        var permits = configuration.GetValue("RateLimits:PublicReadsPerMinute", 3000);
-        var rooms = configuration.GetValue("RateLimits:WorkshopsPerHour", 30);
-        services.AddRateLimiter(options =>
-        {
-            options.RejectionStatusCode = StatusCodes.Status429TooManyRequests;
-            // Per client address: a reader's map makes a few dozen requests; a scraper makes thousands.
-            options.AddPolicy(RateLimitPolicy, http => PerClientAddress(http, permits, TimeSpan.FromMinutes(1)));
-            // Anyone may open a workshop (its host token is its only credential), so creation is what a script would
-            // abuse to fill the database: a facilitator opens a few rooms a day.
-            options.AddPolicy(Annotations.WorkshopEndpoints.CreationRateLimitPolicy, http => PerClientAddress(http, rooms, TimeSpan.FromHours(1)));
-        });
         return services;
     }
-
-    // A fixed window of permits per client address; 0 or less turns the limit off.
-    private static RateLimitPartition<string> PerClientAddress(HttpContext http, int permits, TimeSpan window) => permits <= 0
-        ? RateLimitPartition.GetNoLimiter("off")
-        : RateLimitPartition.GetFixedWindowLimiter(http.Connection.RemoteIpAddress?.ToString() ?? "unknown",
-            _ => new FixedWindowRateLimiterOptions { PermitLimit = permits, Window = window });
 
     public static void MapEmbedEndpoints(this IEndpointRouteBuilder app)
     {
@@ -83,7 +62,7 @@ public static class EmbedEndpoints
             var title = q["title"].ToString() is { Length: > 0 } t ? t : $"{values.Label} — {values.Year}";
             var fullView = $"/?{http.Request.QueryString.Value?.TrimStart('?')}";
             return Results.Content(EmbedPage.Render(values, request, title, q["legend"] != "false", lang, fullView), "text/html; charset=utf-8");
-        }).RequireRateLimiting(RateLimitPolicy);
+        }).RequireRateLimiting(RateLimits.PublicReads);
     }
 
     /// <summary>The embed's own framing policy: itself plus the partners' origins, nothing else.</summary>

@@ -35,7 +35,7 @@ public static class MapEndpoints
             {
                 return Problem(e);
             }
-        }).RequireRateLimiting(Embed.EmbedEndpoints.RateLimitPolicy);
+        }).RequireRateLimiting(RateLimits.PublicReads);
 
         app.MapGet("/tiles/{level}/{z:int}/{x:int}/{y:int}.mvt", async (
             string level, int z, int x, int y, [FromQuery] long? v, HttpContext http, MapQueries maps, TileQueries tiles, CancellationToken ct) =>
@@ -70,7 +70,7 @@ public static class MapEndpoints
             var tile = await tiles.TileAsync(version, level, z, x, y, ct);
             await tile.WriteAsync(http, "application/vnd.mapbox-vector-tile", ct);
             return Results.Empty;
-        }).RequireRateLimiting(Embed.EmbedEndpoints.RateLimitPolicy);
+        }).RequireRateLimiting(RateLimits.PublicReads);
 
         app.MapGet("/api/territories/{level}/names", async (string level, [FromQuery] long? v, HttpContext http, MapQueries maps, TileQueries tiles, CancellationToken ct) =>
         {
