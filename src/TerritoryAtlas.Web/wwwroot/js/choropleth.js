@@ -143,13 +143,20 @@ export function create(element, options = {}, callbacks = null) {
     const feature = e.features?.[0];
     if (feature) select(handle, feature.id, true);
   });
+  // The page hears of a view only when it changed from the one it last heard of (or the one the map opened on): every
+  // resize also ends in a moveend, and MapLibre's own resize observer fires on the page's layout settling or the
+  // container being taken over, with the same centre and zoom; that must not write a view into the URL.
+  const viewNow = () => { const c = map.getCenter(); return [round(c.lng, 5), round(c.lat, 5), round(map.getZoom(), 2)]; };
+  let reported = viewNow().join(',');
   let moveTimer = null;
   map.on('moveend', e => {
     if (e.atlasAdoption) return;
     clearTimeout(moveTimer);
     moveTimer = setTimeout(() => {
-      const c = map.getCenter();
-      handle.callbacks?.invokeMethodAsync('OnViewChanged', round(c.lng, 5), round(c.lat, 5), round(map.getZoom(), 2));
+      const view = viewNow();
+      if (!handle.callbacks || view.join(',') === reported) return;
+      reported = view.join(',');
+      handle.callbacks.invokeMethodAsync('OnViewChanged', ...view);
     }, 250);
   });
 
