@@ -131,8 +131,11 @@ public sealed class RoomService(NpgsqlDataSource db, FranceArea france)
             from annotation_event e left join annotation a on a.id = e.annotation_id
             where e.room_id = @roomId and e.seq > @lastSeq order by e.seq limit @limit
             """, new { roomId, lastSeq, limit }, cancellationToken: ct));
-        return rows.Select(r => JsonSerializer.Deserialize<WorkshopEvent>(r.Payload, AnnotationRules.Json)!)
-            .Zip(rows, (ev, r) => forHost ? ev : ev.ForAudience(r.Hidden)).ToList();
+        return rows.Select(r =>
+        {
+            var ev = JsonSerializer.Deserialize<WorkshopEvent>(r.Payload, AnnotationRules.Json)!;
+            return forHost ? ev : ev.ForAudience(r.Hidden);
+        }).ToList();
     }
 
     // The hot path, in one statement: numbering, checks, the annotation and its event are written together and the

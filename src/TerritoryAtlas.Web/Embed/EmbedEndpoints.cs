@@ -65,6 +65,9 @@ public static class EmbedEndpoints
         }).RequireRateLimiting(RateLimits.PublicReads);
     }
 
+    // Computed once: it is the same for every embed.
+    private static readonly string WorkerScriptHash = MapWorkerScript.CspHash(MapWorkerScript.EmbedWorkerUrl);
+
     /// <summary>The embed's own framing policy: itself plus the partners' origins, nothing else.</summary>
     private static void SetFramingPolicy(HttpContext http, EmbedOptions options)
     {
@@ -72,7 +75,7 @@ public static class EmbedEndpoints
             .Select(o => o.TrimEnd('/'));
         http.Response.Headers.ContentSecurityPolicy =
             $"frame-ancestors 'self' {string.Join(' ', origins)}".TrimEnd() + "; default-src 'self'; img-src 'self' data: blob:; " +
-            $"script-src 'self' {MapWorkerScript.CspHash(MapWorkerScript.EmbedWorkerUrl)}; " +
+            $"script-src 'self' {WorkerScriptHash}; " +
             "worker-src 'self' blob:; style-src 'self' 'unsafe-inline'; connect-src 'self'";
         http.Response.Headers.XContentTypeOptions = "nosniff";
         http.Response.Headers["Referrer-Policy"] = "strict-origin-when-cross-origin";

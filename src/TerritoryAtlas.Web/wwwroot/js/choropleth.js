@@ -88,9 +88,8 @@ export function create(element, options = {}, callbacks = null) {
     if (early.inner.parentElement !== element) element.append(early.inner);
     early.handle.callbacks = callbacks;
     early.handle.live = !!callbacks;
-    // Marked so that the move events a resize fires are not taken for the reader moving the map (which would
-    // rewrite the page's URL, and close any dialog, on load).
-    early.handle.map.resize({ atlasAdoption: true });
+    // Its moveend keeps the centre and zoom, so the page hears of no view (see moveend below).
+    early.handle.map.resize();
     return early.handle;
   }
   const view = options.view;
@@ -144,18 +143,18 @@ export function create(element, options = {}, callbacks = null) {
     if (feature) select(handle, feature.id, true);
   });
   // The page hears of a view only when it changed from the one it last heard of (or the one the map opened on): every
-  // resize also ends in a moveend, and MapLibre's own resize observer fires on the page's layout settling or the
-  // container being taken over, with the same centre and zoom; that must not write a view into the URL.
+  // resize also ends in a moveend (the page's layout settling, the container taken over), with the same centre and
+  // zoom; that must not write a view into the URL, nor close a dialog the reader just opened.
   const viewNow = () => { const c = map.getCenter(); return [round(c.lng, 5), round(c.lat, 5), round(map.getZoom(), 2)]; };
   let reported = viewNow().join(',');
   let moveTimer = null;
-  map.on('moveend', e => {
-    if (e.atlasAdoption) return;
+  map.on('moveend', () => {
     clearTimeout(moveTimer);
     moveTimer = setTimeout(() => {
       const view = viewNow();
-      if (!handle.callbacks || view.join(',') === reported) return;
-      reported = view.join(',');
+      const key = view.join(',');
+      if (!handle.callbacks || key === reported) return;
+      reported = key;
       handle.callbacks.invokeMethodAsync('OnViewChanged', ...view);
     }, 250);
   });
@@ -389,34 +388,32 @@ function tilesRequested(map) {
   });
 }
 
-// A CSS colour '#rrggbb' as a number, which compares colours cheaply.
-function packed(colour) { return parseInt(colour.slice(1, 7), 16); }
-
-// The state FILL_COLOUR reads for a packed colour: one shared array per colour.
+// The state FILL_COLOUR reads for a CSS colour '#rrggbb': one shared [r, g, b, 1] array per colour, so that two
+// colours also compare by identity.
 const colourArrays = new Map();
-function colourArray(packedColour) {
-  let array = colourArrays.get(packedColour);
-  if (!array) colourArrays.set(packedColour, array = [packedColour >> 16, (packedColour >> 8) & 255, packedColour & 255, 1]);
+function colourArray(css) {
+  let array = colourArrays.get(css);
+  if (!array) colourArrays.set(css, array = [1, 3, 5].map(i => parseInt(css.slice(i, i + 2), 16)).concat(1));
   return array;
 }
 
-// The colour of each territory of these values, as packed numbers, kept with the (cached) values.
+// The colour of each territory of these values, kept with the (cached) values.
 function coloursOf(values) {
-  if (!values.packedColours) {
+  if (!values.colourArrays) {
     const c = values.classification;
-    const suppressed = packed(c.suppressedColour);
-    const noData = packed(c.noDataColour);
-    const classColours = c.colours.map(packed);
-    const categoryColours = Object.fromEntries(Object.entries(c.categoryColours ?? {}).map(([k, v]) => [k, packed(v)]));
+    const suppressed = colourArray(c.suppressedColour);
+    const noData = colourArray(c.noDataColour);
+    const classColours = c.colours.map(colourArray);
+    const categoryColours = Object.fromEntries(Object.entries(c.categoryColours ?? {}).map(([k, v]) => [k, colourArray(v)]));
     const compare = values.mode === 'compare';
-    values.packedColours = values.codes.map((_, i) => {
+    values.colourArrays = values.codes.map((_, i) => {
       if (values.statuses[i] === 'suppressed') return suppressed;
       if (compare) return categoryColours[values.categories?.[i]] ?? noData;
       const cls = values.classes[i];
       return cls === null || cls === undefined ? noData : classColours[cls] ?? noData;
     });
   }
-  return values.packedColours;
+  return values.colourArrays;
 }
 
 // Sets the feature-state that colours each territory, for the territories whose colour changes only. MapLibre
@@ -438,7 +435,7 @@ function applyStates(handle, values) {
     const j = before?.get(codes[i]);
     if (j === undefined || previousColours[j] !== colours[i] || previous.statuses[j] !== statuses[i]
         || (previous.classes[j] ?? null) !== cls || (previousCategories?.[j] ?? null) !== cat) {
-      map.setFeatureState({ source: SOURCE, sourceLayer: SOURCE_LAYER, id: codes[i] }, { c: colourArray(colours[i]), status: statuses[i], cls, cat });
+      map.setFeatureState({ source: SOURCE, sourceLayer: SOURCE_LAYER, id: codes[i] }, { c: colours[i], status: statuses[i], cls, cat });
     }
   }
   if (previous) {
