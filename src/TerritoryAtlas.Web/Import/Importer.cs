@@ -79,12 +79,16 @@ public sealed class Importer(NpgsqlDataSource db, TextWriter output)
             await Step($"vector tiles {level}, zooms 0–{TileGrid.PrebuiltMaxZoom(level)}", () => BuildTilesAsync(level, ct));
         }
 
-        var correspondences = ReadCorrespondences(geodata.Correspondences, options.DataDirectory);
-        var territories = await LoadTerritoryIdsAsync(ct);
-        var indicatorCodes = catalogue.Indicators.Select(i => i.Code).ToHashSet(StringComparer.Ordinal);
+        var correspondences = PipelineContext.ReadCorrespondences(geodata.Correspondences, options.DataDirectory);
+        PipelineContext context;
+        await using (var connection = await db.OpenConnectionAsync(ct))
+        {
+            context = await PipelineContext.LoadAsync(connection, correspondences, ct);
+        }
+
         foreach (var dataset in indicatorManifest.Datasets)
         {
-            await ImportObservationsAsync(dataset, options.DataDirectory, territories, correspondences, indicatorCodes, ct);
+            await ImportObservationsAsync(dataset, options.DataDirectory, context, ct);
         }
 
         await Step("computed figures (sums of départements, rates from numerators and denominators)", () => ComputeAsync(ct));
@@ -334,128 +338,49 @@ public sealed class Importer(NpgsqlDataSource db, TextWriter output)
         await output.WriteLineAsync($"import: vector tiles {level}: {tiles.Count} tiles, {bytes / 1024} KB of MVT");
     }
 
-    /// <summary>Later-vintage commune codes → the one 2018 commune they correspond to, when there is exactly one.</summary>
-    private static Dictionary<(string Level, string Code), string> ReadCorrespondences(
-        IReadOnlyList<CodeCorrespondence> correspondences, string dataDirectory)
-    {
-        var result = new Dictionary<(string, string), string>();
-        foreach (var c in correspondences)
-        {
-            var csv = CsvFile.Read(Path.Combine(dataDirectory, c.Path), c.Path);
-            int boundary = csv.Column(c.BoundaryCode), other = csv.Column(c.OtherCode);
-            foreach (var group in csv.Records.Where(r => r[other].Length > 0).GroupBy(r => r[other]))
-            {
-                var targets = group.Select(r => r[boundary]).Distinct().ToList();
-                if (targets.Count == 1)
-                {
-                    result[(c.Level, group.Key)] = targets[0];
-                }
-            }
-        }
-
-        return result;
-    }
-
-    private async Task<Dictionary<(string Level, string Code), int>> LoadTerritoryIdsAsync(CancellationToken ct)
-    {
-        await using var connection = await db.OpenConnectionAsync(ct);
-        var rows = await connection.QueryAsync<(string Level, string Code, int Id)>(
-            new CommandDefinition("select level, code, id from territory", cancellationToken: ct));
-        return rows.ToDictionary(r => (r.Level, r.Code), r => r.Id);
-    }
-
-    private async Task ImportObservationsAsync(
-        IndicatorDataset dataset, string dataDirectory, Dictionary<(string Level, string Code), int> territories,
-        Dictionary<(string Level, string Code), string> correspondences, HashSet<string> indicatorCodes, CancellationToken ct)
+    /// <summary>
+    /// One manifest dataset through the shared pipeline (read, validate strictly, stage with COPY), then into observation
+    /// in the same transaction that removes the dataset's previous figures.
+    /// </summary>
+    private async Task ImportObservationsAsync(IndicatorDataset dataset, string dataDirectory, PipelineContext context, CancellationToken ct)
     {
         var watch = Stopwatch.StartNew();
         await output.WriteLineAsync($"import: observations {dataset.Name} from {dataset.Path}…");
         var csv = CsvFile.Read(Path.Combine(dataDirectory, dataset.Path), dataset.Path);
         var rows = ObservationFile.Read(csv, dataset);
-
-        var unknownIndicator = rows.FirstOrDefault(r => !indicatorCodes.Contains(r.Indicator));
-        if (unknownIndicator is not null)
-        {
-            throw new ImportException(dataset.Path, $"line {unknownIndicator.Line}",
-                $"indicator '{unknownIndicator.Indicator}' is not in the catalogue (indicators/catalogue.json)");
-        }
-
-        var staged = new List<(string Indicator, int TerritoryId, short Year, double? Value, string Status, string? Flag)>(rows.Count);
-        var keys = new HashSet<(string, int, int)>();
-        var unmatched = new Dictionary<(string Level, string Code), (string Name, int Rows)>();
-        int mapped = 0, duplicates = 0;
-        foreach (var row in rows)
-        {
-            if (!territories.TryGetValue((row.Level, row.Code), out var territoryId))
-            {
-                if (correspondences.TryGetValue((row.Level, row.Code), out var boundaryCode)
-                    && territories.TryGetValue((row.Level, boundaryCode), out territoryId))
-                {
-                    mapped++;
-                }
-                else
-                {
-                    var key = (row.Level, row.Code);
-                    unmatched[key] = unmatched.TryGetValue(key, out var seen) ? (seen.Name, seen.Rows + 1) : (row.Name, 1);
-                    continue;
-                }
-            }
-
-            if (!keys.Add((row.Indicator, territoryId, row.Year)))
-            {
-                duplicates++;
-                continue;
-            }
-
-            staged.Add((row.Indicator, territoryId, (short)row.Year, row.Value, row.Status, row.Flag));
-        }
+        var report = new ValidationReport { File = dataset.Path };
 
         await using var connection = await db.OpenConnectionAsync(ct);
         await using var transaction = await connection.BeginTransactionAsync(ct);
         await connection.ExecuteAsync(new CommandDefinition("""
             delete from observation where dataset = @dataset;
             create temporary table staging_observation (indicator_code text, territory_id integer, year smallint,
-                value double precision, status text, flag text) on commit drop;
+                value double precision, numerator double precision, denominator double precision, status text, flag text) on commit drop;
             """, new { dataset = dataset.Name }, transaction, commandTimeout: 0, cancellationToken: ct));
-        await using (var writer = await connection.BeginBinaryImportAsync(
-                         "copy staging_observation (indicator_code, territory_id, year, value, status, flag) from stdin (format binary)", ct))
-        {
-            foreach (var s in staged)
-            {
-                await writer.StartRowAsync(ct);
-                await writer.WriteAsync(s.Indicator, NpgsqlDbType.Text, ct);
-                await writer.WriteAsync(s.TerritoryId, NpgsqlDbType.Integer, ct);
-                await writer.WriteAsync(s.Year, NpgsqlDbType.Smallint, ct);
-                await writer.WriteAsync(s.Value, NpgsqlDbType.Double, ct);
-                await writer.WriteAsync(s.Status, NpgsqlDbType.Text, ct);
-                await writer.WriteAsync(s.Flag, NpgsqlDbType.Text, ct);
-            }
-
-            await writer.CompleteAsync(ct);
-        }
-
+        var staged = await ObservationPipeline.CopyAsync(connection, "staging_observation",
+            ObservationPipeline.Validate(rows, report, context, strict: true), ct);
         var written = await connection.ExecuteScalarAsync<long>(new CommandDefinition(
             AtlasDatabase.Sql("Import.insert_observations.sql"), new { dataset = dataset.Name }, transaction, commandTimeout: 0, cancellationToken: ct));
         await transaction.CommitAsync(ct);
 
         var notes = new List<string>();
-        if (duplicates > 0)
+        if (report.Duplicates > 0)
         {
-            notes.Add($"{duplicates} rows repeat a territory, indicator and year after code mapping");
+            notes.Add($"{report.Duplicates} rows repeat a territory, indicator and year after code mapping");
         }
 
-        if (staged.Count - written > 0)
+        if (staged - written > 0)
         {
-            notes.Add($"{staged.Count - written} rows already given by an earlier dataset");
+            notes.Add($"{staged - written} rows already given by an earlier dataset");
         }
 
-        var unmatchedList = unmatched.Select(u => new UnmatchedCode(u.Key.Level, u.Key.Code, u.Value.Name, u.Value.Rows))
-            .OrderBy(u => u.Level).ThenBy(u => u.Code, StringComparer.Ordinal).ToList();
-        await AddReportAsync(new DatasetReport(dataset.Name, "observations", dataset.Path, rows.Count, (int)written, rows.Count - (int)written,
-            mapped, unmatchedList, notes.Count > 0 ? string.Join("; ", notes) : null), ct);
+        var read = (int)report.Read;
+        var unmatched = report.UnknownCodes;
+        await AddReportAsync(new DatasetReport(dataset.Name, "observations", dataset.Path, read, (int)written, read - (int)written,
+            (int)report.CodesCarried, unmatched, notes.Count > 0 ? string.Join("; ", notes) : null), ct);
         await output.WriteLineAsync(
-            $"import: observations {dataset.Name}: {rows.Count} read, {written} written, {rows.Count - written} rejected " +
-            $"({unmatchedList.Count} unmatched codes, {mapped} rows mapped through the COG correspondence) in {watch.Elapsed.TotalSeconds:0.0} s");
+            $"import: observations {dataset.Name}: {read} read, {written} written, {read - written} rejected " +
+            $"({unmatched.Count} unmatched codes, {report.CodesCarried} rows mapped through the COG correspondence) in {watch.Elapsed.TotalSeconds:0.0} s");
     }
 
     private async Task ComputeAsync(CancellationToken ct)

@@ -2,9 +2,25 @@ using System.Globalization;
 
 namespace TerritoryAtlas.Web.Import;
 
-/// <summary>One figure as a source file gives it, before its code is placed on a territory.</summary>
+/// <summary>
+/// One figure as a source file gives it, before its code is placed on a territory: the row every reader yields and
+/// <see cref="ObservationPipeline"/> validates, whoever brings the file (the `import` verb or a contribution).
+/// A rate may come as its numerator and denominator (the value is then their ratio times the indicator's multiplier).
+/// A reader that cannot read a row yields it with <see cref="Rejection"/> set rather than stopping, so the report
+/// lists every bad line; the `import` verb turns the first one into a failure.
+/// </summary>
 public sealed record SourceObservation(
-    int Line, string Level, string Code, string Name, string Indicator, int Year, double? Value, string Status, string? Flag);
+    int Line, string Level, string Code, string Name, string Indicator, int Year, double? Value, string Status, string? Flag)
+{
+    public double? Numerator { get; init; }
+    public double? Denominator { get; init; }
+
+    /// <summary>Why this row cannot be used (column and reason), or null.</summary>
+    public RowProblem? Rejection { get; init; }
+}
+
+/// <summary>A rejected row: its line, the column at fault (or empty) and the reason, as the report shows it.</summary>
+public sealed record RowProblem(int Line, string Column, string Reason);
 
 /// <summary>Readers for the indicator file formats the manifest names.</summary>
 public static class ObservationFile
