@@ -268,6 +268,8 @@ static async Task<Process> StartAppAsync(Options options, Uri baseUrl)
     start.Environment["ASPNETCORE_URLS"] = baseUrl.ToString().TrimEnd('/');
     start.Environment["ASPNETCORE_ENVIRONMENT"] = "Production";
     start.Environment["Bench__BareHub"] = "true";
+    // The bench opens its room without an account.
+    start.Environment["Workshops__AnonymousMayOpen"] = "true";
     start.Environment["Logging__LogLevel__Default"] = "Warning";
     var process = Process.Start(start)!;
     process.OutputDataReceived += (_, _) => { };

@@ -2,6 +2,7 @@ using Microsoft.AspNetCore.ResponseCompression;
 using MudBlazor.Services;
 using Npgsql;
 using TerritoryAtlas.Web;
+using TerritoryAtlas.Web.Accounts;
 using TerritoryAtlas.Web.Annotations;
 using TerritoryAtlas.Web.Components;
 using TerritoryAtlas.Web.Data;
@@ -13,9 +14,11 @@ using TerritoryAtlas.Web.Maps;
 using TerritoryAtlas.Web.Territories;
 using TerritoryAtlas.Web.Portraits;
 
-// Verbs: serve (default), migrate, import [--if-changed] [--data DIR].
+// Verbs: serve (default), migrate, import [--if-changed] [--data DIR], user add …, token create ….
 var verb = args.FirstOrDefault(a => !a.StartsWith('-')) ?? "serve";
-var builder = WebApplication.CreateBuilder(args.Where(a => a != verb).ToArray());
+var accountsVerb = verb is "user" or "token";
+// The accounts verbs' options (--role, --days…) are theirs, not configuration.
+var builder = WebApplication.CreateBuilder(accountsVerb ? [] : args.Where(a => a != verb).ToArray());
 
 switch (verb)
 {
@@ -25,9 +28,10 @@ switch (verb)
     case "import":
         return await ImportCommand.RunAsync(builder.Configuration, args, Console.Out, Console.Error);
     case "serve":
+    case "user" or "token":
         break;
     default:
-        await Console.Error.WriteLineAsync($"Unknown verb '{verb}'. Verbs: serve (default), migrate, import [--if-changed] [--data DIR].");
+        await Console.Error.WriteLineAsync($"Unknown verb '{verb}'. Verbs: serve (default), migrate, import [--if-changed] [--data DIR], {AccountsCommand.Usage}.");
         return 2;
 }
 
@@ -44,7 +48,10 @@ if (builder.Configuration["ReloadStaticAssetsAtRuntime"] is null)
     builder.Configuration["ReloadStaticAssetsAtRuntime"] = "false";
 }
 
+// Identity's EF Core store logs every SQL statement at Information: one per sign-in and token check is noise.
+builder.Logging.AddFilter("Microsoft.EntityFrameworkCore.Database.Command", LogLevel.Warning);
 builder.Services.AddAtlasDatabase(builder.Configuration);
+builder.Services.AddAccounts(builder.Configuration);
 builder.Services.AddProblemDetails();
 builder.Services.AddMudServices();
 builder.Services.AddRazorComponents().AddInteractiveServerComponents();
@@ -70,6 +77,11 @@ builder.Services.AddWorkshops(builder.Configuration);
 
 var app = builder.Build();
 
+if (accountsVerb)
+{
+    return await AccountsCommand.RunAsync(app.Services, args, Console.Out, Console.Error);
+}
+
 if (!app.Environment.IsDevelopment())
 {
     app.UseExceptionHandler();
@@ -77,6 +89,7 @@ if (!app.Environment.IsDevelopment())
 
 app.UseStatusCodePages();
 app.UseResponseCompression();
+app.UseAccounts();
 app.UseRateLimiter();
 app.UseAntiforgery();
 // The npm libraries under /lib are pinned by package-lock.json and change only with a deploy: let browsers keep the
@@ -115,6 +128,7 @@ app.MapGet("/health", async (NpgsqlDataSource db, CancellationToken ct) =>
         return Results.Json(new { status = "unavailable", problem = "the database does not answer" }, statusCode: StatusCodes.Status503ServiceUnavailable);
     }
 });
+app.MapAccountEndpoints();
 app.MapIndicatorEndpoints();
 app.MapMapEndpoints();
 app.MapTerritoryEndpoints();

@@ -78,6 +78,8 @@ public sealed class AtlasApp : IAsyncLifetime
             builder.UseSetting("ATLAS_DB", connectionString);
             // The partner whose page the embed tests serve (Playwright fulfils that origin itself).
             builder.UseSetting("Embed:AllowedOrigins:0", EmbedTests.PartnerOrigin);
+            // The workshop tests open rooms without signing in.
+            builder.UseSetting("Workshops:AnonymousMayOpen", "true");
         }
     }
 }

@@ -42,9 +42,11 @@ public sealed class AtlasFixture : IAsyncLifetime
     {
         Db = AtlasDatabase.CreateDataSource(ConnectionString);
         // Every test's requests come from one (test server) address: the room creation limit is off here, and its own
-        // test turns it on with a limit of its own.
+        // test turns it on with a limit of its own. Workshop tests open rooms without an account; AccountsTests checks
+        // the default (members only) on an app of its own.
         App = new WebApplicationFactory<Program>().WithWebHostBuilder(b => b.UseSetting("ATLAS_DB", ConnectionString)
-            .UseSetting("RateLimits:WorkshopsPerHour", "0"));
+            .UseSetting("RateLimits:WorkshopsPerHour", "0")
+            .UseSetting("Workshops:AnonymousMayOpen", "true"));
         return Task.CompletedTask;
     }
 

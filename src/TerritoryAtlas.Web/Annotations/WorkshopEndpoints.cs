@@ -12,6 +12,9 @@ public static class WorkshopEndpoints
 {
     public const int MaxMessageBytes = 64 * 1024;
 
+    /// <summary>Workshops:AnonymousMayOpen: whether someone without an account may open a workshop (default: no).</summary>
+    public static bool AnonymousMayOpen(IConfiguration configuration) => configuration.GetValue("Workshops:AnonymousMayOpen", false);
+
     /// <summary>Rooms, the hub (with the Redis backplane when Redis:Connection is set) and the exports.</summary>
     public static IServiceCollection AddWorkshops(this IServiceCollection services, IConfiguration configuration)
     {
@@ -45,7 +48,13 @@ public static class WorkshopEndpoints
         }
 
         var api = app.MapGroup("/api/workshops");
-        api.MapPost("", CreateAsync).RequireRateLimiting(RateLimits.WorkshopCreation);
+        var create = api.MapPost("", CreateAsync).RequireRateLimiting(RateLimits.WorkshopCreation);
+        // Opening a room is for members unless the platform lets anyone facilitate (Workshops:AnonymousMayOpen);
+        // joining with a code never needs an account.
+        if (!AnonymousMayOpen(configuration))
+        {
+            create.RequireAuthorization();
+        }
         api.MapGet("/{roomId:guid}/annotations.geojson", GeoJsonAsync);
         api.MapGet("/{roomId:guid}/summary.csv", CsvAsync);
         return app;

@@ -1,0 +1,91 @@
+using System.Globalization;
+using Microsoft.AspNetCore.Identity;
+
+namespace TerritoryAtlas.Web.Accounts;
+
+/// <summary>
+/// The accounts verbs: <c>user add EMAIL --role admin|producer|member [--organisation NAME]</c> prints a one-time
+/// password; <c>token create EMAIL [--days N] [--name NAME]</c> prints a personal access token. Secrets go to
+/// standard output only, never to the log.
+/// </summary>
+public static class AccountsCommand
+{
+    public const string Usage = "user add EMAIL --role admin|producer|member [--organisation NAME] | token create EMAIL [--days N] [--name NAME]";
+
+    public static async Task<int> RunAsync(IServiceProvider services, string[] args, TextWriter output, TextWriter error)
+    {
+        // args: the verb ("user" or "token"), the sub-verb, the email, then options.
+        var positional = new List<string>();
+        var options = new Dictionary<string, string>(StringComparer.Ordinal);
+        for (var i = 0; i < args.Length; i++)
+        {
+            if (args[i].StartsWith("--", StringComparison.Ordinal))
+            {
+                if (i + 1 >= args.Length)
+                {
+                    await error.WriteLineAsync($"{args[i]} needs a value. Usage: {Usage}");
+                    return 2;
+                }
+
+                options[args[i]] = args[++i];
+            }
+            else
+            {
+                positional.Add(args[i]);
+            }
+        }
+
+        await using var scope = services.CreateAsyncScope();
+        try
+        {
+            switch (positional)
+            {
+                case ["user", "add", var email]:
+                    {
+                        if (!options.TryGetValue("--role", out var role))
+                        {
+                            await error.WriteLineAsync($"--role is required. Usage: {Usage}");
+                            return 2;
+                        }
+
+                        var (account, password) = await scope.ServiceProvider.GetRequiredService<AccountService>()
+                            .CreateAsync(email, role, options.GetValueOrDefault("--organisation"), CancellationToken.None);
+                        await output.WriteLineAsync($"account {account.Email} created, role {role}{(account.OrganisationId is { } o ? $", organisation {o}" : "")}");
+                        await output.WriteLineAsync($"one-time password: {password}");
+                        return 0;
+                    }
+                case ["token", "create", var email]:
+                    {
+                        var days = 90;
+                        if (options.TryGetValue("--days", out var daysText)
+                            && !int.TryParse(daysText, NumberStyles.None, CultureInfo.InvariantCulture, out days))
+                        {
+                            await error.WriteLineAsync($"--days takes a whole number of days (1 to {AccessTokens.MaxDays}).");
+                            return 2;
+                        }
+
+                        var account = await scope.ServiceProvider.GetRequiredService<UserManager<Account>>().FindByEmailAsync(email);
+                        if (account is null)
+                        {
+                            await error.WriteLineAsync($"No account for {email}.");
+                            return 1;
+                        }
+
+                        var created = await scope.ServiceProvider.GetRequiredService<AccessTokens>()
+                            .CreateAsync(account.Id, options.GetValueOrDefault("--name") ?? "command line", days, CancellationToken.None);
+                        await output.WriteLineAsync($"token (expires {created.ExpiresAt:yyyy-MM-dd HH:mm} UTC; shown once):");
+                        await output.WriteLineAsync(created.Token);
+                        return 0;
+                    }
+                default:
+                    await error.WriteLineAsync($"Usage: {Usage}");
+                    return 2;
+            }
+        }
+        catch (AccountException e)
+        {
+            await error.WriteLineAsync(e.Message);
+            return 1;
+        }
+    }
+}
