@@ -94,6 +94,7 @@ public sealed class DurabilityTests(AtlasFixture atlas)
         };
         start.Environment["ATLAS_DB"] = connectionString;
         start.Environment["ASPNETCORE_URLS"] = baseAddress.ToString().TrimEnd('/');
+        start.Environment["Workshops__AnonymousMayOpen"] = "true";
         start.Environment["ASPNETCORE_ENVIRONMENT"] = "Production";
         var process = Process.Start(start)!;
         process.OutputDataReceived += (_, _) => { };

@@ -93,5 +93,6 @@ public sealed class ScaleOutTests(AtlasFixture atlas)
         {
             b.UseSetting("ATLAS_DB", atlas.ConnectionString);
             b.UseSetting("Redis:Connection", redis.Connection);
+            b.UseSetting("Workshops:AnonymousMayOpen", "true");
         });
 }
