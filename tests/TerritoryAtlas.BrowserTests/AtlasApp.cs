@@ -23,6 +23,9 @@ public sealed class AtlasApp : IAsyncLifetime
     public HttpClient Http { get; private set; } = null!;
     public IBrowser Browser { get; private set; } = null!;
 
+    /// <summary>The app's services (accounts for the sign-in tests).</summary>
+    public IServiceProvider Services => _factory!.Services;
+
     public async Task InitializeAsync()
     {
         var connectionString = Environment.GetEnvironmentVariable("ATLAS_TEST_DB");
@@ -80,6 +83,8 @@ public sealed class AtlasApp : IAsyncLifetime
             builder.UseSetting("Embed:AllowedOrigins:0", EmbedTests.PartnerOrigin);
             // The workshop tests open rooms without signing in.
             builder.UseSetting("Workshops:AnonymousMayOpen", "true");
+            // Open circuits check their account every 2 s here (60 s by default), so AccountTests waits seconds.
+            builder.UseSetting("Accounts:RevalidationSeconds", "2");
         }
     }
 }

@@ -1,4 +1,6 @@
 using System.Security.Claims;
+using Microsoft.AspNetCore.Identity;
+using Microsoft.AspNetCore.Mvc;
 
 namespace TerritoryAtlas.Web.Accounts;
 
@@ -14,6 +16,14 @@ public static class AccountEndpoints
                 [.. user.FindAll(ClaimTypes.Role).Select(c => c.Value).Order(StringComparer.Ordinal)],
                 Viewer.From(user).OrganisationIds)))
             .RequireAuthorization();
+
+        // A form post (antiforgery-checked, as every form-bound endpoint is) from the account page and the app bar.
+        app.MapPost("/compte/deconnexion", async (SignInManager<Account> signIns, [FromForm] string? returnUrl) =>
+            {
+                await signIns.SignOutAsync();
+                return TypedResults.LocalRedirect(SignInPage.SafeReturnUrl(returnUrl ?? "/compte/connexion?deconnecte=1"));
+            })
+            .ExcludeFromDescription();
         return app;
     }
 }

@@ -1,0 +1,31 @@
+namespace TerritoryAtlas.Web.Accounts;
+
+/// <summary>The account pages' words in French (default) and English (?lang=en).</summary>
+public sealed record AccountTexts(
+    string Lang, string SignInTitle, string Email, string Password, string RememberMe, string SignIn, string SignInFailed,
+    string TooManyAttempts, string SignOut, string SignOutEverywhere, string AccountTitle, string Roles, string Organisation,
+    string None, string Tokens, string TokensHint, string TokenName, string TokenDays, string CreateToken, string TokenShownOnce,
+    string Created, string Expires, string LastUsed, string Status, string Active, string Expired, string Revoked, string Revoke,
+    string Never, string NoTokens, string SignedOut, string Forbidden, string OtherLanguage, string OtherLanguageName)
+{
+    public static readonly AccountTexts French = new(
+        "fr", "Connexion", "Adresse électronique", "Mot de passe", "Rester connecté", "Se connecter",
+        "Adresse ou mot de passe incorrect, ou compte verrouillé un moment après plusieurs échecs.",
+        "Trop de tentatives de connexion : réessayez dans une minute.", "Se déconnecter",
+        "Déconnecter toutes mes sessions", "Mon compte", "Rôles", "Organisation", "aucune", "Mes jetons d'accès",
+        "Un jeton permet à un script d'appeler l'API : en-tête Authorization: Bearer <jeton>.", "Nom du jeton", "Durée (jours)",
+        "Créer le jeton", "Copiez ce jeton maintenant : il ne sera plus affiché.", "Créé le", "Expire le", "Dernier usage", "État",
+        "actif", "expiré", "révoqué", "Révoquer", "jamais", "Aucun jeton.", "Vous êtes déconnecté.",
+        "Votre compte n'a pas accès à cette page.", "en", "English");
+
+    public static readonly AccountTexts English = new(
+        "en", "Sign in", "Email address", "Password", "Keep me signed in", "Sign in",
+        "Wrong address or password, or the account is locked for a while after repeated failures.",
+        "Too many sign-in attempts: try again in a minute.", "Sign out", "Sign out all my sessions", "My account", "Roles",
+        "Organisation", "none", "My access tokens", "A token lets a script call the API: header Authorization: Bearer <token>.",
+        "Token name", "Lifetime (days)", "Create the token", "Copy this token now: it will not be shown again.", "Created",
+        "Expires", "Last used", "Status", "active", "expired", "revoked", "Revoke", "never", "No tokens.", "You are signed out.",
+        "Your account has no access to this page.", "fr", "Français");
+
+    public static AccountTexts For(string? lang) => lang == "en" ? English : French;
+}

@@ -1,0 +1,81 @@
+using Dapper;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Playwright;
+using Npgsql;
+using TerritoryAtlas.Web.Accounts;
+
+namespace TerritoryAtlas.BrowserTests;
+
+[Collection(AtlasCollection.Name)]
+public sealed class AccountTests(AtlasApp app) : IAsyncLifetime
+{
+    private IBrowserContext _context = null!;
+
+    public async Task InitializeAsync() =>
+        _context = await app.Browser.NewContextAsync(new() { ViewportSize = new() { Width = 1280, Height = 900 }, Locale = "fr-FR" });
+
+    public async Task DisposeAsync() => await _context.DisposeAsync();
+
+    private async Task<(string Email, string Password)> NewAccountAsync()
+    {
+        var email = $"b{Guid.NewGuid():N}@example.org";
+        await using var scope = app.Services.CreateAsyncScope();
+        var (_, password) = await scope.ServiceProvider.GetRequiredService<AccountService>()
+            .CreateAsync(email, AtlasRoles.Member, $"Organisation {Guid.NewGuid():N}", CancellationToken.None);
+        return (email, password);
+    }
+
+    private async Task<IPage> SignInAsync(string email, string password, string returnUrl = "/compte")
+    {
+        var page = await _context.NewPageAsync();
+        await page.GotoAsync(new Uri(app.BaseAddress, $"/compte/connexion?ReturnUrl={Uri.EscapeDataString(returnUrl)}").ToString());
+        await page.GetByTestId("sign-in-email").FillAsync(email);
+        await page.GetByTestId("sign-in-password").FillAsync(password);
+        await page.GetByTestId("sign-in-submit").ClickAsync();
+        return page;
+    }
+
+    [Fact]
+    public async Task A_member_signs_in_through_the_page_sees_the_account_page_creates_a_token_and_signs_out()
+    {
+        var (email, password) = await NewAccountAsync();
+
+        var page = await SignInAsync(email, "wrong password 123");
+        await Assertions.Expect(page.GetByTestId("sign-in-error")).ToContainTextAsync("incorrect");
+        page = await SignInAsync(email, password);
+
+        await Assertions.Expect(page.GetByTestId("account-email")).ToHaveTextAsync(email);
+        await Assertions.Expect(page.GetByTestId("account-roles")).ToHaveTextAsync("member");
+        await page.GetByTestId("token-name").FillAsync("navigateur");
+        await page.GetByTestId("create-token").ClickAsync();
+        var token = await page.GetByTestId("created-token").TextContentAsync();
+        Assert.StartsWith(AccessTokens.Prefix, token, StringComparison.Ordinal);
+        await Assertions.Expect(page.GetByTestId("tokens")).ToContainTextAsync("navigateur");
+
+        await page.GetByTestId("sign-out").ClickAsync();
+        await Assertions.Expect(page.GetByTestId("sign-in-submit")).ToBeVisibleAsync();
+        // Signed out: the account page sends the browser back to the sign-in form.
+        await page.GotoAsync(new Uri(app.BaseAddress, "/compte").ToString());
+        await Assertions.Expect(page.GetByTestId("sign-in-submit")).ToBeVisibleAsync();
+        Assert.Contains("/compte/connexion", page.Url, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task An_open_page_notices_within_seconds_that_its_account_was_disabled()
+    {
+        var (email, password) = await NewAccountAsync();
+        var page = await SignInAsync(email, password, "/atelier");
+        // The workshop start page is interactive: its app bar lives in a circuit.
+        await Assertions.Expect(page.GetByTestId("nav-account")).ToHaveTextAsync(email);
+        await page.WaitForFunctionAsync("() => window.Blazor && document.querySelector('[data-testid=join-code]')");
+
+        await using (var db = NpgsqlDataSource.Create(Environment.GetEnvironmentVariable("ATLAS_TEST_DB")!))
+        await using (var connection = await db.OpenConnectionAsync())
+        {
+            await connection.ExecuteAsync("update account set disabled = true where email = @email", new { email });
+        }
+
+        // Revalidation (every 2 s in these tests) turns the circuit anonymous: the app bar offers to sign in again.
+        await Assertions.Expect(page.GetByTestId("nav-sign-in")).ToBeVisibleAsync(new() { Timeout = 20_000 });
+    }
+}
