@@ -41,7 +41,7 @@ public sealed class ExportQueries(NpgsqlDataSource db)
 #pragma warning disable CA2100 // The SQL is our embedded file; every value is a parameter.
         await using var command = new NpgsqlCommand($"select count(*)::int, coalesce(sum(npoints), 0)::bigint from ({Sql}) q", connection);
 #pragma warning restore CA2100
-        AddParameters(command, request with { Limit = null, Offset = 0 }, withPoints ? "count" : "none");
+        AddParameters(command, request with { Limit = null, After = null }, withPoints ? "count" : "none");
         await using var reader = await command.ExecuteReaderAsync(ct);
         await reader.ReadAsync(ct);
         var rows = reader.GetInt32(0);
@@ -135,7 +135,7 @@ public sealed class ExportQueries(NpgsqlDataSource db)
         p.Add(new NpgsqlParameter("decimals", NpgsqlDbType.Integer) { Value = 6 });
         p.Add(Nullable("code", NpgsqlDbType.Text, request.Code));
         p.Add(Nullable("limit", NpgsqlDbType.Bigint, (long?)request.Limit));
-        p.Add(new NpgsqlParameter("offset", NpgsqlDbType.Bigint) { Value = (long)request.Offset });
+        p.Add(Nullable("after", NpgsqlDbType.Text, request.After));
     }
 
     private static NpgsqlParameter Nullable<T>(string name, NpgsqlDbType type, T? value) where T : struct =>

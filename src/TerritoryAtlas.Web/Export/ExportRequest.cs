@@ -25,7 +25,7 @@ public sealed record BoundingBox(double West, double South, double East, double 
 /// </summary>
 public sealed record ExportRequest(
     string Level, IReadOnlyList<ExportPair> Pairs, WithinTerritory? Within, double? Min, double? Max, BoundingBox? Bbox,
-    int Crs, double Simplify, char Separator, bool Bom, string? Code = null, int? Limit = null, int Offset = 0)
+    int Crs, double Simplify, char Separator, bool Bom, string? Code = null, int? Limit = null, string? After = null)
 {
     public const double MaxSimplify = 10_000;
 

@@ -13,6 +13,34 @@ namespace TerritoryAtlas.Web.Export;
 /// flushing every few tens of kilobytes: memory stays flat whatever the row count, and the first bytes leave before
 /// the query has finished.
 /// </summary>
+/// <summary>
+/// A page of OGC items: the query reads one row more than the page holds, so whether a next page exists is known
+/// without counting; the members that depend on the rows (numberReturned, the next link's last code) follow them.
+/// </summary>
+public sealed class FeaturePage(int size, Action<Utf8JsonWriter, FeaturePage> trailingMembers)
+{
+    public int Returned { get; private set; }
+
+    public string? LastCode { get; private set; }
+
+    public bool More { get; private set; }
+
+    public Action<Utf8JsonWriter, FeaturePage> TrailingMembers { get; } = trailingMembers;
+
+    public bool Take(string code)
+    {
+        if (Returned == size)
+        {
+            More = true;
+            return false;
+        }
+
+        Returned++;
+        LastCode = code;
+        return true;
+    }
+}
+
 public static class ExportWriters
 {
     private const int FlushThreshold = 32 * 1024;
@@ -35,7 +63,7 @@ public static class ExportWriters
 
     public static async Task WriteGeoJsonAsync(
         ExportQueries queries, ExportRequest request, GeometryEncoding encoding, PipeWriter output, CancellationToken ct,
-        Action<Utf8JsonWriter>? extraMembers = null)
+        Action<Utf8JsonWriter>? extraMembers = null, FeaturePage? page = null)
     {
         if (request.Crs != 4326 && encoding != GeometryEncoding.Nts)
         {
@@ -88,6 +116,11 @@ public static class ExportWriters
         var flushed = json.BytesCommitted;
         await queries.ReadAsync(request, encoding, async row =>
         {
+            if (page is not null && !page.Take(row.Code))
+            {
+                return;
+            }
+
             features.Write(json, row);
             // Not BytesPending: the writer commits to the pipe whenever a pipe segment fills, which resets it; bytes
             // committed but never flushed pile up in the pipe, unbounded. Counting both, the pipe's back-pressure
@@ -100,6 +133,7 @@ public static class ExportWriters
         }, ct);
 
         json.WriteEndArray();
+        page?.TrailingMembers(json, page);
         json.WriteEndObject();
         await FlushAsync(json, output, ct);
     }

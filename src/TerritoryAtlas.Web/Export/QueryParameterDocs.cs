@@ -23,9 +23,12 @@ public sealed record QueryParameterDocs(params string[] Names)
         ["sep"] = "CSV separator: , (default, decimal point) or ; (decimal comma, as French spreadsheets expect).",
         ["bom"] = "true to start the CSV with a UTF-8 byte order mark (Excel).",
         ["limit"] = "Page size, 1–10000 (default 100).",
-        ["offset"] = "Features to skip (paging; follow the next link).",
+        ["after"] = "Keyset paging: the last code of the previous page (follow the next link rather than writing it).",
+        ["bbox-crs"] = "The CRS of bbox: http://www.opengis.net/def/crs/OGC/1.3/CRS84 (default, degrees) or http://www.opengis.net/def/crs/EPSG/0/2154 (Lambert-93 metres).",
         ["f"] = "Format: json (GeoJSON), the only one served.",
     };
+
+    public static string Describe(string name) => Descriptions[name];
 
     public static void AddTransformer(OpenApiOptions options) =>
         options.AddOperationTransformer((operation, context, _) =>
@@ -41,7 +44,10 @@ public sealed record QueryParameterDocs(params string[] Names)
                         In = ParameterLocation.Query,
                         Required = false,
                         Description = Descriptions[name],
-                        Schema = new OpenApiSchema { Type = JsonSchemaType.String },
+                        // limit is an integer with its default and maximum: GDAL and QGIS size their pages from them.
+                        Schema = name == "limit"
+                            ? new OpenApiSchema { Type = JsonSchemaType.Integer, Minimum = "1", Maximum = "10000", Default = System.Text.Json.Nodes.JsonValue.Create(100) }
+                            : new OpenApiSchema { Type = JsonSchemaType.String },
                     });
                 }
             }

@@ -3,7 +3,8 @@
 -- Parameters: @level; @indicators text[] and @years int[] (aligned pairs, possibly empty); @parent_levels text[]
 -- (at most four); @within (territory id or null); @min, @max (null: none; on the first pair); @bbox_* (null: none, WGS84);
 -- @simplify (tolerance in degrees, 0: none); @geometry ('postgis': ST_AsGeoJSON as UTF-8 bytes, 'nts': geometry, 'count':
--- number of points, anything else: none); @decimals; @code (null: all); @limit (null: all); @offset.
+-- number of points, anything else: none); @decimals; @code (null: all); @limit (null: all); @after (null: from the first; else codes after it:
+-- keyset paging, an index range on (level, code) instead of OFFSET's scan of every skipped row).
 -- Exterior rings come out counterclockwise (ST_ForcePolygonCCW), as RFC 7946 asks.
 with pairs as (
     select p.indicator_code, p.year::smallint as year, p.ord
@@ -45,5 +46,6 @@ where t.level = @level
   and (@min::float8 is null or v.vals[1] >= @min)
   and (@max::float8 is null or v.vals[1] <= @max)
   and (@code::text is null or t.code = @code)
+  and (@after::text is null or t.code > @after)
 order by t.code
-limit @limit offset @offset
+limit @limit

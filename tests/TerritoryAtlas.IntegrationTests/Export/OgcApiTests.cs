@@ -29,6 +29,10 @@ public sealed class OgcApiTests(AtlasFixture atlas)
         var bbox = communes.GetProperty("extent").GetProperty("spatial").GetProperty("bbox")[0].EnumerateArray().Select(b => b.GetDouble()).ToList();
         Assert.InRange(bbox[0], -62, -5); // the overseas communes reach the Caribbean
         Assert.InRange(bbox[3], 51, 51.2); // Bray-Dunes, the northernmost commune
+        Assert.Equal("Communes", communes.GetProperty("title").GetString());
+        Assert.Contains("35,357", communes.GetProperty("description").GetString());
+        Assert.Contains("2018", communes.GetProperty("description").GetString()); // the boundaries' vintage
+        Assert.Contains("http://www.opengis.net/def/crs/EPSG/0/2154", communes.GetProperty("crs").EnumerateArray().Select(c => c.GetString()));
         Assert.Equal(HttpStatusCode.NotFound, (await client.GetAsync("/ogc/collections/canton")).StatusCode);
     }
 
@@ -59,6 +63,7 @@ public sealed class OgcApiTests(AtlasFixture atlas)
             var features = page.GetProperty("features").EnumerateArray().ToList();
             Assert.Equal(page.GetProperty("numberReturned").GetInt32(), features.Count);
             Assert.InRange(features.Count, 1, limit);
+            Assert.DoesNotContain("offset=", response.RequestMessage!.RequestUri!.Query, StringComparison.Ordinal);
             seen.AddRange(features.Select(f => f.GetProperty("id").GetString()!));
             url = page.GetProperty("links").EnumerateArray()
                 .Where(l => l.GetProperty("rel").GetString() == "next")
@@ -85,7 +90,10 @@ public sealed class OgcApiTests(AtlasFixture atlas)
     [Theory]
     [InlineData("/ogc/collections/commune/items?limit=10001", "limit")]
     [InlineData("/ogc/collections/commune/items?limit=0", "limit")]
-    [InlineData("/ogc/collections/commune/items?offset=-1", "offset")]
+    [InlineData("/ogc/collections/commune/items?offset=10", "offset")]
+    [InlineData("/ogc/collections/commune/items?after=", "after")]
+    [InlineData("/ogc/collections/commune/items?bbox=1,2,3,4&bbox-crs=EPSG:3857", "bbox-crs")]
+    [InlineData("/ogc/collections/commune/items?bbox=900000,6000000,100000,7000000&bbox-crs=2154", "bbox")]
     [InlineData("/ogc/collections/commune/items?bbox=2,48", "bbox")]
     [InlineData("/ogc/collections/commune/items?f=html", "f")]
     [InlineData("/ogc/collections/commune/items?filter=x", "filter")]
@@ -97,5 +105,66 @@ public sealed class OgcApiTests(AtlasFixture atlas)
         Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
         var problem = await response.Content.ReadFromJsonAsync<JsonElement>();
         Assert.Equal(parameter, problem.GetProperty("parameter").GetString());
+    }
+
+    [Fact]
+    public async Task The_api_definition_gives_limit_as_an_integer_with_default_and_maximum_as_gis_clients_read_it()
+    {
+        using var client = atlas.App.CreateClient();
+        var api = await client.GetFromJsonAsync<JsonElement>("/openapi/v1.json");
+        var limit = api.GetProperty("paths").GetProperty("/ogc/collections/{level}/items").GetProperty("get").GetProperty("parameters")
+            .EnumerateArray().Single(p => p.GetProperty("name").GetString() == "limit").GetProperty("schema");
+        Assert.Equal("integer", limit.GetProperty("type").GetString());
+        Assert.Equal(100, limit.GetProperty("default").GetInt32());
+        Assert.Equal(10000, limit.GetProperty("maximum").GetInt32());
+    }
+
+    [Fact]
+    public async Task The_next_link_carries_the_last_code_and_the_last_page_has_none()
+    {
+        using var client = atlas.App.CreateClient();
+        var first = await client.GetFromJsonAsync<JsonElement>("/ogc/collections/region/items?limit=10");
+        var codes = first.GetProperty("features").EnumerateArray().Select(f => f.GetProperty("id").GetString()!).ToList();
+        var next = first.GetProperty("links").EnumerateArray().Single(l => l.GetProperty("rel").GetString() == "next").GetProperty("href").GetString()!;
+        Assert.Contains($"after={Uri.EscapeDataString(codes[^1])}", next, StringComparison.Ordinal);
+
+        var second = await client.GetFromJsonAsync<JsonElement>(new Uri(next).PathAndQuery);
+        var rest = second.GetProperty("features").EnumerateArray().Select(f => f.GetProperty("id").GetString()!).ToList();
+        Assert.Equal(18 - 10, rest.Count); // 18 régions: the second page is the last, and says so by having no next link
+        Assert.All(rest, c => Assert.True(string.CompareOrdinal(c, codes[^1]) > 0));
+        Assert.DoesNotContain(second.GetProperty("links").EnumerateArray(), l => l.GetProperty("rel").GetString() == "next");
+        Assert.Equal(18, second.GetProperty("numberMatched").GetInt32());
+    }
+
+    [Fact]
+    public async Task Lambert93_is_served_on_request_with_its_content_crs()
+    {
+        using var client = atlas.App.CreateClient();
+        var lambert = Uri.EscapeDataString("http://www.opengis.net/def/crs/EPSG/0/2154");
+        // Seine-Saint-Denis's bounding box in Lambert-93 metres, about (655 000, 6 857 000)–(672 000, 6 877 000).
+        var response = await client.GetAsync($"/ogc/collections/departement/items?crs={lambert}&bbox-crs={lambert}&bbox=660000,6862000,668000,6870000");
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal("<http://www.opengis.net/def/crs/EPSG/0/2154>", response.Headers.GetValues("Content-Crs").Single());
+        var page = await response.Content.ReadFromJsonAsync<JsonElement>();
+        var ids = page.GetProperty("features").EnumerateArray().Select(f => f.GetProperty("id").GetString()).ToList();
+        Assert.Contains("93", ids);
+        var x = page.GetProperty("features")[0].GetProperty("geometry").GetProperty("coordinates")[0][0][0][0].GetDouble();
+        Assert.InRange(x, 100_000, 1_300_000); // metres, not degrees
+
+        var plain = await client.GetAsync("/ogc/collections/departement/items/93");
+        Assert.Equal("<http://www.opengis.net/def/crs/OGC/1.3/CRS84>", plain.Headers.GetValues("Content-Crs").Single());
+        Assert.Equal(HttpStatusCode.BadRequest, (await client.GetAsync("/ogc/collections/departement/items?crs=EPSG:3857")).StatusCode);
+    }
+
+    [Fact]
+    public async Task Queryables_list_the_indicator_parameters()
+    {
+        using var client = atlas.App.CreateClient();
+        var response = await client.GetAsync("/ogc/collections/commune/queryables");
+        Assert.Equal("application/schema+json", response.Content.Headers.ContentType?.MediaType);
+        var schema = await response.Content.ReadFromJsonAsync<JsonElement>();
+        var names = schema.GetProperty("properties").EnumerateObject().Select(p => p.Name).ToList();
+        Assert.Equal(["indicator", "year", "within", "min", "max"], names);
+        Assert.Equal(HttpStatusCode.NotFound, (await client.GetAsync("/ogc/collections/canton/queryables")).StatusCode);
     }
 }
