@@ -92,6 +92,7 @@ app.UseResponseCompression();
 app.UseAccounts();
 app.UseRateLimiter();
 app.UseAntiforgery();
+app.UseLevels();
 // The npm libraries under /lib are pinned by package-lock.json and change only with a deploy: let browsers keep the
 // unfingerprinted URLs embeds use for a day instead of revalidating each one on every embed view (fingerprinted ones
 // are immutable already; ETag revalidation stays for our own /js and /css).

@@ -45,6 +45,8 @@ public static class AtlasDatabase
         {
             throw new InvalidOperationException($"Migration {result.ErrorScript?.Name} failed: {result.Error.Message}", result.Error);
         }
+
+        Territories.LevelCatalogue.SyncBuiltIn(connectionString);
     }
 
     /// <summary>Reads an embedded .sql file that sits next to the code running it.</summary>

@@ -2,6 +2,7 @@ using System.Globalization;
 using Microsoft.Extensions.Primitives;
 using TerritoryAtlas.Web.Indicators;
 using TerritoryAtlas.Web.Maps;
+using TerritoryAtlas.Web.Territories;
 
 namespace TerritoryAtlas.Web.Export;
 
@@ -35,15 +36,7 @@ public sealed record ExportRequest(
     /// <summary>The parent levels written beside each territory's code, widest first (france and zone say nothing).</summary>
     public IReadOnlyList<string> ParentLevels => ParentLevelsOf(Level);
 
-    public static IReadOnlyList<string> ParentLevelsOf(string level) => level switch
-    {
-        "zone" or "france" or "region" => [],
-        "departement" => ["region"],
-        "arrondissement" or "epci" => ["region", "departement"],
-        "commune" => ["region", "departement", "arrondissement", "epci"],
-        "qpv" => ["region", "departement", "commune"],
-        _ => [],
-    };
+    public static IReadOnlyList<string> ParentLevelsOf(string level) => Levels.ExportParentsOf(level);
 
     /// <summary>A file name that says what the file holds: level, area, indicators, years.</summary>
     public string FileStem
@@ -223,7 +216,7 @@ public sealed record ExportRequest(
         return box;
     }
 
-    private static int Rank(string level) => Levels.Ordered.TakeWhile(l => l != level).Count();
+    private static int Rank(string level) => Levels.RankOf(level);
 
     private static List<string> List(StringValues values) =>
         values.SelectMany(v => (v ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)).ToList();

@@ -6,6 +6,7 @@ using Microsoft.Extensions.Caching.Memory;
 using Npgsql;
 using TerritoryAtlas.Web.Indicators;
 using TerritoryAtlas.Web.Maps;
+using TerritoryAtlas.Web.Territories;
 
 namespace TerritoryAtlas.Web.Export;
 

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text;
+using TerritoryAtlas.Web.Territories;
 
 namespace TerritoryAtlas.Web.Indicators;
 
@@ -30,33 +31,10 @@ public static class FrenchFormat
     /// <summary>"12e sur 101 départements".</summary>
     public static string Rank(int rank, int peers, string level) => $"{Ordinal(rank)} sur {peers} {LevelPlural(level, peers)}";
 
-    public static string LevelPlural(string level, int count) => (level, count > 1) switch
-    {
-        ("region", true) => "régions",
-        ("region", false) => "région",
-        ("departement", true) => "départements",
-        ("departement", false) => "département",
-        ("arrondissement", true) => "arrondissements",
-        ("arrondissement", false) => "arrondissement",
-        ("commune", true) => "communes",
-        ("commune", false) => "commune",
-        ("epci", _) => "EPCI",
-        ("qpv", _) => "QPV",
-        _ => level,
-    };
+    public static string LevelPlural(string level, int count) =>
+        Levels.Find(level) is { } l ? (count > 1 ? l.ManyFr : l.OneFr) : level;
 
-    public static string LevelLabel(string level) => level switch
-    {
-        "france" => "France",
-        "zone" => "Zone",
-        "region" => "Région",
-        "departement" => "Département",
-        "arrondissement" => "Arrondissement",
-        "epci" => "EPCI",
-        "commune" => "Commune",
-        "qpv" => "Quartier prioritaire",
-        _ => level,
-    };
+    public static string LevelLabel(string level) => Levels.Find(level)?.NameFr ?? level;
 
     /// <summary>Lower case without accents, so « Enfance » finds « enfance » and « departement » finds « département ».</summary>
     public static string SearchKey(string text)

@@ -2,6 +2,7 @@ using System.Text.Json;
 using Dapper;
 using Npgsql;
 using TerritoryAtlas.Web.Data;
+using TerritoryAtlas.Web.Territories;
 
 namespace TerritoryAtlas.Web.Indicators;
 
@@ -69,12 +70,4 @@ public sealed class IndicatorQueries(NpgsqlDataSource db, DataVersion dataVersio
         string licence, short polarity, string? numerator, string? denominator, double? multiplier, string? secrecy_rule,
         string series_breaks, string coverage);
 #pragma warning restore IDE1006, CA1812
-}
-
-/// <summary>The levels, widest first, as spelled in URLs.</summary>
-public static class Levels
-{
-    public static readonly IReadOnlyList<string> Ordered = ["france", "zone", "region", "departement", "arrondissement", "epci", "commune", "qpv"];
-
-    public static bool IsKnown(string level) => Ordered.Contains(level);
 }

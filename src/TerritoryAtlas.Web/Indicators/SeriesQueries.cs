@@ -4,6 +4,7 @@ using System.Text.RegularExpressions;
 using Dapper;
 using Npgsql;
 using TerritoryAtlas.Web.Data;
+using TerritoryAtlas.Web.Territories;
 
 namespace TerritoryAtlas.Web.Indicators;
 
@@ -28,7 +29,7 @@ public sealed partial class SeriesQueries(NpgsqlDataSource db, IndicatorQueries 
     public const string SecretLabel = "secret statistique";
 
     /// <summary>The parents a series is compared with: the EPCI of a commune, then the wider administrative levels.</summary>
-    public static readonly string[] ParentLevels = ["epci", "departement", "region", "france"];
+    public static string[] ParentLevels => Levels.SeriesParents;
 
     public async Task<SeriesResponse> SeriesAsync(string indicatorCode, string level, string code, CancellationToken ct)
     {

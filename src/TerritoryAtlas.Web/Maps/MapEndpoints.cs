@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Mvc;
 using TerritoryAtlas.Web.Indicators;
+using TerritoryAtlas.Web.Territories;
 
 namespace TerritoryAtlas.Web.Maps;
 

@@ -7,6 +7,7 @@ using Microsoft.Extensions.Caching.Memory;
 using Npgsql;
 using TerritoryAtlas.Web.Data;
 using TerritoryAtlas.Web.Indicators;
+using TerritoryAtlas.Web.Territories;
 
 namespace TerritoryAtlas.Web.Maps;
 
@@ -56,13 +57,7 @@ public sealed class MapQueries(NpgsqlDataSource db, DataVersion dataVersion, Ind
     public static readonly IReadOnlyList<string> References = ["parent", "france"];
 
     /// <summary>The level a territory is compared with and shown beside in tooltips.</summary>
-    public static string? ParentLevelOf(string level) => level switch
-    {
-        "commune" or "arrondissement" or "epci" or "qpv" => "departement",
-        "departement" => "region",
-        "region" or "zone" => "france",
-        _ => null,
-    };
+    public static string? ParentLevelOf(string level) => Levels.MapParentOf(level);
 
     public Task<long> DataVersionAsync(CancellationToken ct) => dataVersion.CurrentAsync(ct);
 

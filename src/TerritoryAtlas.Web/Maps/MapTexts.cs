@@ -9,7 +9,7 @@ public sealed record MapTexts(
     string Rank, string Class, string Parent, string NoData, string Secret, string SourceLabel, string Portrait, string Close,
     string NoImport, string Territories, string Better, string Similar, string Worse, string Lower, string Higher,
     string ComparedWithFrance, string ComparedWithParent, string ConfidenceNote, string NoIntervalNote,
-    IReadOnlyDictionary<string, string> Levels, IReadOnlyDictionary<string, string> Methods)
+    IReadOnlyDictionary<string, string> Methods)
 {
     public static readonly MapTexts French = new(
         "fr", "Carte des indicateurs", "Niveau", "Indicateur", "Année", "Lecture", "Pause", "Classification",
@@ -22,17 +22,6 @@ public sealed record MapTexts(
         "comparé à la France", "comparé au territoire parent",
         "« Semblable » : l'intervalle de confiance à 95 % du taux contient la valeur de référence.",
         "Indicateur sans numérateur ni dénominateur : pas d'intervalle de confiance, seulement inférieur ou supérieur.",
-        new Dictionary<string, string>
-        {
-            ["france"] = "France",
-            ["zone"] = "Métropole / DROM",
-            ["region"] = "Régions",
-            ["departement"] = "Départements",
-            ["arrondissement"] = "Arrondissements",
-            ["epci"] = "EPCI",
-            ["commune"] = "Communes",
-            ["qpv"] = "QPV",
-        },
         new Dictionary<string, string>
         {
             ["quantile"] = "Quantiles",
@@ -91,17 +80,6 @@ public sealed record MapTexts(
         ComparedWithParent = "compared with the parent territory",
         ConfidenceNote = "\"Similar\": the rate's 95% confidence interval contains the reference value.",
         NoIntervalNote = "No numerator and denominator: no confidence interval, only lower or higher.",
-        Levels = new Dictionary<string, string>
-        {
-            ["france"] = "France",
-            ["zone"] = "Metropolitan / overseas",
-            ["region"] = "Regions",
-            ["departement"] = "Départements",
-            ["arrondissement"] = "Arrondissements",
-            ["epci"] = "EPCI",
-            ["commune"] = "Municipalities",
-            ["qpv"] = "QPV",
-        },
         Methods = new Dictionary<string, string>
         {
             ["quantile"] = "Quantiles",
@@ -112,6 +90,9 @@ public sealed record MapTexts(
     };
 
     public static MapTexts For(string? lang) => lang == "en" ? English : French;
+
+    /// <summary>A level as the map's menu names it ("Départements", "Municipalities").</summary>
+    public string LevelMenu(string level) => TerritoryAtlas.Web.Territories.Levels.Find(level)?.Menu(Lang) ?? level;
 
     public string Category(string category) => category switch
     {

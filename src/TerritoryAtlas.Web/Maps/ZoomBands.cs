@@ -42,5 +42,5 @@ public static class TileGrid
     /// territories and ST_AsMVT takes a fraction of a second. Deeper tiles are built on first request in a few
     /// milliseconds and then kept in memory.
     /// </summary>
-    public static int PrebuiltMaxZoom(string level) => level == "commune" ? 7 : 5;
+    public static int PrebuiltMaxZoom(string level) => Territories.Levels.Find(level)?.PrebuiltMaxZoom ?? 5;
 }

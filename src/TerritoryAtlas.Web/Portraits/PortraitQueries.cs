@@ -3,6 +3,7 @@ using Dapper;
 using Npgsql;
 using TerritoryAtlas.Web.Data;
 using TerritoryAtlas.Web.Indicators;
+using TerritoryAtlas.Web.Territories;
 
 namespace TerritoryAtlas.Web.Portraits;
 
@@ -36,7 +37,7 @@ public sealed record SynthesisCell(double? Value, string Status);
 public sealed class PortraitQueries(NpgsqlDataSource db, IndicatorQueries indicators)
 {
     /// <summary>The parents a portrait compares with (the EPCI of a commune, then the wider levels).</summary>
-    private static readonly string[] ParentLevels = SeriesQueries.ParentLevels;
+    private static string[] ParentLevels => Levels.SeriesParents;
 
     public async Task<Portrait?> PortraitAsync(string level, string code, CancellationToken ct)
     {

@@ -29,10 +29,27 @@ public sealed class TerritoryQueries(NpgsqlDataSource db)
 
 public static class TerritoryEndpoints
 {
-    public static IServiceCollection AddTerritories(this IServiceCollection services) => services.AddSingleton<TerritoryQueries>();
+    public static IServiceCollection AddTerritories(this IServiceCollection services) =>
+        services.AddSingleton<TerritoryQueries>().AddSingleton<LevelCatalogue>();
+
+    /// <summary>
+    /// Every request first brings <see cref="Levels.Current"/> up to the data version (one cached check), so a zoning
+    /// added on another instance is a level here too.
+    /// </summary>
+    public static void UseLevels(this IApplicationBuilder app) => app.Use(async (context, next) =>
+    {
+        await context.RequestServices.GetRequiredService<LevelCatalogue>().CurrentAsync(context.RequestAborted);
+        await next(context);
+    });
 
     public static void MapTerritoryEndpoints(this IEndpointRouteBuilder app)
     {
+        // The levels as the browser reads them: code, labels, parent, order, whether mapped, vintage.
+        app.MapGet("/api/levels", async (LevelCatalogue levels, CancellationToken ct) => Results.Ok((await levels.CurrentAsync(ct)).Select(l => new
+        {
+            l.Code, l.Rank, l.LabelFr, l.LabelEn, l.MenuFr, l.MenuEn, Parent = l.MapParent, l.ExportParents, l.Mapped, l.PrebuiltMaxZoom,
+            l.Vintage, l.Zoning,
+        })));
         app.MapGet("/api/territories", async (string? q, string? level, int? limit, TerritoryQueries queries, CancellationToken ct) =>
         {
             if (string.IsNullOrWhiteSpace(q))
