@@ -47,8 +47,18 @@ public static class TerritoryEndpoints
         // The levels as the browser reads them: code, labels, parent, order, whether mapped, vintage.
         app.MapGet("/api/levels", async (LevelCatalogue levels, CancellationToken ct) => Results.Ok((await levels.CurrentAsync(ct)).Select(l => new
         {
-            l.Code, l.Rank, l.LabelFr, l.LabelEn, l.MenuFr, l.MenuEn, Parent = l.MapParent, l.ExportParents, l.Mapped, l.PrebuiltMaxZoom,
-            l.Vintage, l.Zoning,
+            l.Code,
+            l.Rank,
+            l.LabelFr,
+            l.LabelEn,
+            l.MenuFr,
+            l.MenuEn,
+            Parent = l.MapParent,
+            l.ExportParents,
+            l.Mapped,
+            l.PrebuiltMaxZoom,
+            l.Vintage,
+            l.Zoning,
         })));
         app.MapGet("/api/territories", async (string? q, string? level, int? limit, TerritoryQueries queries, CancellationToken ct) =>
         {
