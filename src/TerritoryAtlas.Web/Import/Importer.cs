@@ -349,6 +349,11 @@ public sealed class Importer(NpgsqlDataSource db, TextWriter output)
         var csv = CsvFile.Read(Path.Combine(dataDirectory, dataset.Path), dataset.Path);
         var rows = ObservationFile.Read(csv, dataset);
         var report = new ValidationReport { File = dataset.Path };
+        IReadOnlyList<UnmatchedCode> unplacedIris = [];
+        if (rows.Any(r => r.Level == "iris"))
+        {
+            (context, unplacedIris) = await IrisTerritories.RegisterAsync(db, rows, dataset, context, ct);
+        }
 
         await using var connection = await db.OpenConnectionAsync(ct);
         await using var transaction = await connection.BeginTransactionAsync(ct);
@@ -375,7 +380,7 @@ public sealed class Importer(NpgsqlDataSource db, TextWriter output)
         }
 
         var read = (int)report.Read;
-        var unmatched = report.UnknownCodes;
+        var unmatched = report.UnknownCodes.Concat(unplacedIris).ToList();
         await AddReportAsync(new DatasetReport(dataset.Name, "observations", dataset.Path, read, (int)written, read - (int)written,
             (int)report.CodesCarried, unmatched, notes.Count > 0 ? string.Join("; ", notes) : null), ct);
         await output.WriteLineAsync(

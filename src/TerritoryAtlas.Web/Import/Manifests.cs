@@ -23,7 +23,7 @@ public sealed record IndicatorManifest(IReadOnlyList<IndicatorDataset> Datasets)
 
 public sealed record IndicatorDataset(
     string Name, string Format, string Path, IReadOnlyDictionary<string, string> Levels,
-    IReadOnlyDictionary<string, string[]>? Produces);
+    IReadOnlyDictionary<string, string[]>? Produces, int? Year = null);
 
 public sealed record Catalogue(IReadOnlyList<CatalogueTheme> Themes, IReadOnlyList<CatalogueIndicator> Indicators);
 

@@ -37,7 +37,8 @@ public static class ObservationFile
     {
         "tidy" => ReadTidy(csv, dataset),
         "insee-population-age" => ReadPopulationByAge(csv, dataset),
-        _ => throw new ImportException(dataset.Path, "manifest", $"unknown format '{dataset.Format}' (known: tidy, insee-population-age)"),
+        "caf-iris" => ReadCafIris(csv, dataset),
+        _ => throw new ImportException(dataset.Path, "manifest", $"unknown format '{dataset.Format}' (known: tidy, insee-population-age, caf-iris)"),
     };
 
     /// <summary>geo_level,geo_code,geo_name,indicator,year,value,unit,flag — one row per territory, indicator and year.</summary>
@@ -95,6 +96,45 @@ public static class ObservationFile
 
                 result.Add(new SourceObservation(record.Line, atlasLevel, record[code].Trim(), record[name], indicator, parsedYear,
                     complete ? total : null, complete ? "ok" : "missing", flag));
+            }
+        }
+
+        return result;
+    }
+
+    /// <summary>
+    /// CNAF « données allocataires par IRIS » (data_CAF_{year}_IRIS.csv): one row per IRIS, a column per count
+    /// (A, ARSAS, AAAH, AAL, APPA…). The year is the file's (manifest `year`); an empty cell is CNAF's secret (small
+    /// counts, or fewer than 100 allocataires in the IRIS), so it becomes status `suppressed` without a value. The
+    /// IRIS code's first five characters are its commune, in the file's own COG vintage.
+    /// </summary>
+    private static List<SourceObservation> ReadCafIris(CsvFile csv, IndicatorDataset dataset)
+    {
+        if (dataset.Produces is null || dataset.Produces.Count == 0 || dataset.Year is null)
+        {
+            throw new ImportException(dataset.Path, "manifest", "the caf-iris format needs 'year' and 'produces' (indicator → [column])");
+        }
+
+        int code = csv.Column("CODGEO");
+        var name = csv.Header.Contains("LIBGEO") ? csv.Column("LIBGEO") : -1;
+        var columns = dataset.Produces.ToDictionary(p => p.Key, p => p.Value.Length == 1
+            ? csv.Column(p.Value[0])
+            : throw new ImportException(dataset.Path, "manifest", $"caf-iris: '{p.Key}' must name exactly one column"));
+        var result = new List<SourceObservation>(csv.Records.Count * columns.Count);
+        foreach (var record in csv.Records)
+        {
+            var iris = record[code].Trim();
+            if (iris.Length != 9)
+            {
+                throw new ImportException(csv.DisplayName, $"line {record.Line}", $"CODGEO '{iris}' is not a 9-character IRIS code");
+            }
+
+            foreach (var (indicator, column) in columns)
+            {
+                var (value, status) = ParseValue(csv, record, column);
+                // CNAF writes nothing where it suppresses; "missing" here would read as "not collected".
+                result.Add(new SourceObservation(record.Line, "iris", iris, name >= 0 && record[name].Length > 0 ? record[name] : $"IRIS {iris}",
+                    indicator, dataset.Year.Value, value, status == "missing" ? "suppressed" : status, null));
             }
         }
 

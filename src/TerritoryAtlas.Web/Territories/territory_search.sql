@@ -16,6 +16,8 @@ left join lateral (
     order by o.year desc limit 1
 ) population on true
 where (cardinality(@levels) = 0 or t.level = any(@levels))
+  -- Territories without a boundary yet (IRIS) cannot be shown on a map: search leaves them out.
+  and t.geom is not null
   and (t.code ilike @query || '%' or translate(t.search_name, '-''’', '   ') like '%' || q.folded || '%')
 order by (upper(t.code) = upper(@query)) desc,
          (translate(t.search_name, '-''’', '   ') like q.folded || '%') desc,

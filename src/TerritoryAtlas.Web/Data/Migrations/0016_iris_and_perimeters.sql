@@ -1,0 +1,23 @@
+-- IRIS (infra-communal statistical areas) as a level, and the perimeter changes of communes between COG vintages.
+
+-- IRIS figures (CAF allocataires by IRIS) are kept under their IRIS codes, parented to their commune. No boundary
+-- layer holds IRIS yet: the level is ready for one (its territories have no geometry until a platform adds them).
+insert into level (code, rank, label_fr, label_en) values ('iris', 8, 'IRIS', 'IRIS (sub-municipal area)')
+on conflict (code) do nothing;
+
+-- Perimeter changes of communes between the boundary vintage (COG 2018) and later COG vintages, from INSEE's
+-- correspondence tables: `code` is the commune (boundary code) whose perimeter changed; `parts` the boundary codes
+-- that make up its new perimeter (itself included for a merger that kept its code). A figure of a year at or after
+-- `from_year` describes the new perimeter; earlier figures describe the old one. `kind` 'merged' can be harmonised
+-- (counts summed over the parts); 'split' and 'unknown' cannot, so series break there with `reason_fr`.
+create table perimeter_change (
+    level text not null references level (code),
+    code text not null,
+    from_year smallint not null,
+    kind text not null check (kind in ('merged', 'split', 'unknown')),
+    parts text[] not null,
+    reason_fr text not null,
+    reason_en text not null,
+    source text not null,
+    primary key (level, code, from_year)
+);
