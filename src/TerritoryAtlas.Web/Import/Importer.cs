@@ -30,6 +30,10 @@ public sealed class Importer(NpgsqlDataSource db, TextWriter output)
 
     private readonly List<DatasetReport> _reports = [];
 
+    /// <summary>The computed figures, in order: sums of parts, their secondary secrecy, then rates from the final statuses.</summary>
+    public static readonly IReadOnlyList<string> ComputedSteps =
+        ["Import.computed_observations.sql", "Import.secondary_secrecy.sql", "Import.computed_rates.sql"];
+
     public IReadOnlyList<DatasetReport> Reports => _reports;
 
     public async Task<bool> RunAsync(ImportOptions options, CancellationToken ct)
@@ -91,7 +95,10 @@ public sealed class Importer(NpgsqlDataSource db, TextWriter output)
             await ImportObservationsAsync(dataset, options.DataDirectory, context, ct);
         }
 
+        await Step("perimeter changes of communes (COG correspondences, declared changes)",
+            async () => await output.WriteLineAsync($"import: {await Perimeters.ImportAsync(db, geodata, options.DataDirectory, ct)} perimeter changes"));
         await Step("computed figures (sums of départements, rates from numerators and denominators)", () => ComputeAsync(ct));
+        await Step("figures carried to current commune perimeters", () => ExecuteAsync(AtlasDatabase.Sql("Import.perimeter_observations.sql"), null, ct));
         await using (var connection = await db.OpenConnectionAsync(ct))
         {
             await connection.ExecuteAsync(new CommandDefinition(
@@ -392,8 +399,11 @@ public sealed class Importer(NpgsqlDataSource db, TextWriter output)
     {
         await using var connection = await db.OpenConnectionAsync(ct);
         await using var transaction = await connection.BeginTransactionAsync(ct);
-        await connection.ExecuteAsync(new CommandDefinition(AtlasDatabase.Sql("Import.computed_observations.sql"),
-            transaction: transaction, commandTimeout: 0, cancellationToken: ct));
+        foreach (var step in ComputedSteps)
+        {
+            await connection.ExecuteAsync(new CommandDefinition(AtlasDatabase.Sql(step), transaction: transaction, commandTimeout: 0, cancellationToken: ct));
+        }
+
         var (sums, rates) = await connection.QuerySingleAsync<(long, long)>(new CommandDefinition("""
             select count(*) filter (where o.numerator is null), count(*) filter (where o.numerator is not null)
             from observation o where o.origin = 'computed'

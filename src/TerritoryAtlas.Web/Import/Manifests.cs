@@ -8,7 +8,15 @@ namespace TerritoryAtlas.Web.Import;
 public sealed record GeodataManifest(
     IReadOnlyList<BoundaryLayer> Layers,
     IReadOnlyList<Grouping> Groupings,
-    IReadOnlyList<CodeCorrespondence> Correspondences);
+    IReadOnlyList<CodeCorrespondence> Correspondences,
+    IReadOnlyList<DeclaredPerimeterChange>? PerimeterChanges = null);
+
+/// <summary>
+/// A perimeter change the correspondence tables of the data directory do not cover yet (a COG later than theirs):
+/// from `FromYear` on, `Code` covers `Parts`. Kind 'merged' or 'split'. Source names INSEE's publication.
+/// </summary>
+public sealed record DeclaredPerimeterChange(
+    string Level, string Code, int FromYear, string Kind, IReadOnlyList<string> Parts, string ReasonFr, string ReasonEn, string Source);
 
 public sealed record BoundaryLayer(
     string Level, string Path, string Code, string Name, int Srid, string Vintage, string Source, string Licence,

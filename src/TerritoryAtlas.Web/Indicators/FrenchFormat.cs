@@ -16,6 +16,7 @@ public static class FrenchFormat
     public static string Value(double? value, string? status, int decimals) => status switch
     {
         "suppressed" => SeriesQueries.SecretLabel,
+        "break" => "rupture de périmètre",
         _ when value is { } v => Number(v, decimals),
         _ => "n.d.",
     };

@@ -20,9 +20,12 @@ public sealed record TerritorySeries(string Level, string Code, string Name, str
 /// One year. Published is true for a figure as its producer published it, false for one the importer computed (a sum
 /// of départements, a rate from summed numerator and denominator); ComputedValue is the sum of parts kept beside a
 /// published figure. A suppressed figure has no value, numerator or denominator, and the note "secret statistique".
+/// For a commune whose perimeter changed, Perimeter says which perimeter the published figure describes ("former":
+/// carried to the current one by summing the merged communes' figures; "current"), PublishedValue keeps the figure
+/// as published, and Status "break" (no value, Note = the reason) marks a year that cannot be carried over.
 /// </summary>
 public sealed record SeriesPoint(int Year, double? Value, string Status, string? Note, string? Flag, bool Published, double? ComputedValue,
-    double? Numerator, double? Denominator);
+    double? Numerator, double? Denominator, string? Perimeter = null, double? PublishedValue = null);
 
 public sealed partial class SeriesQueries(NpgsqlDataSource db, IndicatorQueries indicators)
 {
@@ -60,7 +63,7 @@ public sealed partial class SeriesQueries(NpgsqlDataSource db, IndicatorQueries 
                 var first = g.First();
                 var points = g.Where(r => r.year is not null).Select(ToPoint).ToList();
                 return new TerritorySeries(first.level, first.code, first.name, first.is_target ? "territory" : "parent", points,
-                    Growth.Of(points.Select(p => (p.Year, p.Value))));
+                    Growth.Of(SinceLastBreak(points).Select(p => (p.Year, p.Value))));
             })
             .ToList();
         return new SeriesResponse(
@@ -69,8 +72,19 @@ public sealed partial class SeriesQueries(NpgsqlDataSource db, IndicatorQueries 
             indicator.SeriesBreaks, series);
     }
 
-    private static SeriesPoint ToPoint(SeriesRow r) => new(r.year!.Value, r.value, r.status!, r.status == "suppressed" ? SecretLabel : null, r.flag,
-        r.origin == "source", r.computed_value, r.numerator, r.denominator);
+    private static SeriesPoint ToPoint(SeriesRow r) => new(r.year!.Value, r.value, r.status!,
+        r.status == "suppressed" ? SecretLabel : r.status == "break" ? r.reason_fr : null, r.flag,
+        r.origin == "source", r.computed_value, r.numerator, r.denominator, r.on_perimeter, r.published_value);
+
+    /// <summary>
+    /// The points an evolution may span: those after the last perimeter break, so no evolution or TCAM ever
+    /// crosses a change of perimeter that could not be carried over.
+    /// </summary>
+    public static IEnumerable<SeriesPoint> SinceLastBreak(IReadOnlyList<SeriesPoint> points)
+    {
+        var lastBreak = points.Where(p => p.Status == "break").Select(p => (int?)p.Year).Max();
+        return lastBreak is { } year ? points.Where(p => p.Year > year) : points;
+    }
 
     /// <summary>The series as CSV (comma, decimal point, one line per territory and year): for spreadsheets and scripts.</summary>
     public static string ToCsv(SeriesResponse series)
@@ -95,7 +109,8 @@ public sealed partial class SeriesQueries(NpgsqlDataSource db, IndicatorQueries 
 
 #pragma warning disable IDE1006, CA1812 // Dapper maps the snake_case columns onto these names.
     private sealed record SeriesRow(string level, string code, string name, bool is_target, short? year, double? value, string? status, string? flag,
-        string? origin, double? computed_value, double? numerator, double? denominator);
+        string? origin, double? computed_value, double? numerator, double? denominator, string? on_perimeter, double? published_value,
+        string? reason_fr);
 #pragma warning restore IDE1006, CA1812
 }
 

@@ -19,8 +19,11 @@ public sealed record PortraitTheme(string Code, string Label, IReadOnlyList<Port
 /// An indicator in the latest year the territory has a figure for; Rank among the territories of the same level that
 /// year; Evolution over the territory's whole series; the parents' figures of the same year.
 /// </summary>
+/// PerimeterNote: the commune's perimeter changed (a merger): its figures are read on the current perimeter, it takes
+/// no rank among communes drawn on the boundary vintage, and its evolution starts after any year that cannot be
+/// carried over.
 public sealed record PortraitIndicator(IndicatorInfo Indicator, int Year, double? Value, string Status, int? Rank, int? Peers, Evolution? Evolution,
-    bool BreakInPeriod, IReadOnlyList<ParentFigure> Parents);
+    bool BreakInPeriod, IReadOnlyList<ParentFigure> Parents, string? PerimeterNote = null);
 
 /// <summary>A parent's figure of the territory's year, else of its latest earlier year (Year says which).</summary>
 public sealed record ParentFigure(TerritoryRef Territory, int? Year, double? Value, string Status);
@@ -69,6 +72,16 @@ public sealed class PortraitQueries(NpgsqlDataSource db, IndicatorQueries indica
             from published_observation
             where territory_id = any(@ids)
             """, new { ids }, cancellationToken: ct))).ToLookup(o => (o.Indicator, o.TerritoryId));
+        // A commune whose perimeter changed: its own figures on its current perimeter (summed merged communes, or a
+        // break with the reason), as the series API gives them.
+        var perimeterNote = await connection.ExecuteScalarAsync<string?>(new CommandDefinition(
+            "select string_agg(reason_fr, ' ; ') from perimeter_change where level = @level and code = @code",
+            new { level, code = territory.code }, cancellationToken: ct));
+        var carried = perimeterNote is null
+            ? null
+            : (await connection.QueryAsync<(string Indicator, short Year, double? Value, string Status)>(new CommandDefinition(
+                "select indicator_code, year, value, status from perimeter_observation where territory_id = @id",
+                new { id = territory.id }, cancellationToken: ct))).ToDictionary(o => (o.Indicator, o.Year));
         var ranks = (await connection.QueryAsync<(string Indicator, int Rank, int Peers)>(new CommandDefinition(
             AtlasDatabase.Sql("Portraits.portrait_ranks.sql"), new { id = territory.id, level }, cancellationToken: ct))).ToDictionary(r => r.Indicator);
         var version = await connection.ExecuteScalarAsync<long>(new CommandDefinition("select version from data_version", cancellationToken: ct));
@@ -77,14 +90,17 @@ public sealed class PortraitQueries(NpgsqlDataSource db, IndicatorQueries indica
         var shown = new List<PortraitIndicator>();
         foreach (var indicator in catalogue.Values)
         {
-            var own = observations[(indicator.Code, territory.id)].OrderBy(o => o.Year).ToList();
+            var own = observations[(indicator.Code, territory.id)].OrderBy(o => o.Year)
+                .Select(o => carried is not null && carried.TryGetValue((o.Indicator, o.Year), out var c) ? o with { Value = c.Value, Status = c.Status } : o)
+                .ToList();
             if (own.Count == 0)
             {
                 continue;
             }
 
             var latest = own[^1];
-            var evolution = Growth.Of(own.Select(o => ((int)o.Year, o.Value)));
+            var lastBreak = own.Where(o => o.Status == "break").Select(o => (int?)o.Year).Max() ?? int.MinValue;
+            var evolution = Growth.Of(own.Where(o => o.Year > lastBreak).Select(o => ((int)o.Year, o.Value)));
             var breakInPeriod = evolution is not null && indicator.SeriesBreaks.Any(b => b.Year > evolution.FirstYear && b.Year <= evolution.LastYear);
             // Parents publish on their own calendar (Filosofi régions stop a year before départements): compare with
             // the same year where it exists, else with the parent's latest earlier year, and say so.
@@ -92,9 +108,10 @@ public sealed class PortraitQueries(NpgsqlDataSource db, IndicatorQueries indica
                 observations[(indicator.Code, p.Id)].Where(o => o.Year <= latest.Year).OrderByDescending(o => o.Year)
                     .Select(o => new ParentFigure(p.Ref, o.Year, o.Value, o.Status)).FirstOrDefault()
                 ?? new ParentFigure(p.Ref, null, null, "missing")).ToList();
-            var ranked = ranks.TryGetValue(indicator.Code, out var rank);
+            // Its peers are drawn on the boundary vintage's communes: a merged commune is no peer of theirs.
+            var ranked = ranks.TryGetValue(indicator.Code, out var rank) && perimeterNote is null;
             shown.Add(new PortraitIndicator(indicator, latest.Year, latest.Value, latest.Status, ranked ? rank.Rank : null,
-                ranked ? rank.Peers : null, evolution, breakInPeriod, parentFigures));
+                ranked ? rank.Peers : null, evolution, breakInPeriod, parentFigures, perimeterNote));
         }
 
         var themes = shown

@@ -1,6 +1,7 @@
 using System.Globalization;
 using Dapper;
 using TerritoryAtlas.Web.Data;
+using TerritoryAtlas.Web.Import;
 
 namespace TerritoryAtlas.IntegrationTests.Indicators;
 
@@ -21,7 +22,11 @@ public sealed class AggregationTests(AtlasFixture atlas)
 
         await using (var transaction = await connection.BeginTransactionAsync())
         {
-            await connection.ExecuteAsync(AtlasDatabase.Sql("Import.computed_observations.sql"), transaction: transaction);
+            foreach (var step in Importer.ComputedSteps)
+            {
+                await connection.ExecuteAsync(AtlasDatabase.Sql(step), transaction: transaction);
+            }
+
             await transaction.CommitAsync();
         }
 

@@ -21,3 +21,23 @@ create table perimeter_change (
     source text not null,
     primary key (level, code, from_year)
 );
+
+-- Each figure of a commune whose perimeter changed, read on its current perimeter (built at import):
+-- `on_perimeter` 'current' when the figure already describes the new perimeter, 'former' when it describes the
+-- boundary layer's (older) perimeter; `value`/`numerator`/`denominator` are the figure carried to the current
+-- perimeter (counts summed over the parts, rates recomputed from summed numerators and denominators) or null with
+-- status 'break' and the reason, when it cannot be (a part without a figure, a non-additive figure, a split).
+-- Evolutions, TCAM and ranks read this, never a raw figure across the change.
+create table perimeter_observation (
+    indicator_code text not null references indicator (code) on delete cascade,
+    territory_id integer not null references territory (id) on delete cascade,
+    year smallint not null,
+    on_perimeter text not null check (on_perimeter in ('current', 'former')),
+    value double precision,
+    numerator double precision,
+    denominator double precision,
+    status text not null check (status in ('ok', 'suppressed', 'break')),
+    reason_fr text,
+    reason_en text,
+    primary key (indicator_code, territory_id, year)
+);

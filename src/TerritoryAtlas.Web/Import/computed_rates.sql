@@ -1,0 +1,21 @@
+-- Rates recomputed from numerator and denominator at every level, after the sums and their secrecy
+-- (computed_observations.sql, secondary_secrecy.sql). No parameters.
+-- Rates: where a parent's parts were summed, the summed numerator and denominator are used (coalesce), so a
+-- région's rate is exactly Σ numerators / Σ denominators of its départements.
+insert into observation (indicator_code, territory_id, year, value, numerator, denominator, status, flag, origin, dataset)
+select i.code, n.territory_id, n.year,
+       i.multiplier * coalesce(n.computed_value, n.value) / coalesce(d.computed_value, d.value),
+       coalesce(n.computed_value, n.value), coalesce(d.computed_value, d.value),
+       case
+           when n.status = 'suppressed' or d.status = 'suppressed' then 'suppressed'
+           when i.secrecy_applies_to = 'numerator' and coalesce(n.computed_value, n.value) < i.secrecy_threshold then 'suppressed'
+           else 'ok'
+       end,
+       nullif(concat_ws(' ', n.flag, d.flag), ''), 'computed', 'computed'
+from indicator i
+join observation n on n.indicator_code = i.numerator
+join observation d on d.indicator_code = i.denominator and d.territory_id = n.territory_id and d.year = n.year
+where i.kind = 'rate'
+  and coalesce(n.computed_value, n.value) is not null
+  and coalesce(d.computed_value, d.value) > 0
+on conflict (indicator_code, territory_id, year) do nothing;
