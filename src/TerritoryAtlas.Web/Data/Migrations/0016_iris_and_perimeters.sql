@@ -2,7 +2,9 @@
 
 -- IRIS figures (CAF allocataires by IRIS) are kept under their IRIS codes, parented to their commune. No boundary
 -- layer holds IRIS yet: the level is ready for one (its territories have no geometry until a platform adds them).
-insert into level (code, rank, label_fr, label_en) values ('iris', 8, 'IRIS', 'IRIS (sub-municipal area)')
+-- Not mapped (no geometry yet): no map, tile or search offers it.
+insert into level (code, rank, label_fr, label_en, name_fr, menu_fr, menu_en, one_fr, many_fr, mapped)
+values ('iris', 8, 'IRIS', 'IRIS (sub-municipal area)', 'IRIS', 'IRIS', 'IRIS', 'IRIS', 'IRIS', false)
 on conflict (code) do nothing;
 
 -- Perimeter changes of communes between the boundary vintage (COG 2018) and later COG vintages, from INSEE's
