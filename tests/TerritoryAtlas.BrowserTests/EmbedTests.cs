@@ -136,4 +136,42 @@ public sealed class EmbedTests(AtlasApp app) : IAsyncLifetime
         var height = await page.EvaluateAsync<int>("() => parseInt(document.querySelector('iframe').style.height)");
         Assert.InRange(height, 401, 1200);
     }
+
+    [Fact]
+    public async Task A_site_not_in_the_allow_list_gets_a_readable_message_and_an_event_instead_of_a_grey_frame()
+    {
+        var loader = new Uri(app.BaseAddress, "/js/embed-loader.js");
+        var page = await PartnerPageAsync(StrangerOrigin,
+            $"""<script>document.addEventListener('territoryatlas:refused', e => window.__refused = e.detail.origin);</script><script src="{loader}" data-atlas-embed="{EmbedUrl}" data-atlas-title="Carte AAH"></script>""");
+
+        var note = page.Locator("[data-atlas-refused]");
+        await Assertions.Expect(note).ToContainTextAsync($"{StrangerOrigin} ne fait pas partie des sites autorisés", new() { Timeout = 30_000 });
+        await Assertions.Expect(page.Locator("iframe")).ToHaveCountAsync(0);
+        Assert.Equal(StrangerOrigin, await page.EvaluateAsync<string>("() => window.__refused"));
+        Assert.Equal(EmbedUrl, await note.Locator("a").GetAttributeAsync("href"));
+
+        // A listed partner keeps its frame.
+        var partner = await PartnerPageAsync(PartnerOrigin, $"""<script src="{loader}" data-atlas-embed="{EmbedUrl}" data-atlas-title="Carte AAH"></script>""");
+        await partner.WaitForFunctionAsync("() => parseInt(document.querySelector('iframe').style.height) > 480", null, new() { Timeout = 30_000 });
+        await Assertions.Expect(partner.Locator("[data-atlas-refused]")).ToHaveCountAsync(0);
+    }
+
+    [Fact]
+    public async Task The_embed_dialog_names_the_allowed_sites_and_says_copied_beside_the_button_used()
+    {
+        await _context.GrantPermissionsAsync(["clipboard-read", "clipboard-write"], new() { Origin = app.BaseAddress.GetLeftPart(UriPartial.Authority) });
+        var map = new MapPage(await _context.NewPageAsync());
+        await map.OpenAsync(app.BaseAddress);
+        await map.Page.GetByTestId("open-embed").ClickAsync();
+
+        await Assertions.Expect(map.Page.GetByTestId("embed-allowed")).ToContainTextAsync($"Seuls ces sites peuvent intégrer cette carte (Embed:AllowedOrigins) : {PartnerOrigin}");
+        await map.Page.GetByTestId("copy-iframe").ClickAsync();
+        await Assertions.Expect(map.Page.GetByTestId("copied-iframe")).ToBeVisibleAsync();
+        await Assertions.Expect(map.Page.GetByTestId("copied-script")).ToHaveCountAsync(0);
+        await map.Page.GetByTestId("copy-script").ClickAsync();
+        await Assertions.Expect(map.Page.GetByTestId("copied-script")).ToBeVisibleAsync();
+        await Assertions.Expect(map.Page.GetByTestId("copied-iframe")).ToHaveCountAsync(0);
+        // The copied text is the snippet shown next to the button.
+        Assert.Equal(await map.Page.GetByTestId("embed-script").InnerTextAsync(), await map.Page.EvaluateAsync<string>("() => navigator.clipboard.readText()"));
+    }
 }

@@ -42,4 +42,17 @@ public sealed class ExportDialogTests(AtlasApp app) : IAsyncLifetime
         await map.Page.GetByText("CSV (tableur, R, Python)").ClickAsync();
         await Assertions.Expect(download).ToHaveAttributeAsync("href", $"/api/export/departement.csv?indicator={indicator}&year={year}&sep=;&bom=true");
     }
+
+    [Fact]
+    public async Task With_an_area_chosen_the_dialog_exports_that_area_only_and_says_so()
+    {
+        var map = new MapPage(await _context.NewPageAsync());
+        await map.OpenAsync(new Uri(app.BaseAddress, "/?level=commune&indicator=taux_pauvrete_60&year=2019&within=departement:93"));
+
+        await map.Page.GetByTestId("export-button").ClickAsync();
+        await Assertions.Expect(map.Page.GetByTestId("export-preview")).ToContainTextAsync("40 territoires");
+        await Assertions.Expect(map.Page.GetByTestId("export-scope")).ToContainTextAsync("dans Seine-Saint-Denis");
+        await Assertions.Expect(map.Page.GetByTestId("export-download"))
+            .ToHaveAttributeAsync("href", "/api/export/commune.geojson?indicator=taux_pauvrete_60&year=2019&within=departement%3A93");
+    }
 }

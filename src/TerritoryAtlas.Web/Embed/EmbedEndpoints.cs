@@ -14,6 +14,9 @@ public sealed class EmbedOptions
     public List<string> AllowedOrigins { get; init; } = [];
 }
 
+/// <summary>Whether a page of <see cref="Origin"/> may frame the embed (the loader script's question).</summary>
+public sealed record EmbedOriginCheck(string? Origin, bool Allowed);
+
 /// <summary>
 /// `GET /embed`: a read-only map widget for partner sites. It is plain server-rendered HTML with no Blazor circuit:
 /// the page loads the same map module as the app, which fetches tiles and values over HTTP (cacheable), so a
@@ -63,7 +66,24 @@ public static class EmbedEndpoints
             var fullView = $"/?{http.Request.QueryString.Value?.TrimStart('?')}";
             return Results.Content(EmbedPage.Render(values, request, title, q["legend"] != "false", lang, fullView), "text/html; charset=utf-8");
         }).RequireRateLimiting(RateLimits.PublicReads);
+
+        // A refused frame shows only the browser's grey icon, and the partner's page cannot look inside it. The loader
+        // script asks here instead (any origin may read the answer: it says only whether that origin is listed) and
+        // replaces the frame by a readable message.
+        app.MapGet("/embed/allowed", (HttpContext http, Microsoft.Extensions.Options.IOptions<EmbedOptions> options) =>
+        {
+            var origin = http.Request.Headers.Origin.ToString();
+            http.Response.Headers.AccessControlAllowOrigin = "*";
+            http.Response.Headers.CacheControl = "no-store";
+            var allowed = origin.Length > 0 && (AllowedOrigins(options.Value).Contains(origin.TrimEnd('/'), StringComparer.OrdinalIgnoreCase)
+                                                || string.Equals(origin, $"{http.Request.Scheme}://{http.Request.Host}", StringComparison.OrdinalIgnoreCase));
+            return Results.Ok(new EmbedOriginCheck(origin.Length == 0 ? null : origin, allowed));
+        }).RequireRateLimiting(RateLimits.PublicReads).ExcludeFromDescription();
     }
+
+    private static IEnumerable<string> AllowedOrigins(EmbedOptions options) =>
+        options.AllowedOrigins.Where(o => Uri.TryCreate(o, UriKind.Absolute, out var u) && u.Scheme is "http" or "https")
+            .Select(o => o.TrimEnd('/'));
 
     // Computed once: it is the same for every embed.
     private static readonly string WorkerScriptHash = MapWorkerScript.CspHash(MapWorkerScript.EmbedWorkerUrl);
@@ -71,8 +91,7 @@ public static class EmbedEndpoints
     /// <summary>The embed's own framing policy: itself plus the partners' origins, nothing else.</summary>
     private static void SetFramingPolicy(HttpContext http, EmbedOptions options)
     {
-        var origins = options.AllowedOrigins.Where(o => Uri.TryCreate(o, UriKind.Absolute, out var u) && u.Scheme is "http" or "https")
-            .Select(o => o.TrimEnd('/'));
+        var origins = AllowedOrigins(options);
         http.Response.Headers.ContentSecurityPolicy =
             $"frame-ancestors 'self' {string.Join(' ', origins)}".TrimEnd() + "; default-src 'self'; img-src 'self' data: blob:; " +
             $"script-src 'self' {WorkerScriptHash}; " +

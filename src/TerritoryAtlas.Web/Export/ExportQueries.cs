@@ -47,12 +47,18 @@ public sealed class ExportQueries(NpgsqlDataSource db)
         var rows = reader.GetInt32(0);
         var points = reader.GetInt64(1);
         // Measured on the real data: a coordinate pair costs ~22 bytes in GeoJSON (6 decimals), a feature's
-        // envelope and names ~150, each figure ~40; a CSV line ~60 plus ~30 per figure.
-        var pairs = Math.Max(request.Pairs.Count, 1);
+        // envelope and names ~150, each figure ~40. A CSV line repeats the territory (~30 bytes and ~8 per parent
+        // code) and, for each figure, the indicator's code, unit, label and source (often 200 bytes), so those are
+        // counted from the catalogue rather than guessed.
+        var territory = 30L + 8L * request.ParentLevels.Count;
+        var csv = request.Pairs.Count == 0
+            ? rows * territory
+            : rows * request.Pairs.Sum(p => territory + 30L + Utf8(p.Indicator.Code) + Utf8(p.Indicator.Unit) + Utf8(p.Indicator.Label) + Utf8(p.Indicator.Source));
         var geoJson = (request.Simplify > 0 ? points / 4 : points) * 22 + rows * (150L + 40L * request.Pairs.Count);
-        var csv = rows * pairs * (60L + 30L);
         return new ExportPreview(rows, points, geoJson, csv);
     }
+
+    private static long Utf8(string? text) => text is null ? 0 : System.Text.Encoding.UTF8.GetByteCount(text) + 2;
 
     /// <summary>Streams the rows of the request to <paramref name="onRow"/>, one at a time; nothing is buffered.</summary>
     public async Task ReadAsync(ExportRequest request, GeometryEncoding encoding, Func<ExportRow, Task> onRow, CancellationToken ct)

@@ -45,7 +45,14 @@ public sealed record MapClassification(string Method, int Classes, IReadOnlyList
     IReadOnlyDictionary<string, int>? CategoryCounts = null, IReadOnlyDictionary<string, string>? CategoryColours = null);
 
 /// <summary>The reference of comparison mode: France's figure, or each territory's parent's.</summary>
-public sealed record MapReference(string Kind, string Level, double? FranceValue, bool UsesConfidenceIntervals);
+/// <remarks>
+/// <see cref="WithoutReference"/> counts the territories with a figure whose reference has none that year (then they
+/// cannot be compared and the page says why); <see cref="ReferenceYears"/> lists the years in which the reference has
+/// figures and <see cref="OtherReferenceYears"/> those of the other reference (France or parent), so the page can offer
+/// the nearest usable comparison instead of a map of grey.
+/// </remarks>
+public sealed record MapReference(string Kind, string Level, double? FranceValue, bool UsesConfidenceIntervals,
+    int WithoutReference = 0, IReadOnlyList<int>? ReferenceYears = null, IReadOnlyList<int>? OtherReferenceYears = null);
 
 public sealed record MapWithin(string Level, string Code, string Name, double[] Bbox);
 
@@ -188,13 +195,24 @@ public sealed class MapQueries(NpgsqlDataSource db, DataVersion dataVersion, Ind
         if (r.Mode == "compare")
         {
             var usesIntervals = indicator.Kind == "rate" && indicator.Multiplier is not null;
-            reference = new MapReference(r.Reference, r.Reference == "france" ? "france" : parentLevel ?? "france", franceValue, usesIntervals);
+            var referenceLevel = r.Reference == "france" ? "france" : parentLevel ?? "france";
+            double? ReferenceOf(ValueRow x) => r.Reference == "france" || parentLevel is null
+                ? franceValue
+                : x.parent_code is { } pc && parentValues.TryGetValue(pc, out var pv) ? pv : null;
+            var withoutReference = rows.Count(x => x.value is not null && ReferenceOf(x) is null);
+            var otherLevel = referenceLevel == "france" ? parentLevel ?? "france" : "france";
+            async Task<IReadOnlyList<int>> YearsOf(string level) => withoutReference == 0
+                ? []
+                : (await connection.QueryAsync<int>(new CommandDefinition("""
+                    select distinct o.year::int from published_observation o join territory t on t.id = o.territory_id
+                    where t.level = @level and o.indicator_code = @indicator and o.value is not null order by 1
+                    """, new { level, indicator = r.Indicator }, cancellationToken: ct))).ToList();
+            var referenceYears = await YearsOf(referenceLevel);
+            var otherYears = otherLevel == referenceLevel ? [] : await YearsOf(otherLevel);
+            reference = new MapReference(r.Reference, referenceLevel, franceValue, usesIntervals, withoutReference, referenceYears, otherYears);
             categories = rows.Select(x =>
             {
-                var referenceValue = r.Reference == "france" || parentLevel is null
-                    ? franceValue
-                    : x.parent_code is { } pc && parentValues.TryGetValue(pc, out var pv) ? pv : null;
-                if (x.value is not { } value || referenceValue is not { } refValue)
+                if (x.value is not { } value || ReferenceOf(x) is not { } refValue)
                 {
                     return null;
                 }

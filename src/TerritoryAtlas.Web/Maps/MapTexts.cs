@@ -94,6 +94,27 @@ public sealed record MapTexts(
     /// <summary>A level as the map's menu names it ("Départements", "Municipalities").</summary>
     public string LevelMenu(string level) => TerritoryAtlas.Web.Territories.Levels.Find(level)?.Menu(Lang) ?? level;
 
+    /// <summary>Why comparison mode shows territories without a position: their reference has no figure that year.</summary>
+    public string ReferenceMissing(string kind, int year, int count) => (Lang, kind) switch
+    {
+        ("en", "france") => $"France has no figure in {year}: {count.ToString("N0", Culture)} territories cannot be compared with it.",
+        ("en", _) => $"The parent territories have no figure in {year}: {count.ToString("N0", Culture)} territories cannot be compared with them.",
+        (_, "france") => $"La France n'a pas de valeur en {year} : {count.ToString("N0", Culture)} territoires ne peuvent pas lui être comparés.",
+        _ => $"Les territoires parents n'ont pas de valeur en {year} : {count.ToString("N0", Culture)} territoires ne peuvent pas leur être comparés.",
+    };
+
+    public string CompareIn(int year) => Lang == "en" ? $"Compare in {year}" : $"Comparer en {year}";
+
+    public string CompareWith(string kind) => (Lang, kind) switch
+    {
+        ("en", "france") => "Compare with France",
+        ("en", _) => "Compare with the parent territory",
+        (_, "france") => "Comparer à la France",
+        _ => "Comparer au territoire parent",
+    };
+
+    public System.Globalization.CultureInfo Culture => System.Globalization.CultureInfo.GetCultureInfo(Lang == "en" ? "en-GB" : "fr-FR");
+
     public string Category(string category) => category switch
     {
         "better" => Better,
