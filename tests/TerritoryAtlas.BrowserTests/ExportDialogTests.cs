@@ -49,8 +49,20 @@ public sealed class ExportDialogTests(AtlasApp app) : IAsyncLifetime
         var map = new MapPage(await _context.NewPageAsync());
         await map.OpenAsync(new Uri(app.BaseAddress, "/?level=commune&indicator=taux_pauvrete_60&year=2019&within=departement:93"));
 
-        await map.Page.GetByTestId("export-button").ClickAsync();
-        await Assertions.Expect(map.Page.GetByTestId("export-preview")).ToContainTextAsync("40 territoires");
+        // A click made while the page still renders its first figures can be lost: click until the dialog opens.
+        for (var attempt = 0; !await map.Page.GetByTestId("export-preview").IsVisibleAsync(); attempt++)
+        {
+            await map.Page.GetByTestId("export-button").ClickAsync();
+            try
+            {
+                await map.Page.GetByTestId("export-preview").WaitForAsync(new() { Timeout = 10_000 });
+            }
+            catch (TimeoutException) when (attempt < 5)
+            {
+            }
+        }
+
+        await Assertions.Expect(map.Page.GetByTestId("export-preview")).ToContainTextAsync("40 territoires", new() { Timeout = 30_000 });
         await Assertions.Expect(map.Page.GetByTestId("export-scope")).ToContainTextAsync("dans Seine-Saint-Denis");
         await Assertions.Expect(map.Page.GetByTestId("export-download"))
             .ToHaveAttributeAsync("href", "/api/export/commune.geojson?indicator=taux_pauvrete_60&year=2019&within=departement%3A93");
