@@ -28,8 +28,9 @@ public sealed class WorkshopStartTests(AtlasApp app) : IAsyncLifetime
         await TypeUntilEnabledAsync(page, "join-code", "join-room", code);
         await page.Keyboard.PressAsync("Enter");
         await page.WaitForURLAsync(url => url.Contains("/atelier/", StringComparison.Ordinal) && !url.EndsWith("/atelier", StringComparison.Ordinal),
-            new() { Timeout = 20_000 });
-        await Assertions.Expect(page.GetByTestId("display-name")).ToBeVisibleAsync();
+            // Commit, not Load: the room page's map and scripts may take longer than the navigation on a busy machine.
+            new() { Timeout = 20_000, WaitUntil = WaitUntilState.Commit });
+        await Assertions.Expect(page.GetByTestId("display-name")).ToBeVisibleAsync(new() { Timeout = 20_000 });
     }
 
     /// <summary>
