@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.Playwright;
+using TerritoryAtlas.Testing;
 
 namespace TerritoryAtlas.BrowserTests;
 
@@ -28,13 +29,8 @@ public sealed class AtlasApp : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        var connectionString = Environment.GetEnvironmentVariable("ATLAS_TEST_DB");
-        if (string.IsNullOrWhiteSpace(connectionString))
-        {
-            throw new InvalidOperationException(
-                "ATLAS_TEST_DB is not set: browser tests need a fully imported PostGIS database. Run ./atlas test, or set " +
-                "ATLAS_TEST_DB to an Npgsql connection string (e.g. Host=127.0.0.1;Port=55432;Database=atlas_test;Username=postgres).");
-        }
+        var connectionString = TestDatabase.ConnectionString;
+        await TestDatabase.PrepareAsync(connectionString, CancellationToken.None);
 
         _factory = new AtlasFactory(connectionString);
         _factory.UseKestrel(0);

@@ -1,45 +1,30 @@
 using Microsoft.AspNetCore.Mvc.Testing;
 using Npgsql;
+using TerritoryAtlas.Testing;
 using TerritoryAtlas.Web.Data;
 
 namespace TerritoryAtlas.IntegrationTests;
 
 /// <summary>
-/// The test database: a real PostGIS holding the full import of the real data, prepared by `./atlas test`
-/// (migrate + import into a database of its own). Tests read it; tests that write use a scratch database.
+/// The test database: a real PostGIS holding the full import of the real data, named by ATLAS_TEST_DB and made ready
+/// by <see cref="TestDatabase.PrepareAsync"/> (migrate, import unless done). Tests read it; tests that write use a
+/// scratch database.
 /// </summary>
 public sealed class AtlasFixture : IAsyncLifetime
 {
-    public string ConnectionString { get; } = Environment.GetEnvironmentVariable("ATLAS_TEST_DB") is { Length: > 0 } cs
-        ? cs
-        : throw new InvalidOperationException("ATLAS_TEST_DB is not set: run the tests with ./atlas test, which provisions and imports the test database.");
+    public string ConnectionString { get; } = TestDatabase.ConnectionString;
 
     public NpgsqlDataSource Db { get; private set; } = null!;
 
     public WebApplicationFactory<Program> App { get; private set; } = null!;
 
-    public static string RepositoryRoot
+    public static string RepositoryRoot => TestDatabase.RepositoryRoot;
+
+    public static string DataDirectory => TestDatabase.DataDirectory;
+
+    public async Task InitializeAsync()
     {
-        get
-        {
-            for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-            {
-                if (File.Exists(Path.Combine(dir.FullName, "TerritoryAtlas.sln")))
-                {
-                    return dir.FullName;
-                }
-            }
-
-            throw new InvalidOperationException("TerritoryAtlas.sln not found above the test assembly");
-        }
-    }
-
-    public static string DataDirectory => Environment.GetEnvironmentVariable("ATLAS_DATA") is { Length: > 0 } configured
-        ? configured
-        : Path.GetFullPath(Path.Combine(RepositoryRoot, "..", "shared", "data"));
-
-    public Task InitializeAsync()
-    {
+        await TestDatabase.PrepareAsync(ConnectionString, CancellationToken.None);
         Db = AtlasDatabase.CreateDataSource(ConnectionString);
         // Every test's requests come from one (test server) address: the room creation limit is off here, and its own
         // test turns it on with a limit of its own. Workshop tests open rooms without an account; AccountsTests checks
@@ -47,7 +32,6 @@ public sealed class AtlasFixture : IAsyncLifetime
         App = new WebApplicationFactory<Program>().WithWebHostBuilder(b => b.UseSetting("ATLAS_DB", ConnectionString)
             .UseSetting("RateLimits:WorkshopsPerHour", "0")
             .UseSetting("Workshops:AnonymousMayOpen", "true"));
-        return Task.CompletedTask;
     }
 
     public async Task DisposeAsync()
@@ -77,15 +61,16 @@ public sealed class ScratchDatabase : IAsyncDisposable
     public string ConnectionString { get; }
     public NpgsqlDataSource Db { get; }
 
-    public static async Task<ScratchDatabase> CreateAsync(string testConnectionString)
+    /// <param name="options">what follows `create database name`, e.g. a collation other than the cluster's.</param>
+    public static async Task<ScratchDatabase> CreateAsync(string testConnectionString, string options = "")
     {
         var name = $"atlas_scratch_{Guid.NewGuid():N}";
         var admin = new NpgsqlConnectionStringBuilder(testConnectionString) { Database = "postgres", Pooling = false }.ConnectionString;
         await using (var connection = new NpgsqlConnection(admin))
         {
             await connection.OpenAsync();
-#pragma warning disable CA2100 // A database name cannot be a parameter; this one is a generated GUID.
-            await using var command = new NpgsqlCommand($"create database {name}", connection);
+#pragma warning disable CA2100 // A database name cannot be a parameter; this one is a generated GUID, options are the tests' own.
+            await using var command = new NpgsqlCommand($"create database {name} {options}", connection);
 #pragma warning restore CA2100
             await command.ExecuteNonQueryAsync();
         }
