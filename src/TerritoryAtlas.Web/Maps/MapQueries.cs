@@ -37,6 +37,7 @@ public sealed record MapValues(
     [JsonIgnore]
     public IReadOnlyList<string> Names { get; init; } = [];
 
+    /// <summary>Ordinal binary search: map_values.sql orders the codes `collate "C"`, whatever the database collation.</summary>
     public int IndexOf(string code) => Codes is List<string> list ? list.BinarySearch(code, StringComparer.Ordinal) : Codes.ToList().IndexOf(code);
 }
 

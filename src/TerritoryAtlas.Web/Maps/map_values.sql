@@ -10,4 +10,4 @@ left join territory parent on parent.id = p.parent_id
 where t.level = @level and o.indicator_code = @indicator and o.year = @year
   and (@within_id::integer is null or t.id = @within_id
        or exists (select 1 from territory_parent w where w.territory_id = t.id and w.parent_id = @within_id))
-order by t.code;
+order by t.code collate "C"; -- byte order, as the tiles and MapValues.IndexOf (ordinal binary search) expect
