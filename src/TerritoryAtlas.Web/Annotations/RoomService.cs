@@ -5,6 +5,7 @@ using System.Text.Json;
 using Dapper;
 using NetTopologySuite.IO;
 using Npgsql;
+using TerritoryAtlas.Web.Indicators;
 
 namespace TerritoryAtlas.Web.Annotations;
 
@@ -27,7 +28,7 @@ public sealed class RoomService(NpgsqlDataSource db, FranceArea france)
 
     private const string HostColour = "#222222";
 
-    public static readonly RoomView DefaultView = new(2.5, 46.6, 4.6, "departement", "taux_pauvrete_60", 2019);
+    public static readonly RoomView DefaultView = new(2.5, 46.6, 4.6, "departement", IndicatorQueries.DefaultIndicator, 2019);
 
     public async Task<CreatedRoom> CreateAsync(CreateRoomRequest request, CancellationToken ct)
     {

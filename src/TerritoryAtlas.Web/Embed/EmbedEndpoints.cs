@@ -38,7 +38,7 @@ public static class EmbedEndpoints
             var q = http.Request.Query;
             var lang = q["lang"] == "en" ? "en" : "fr";
             var catalogue = await indicators.CatalogueAsync(ct);
-            var indicator = catalogue.FirstOrDefault(i => i.Code == (q["indicator"].ToString() is { Length: > 0 } code ? code : "taux_pauvrete_60"));
+            var indicator = catalogue.FirstOrDefault(i => i.Code == (q["indicator"].ToString() is { Length: > 0 } code ? code : IndicatorQueries.DefaultIndicator));
             var level = q["level"].ToString() is { Length: > 0 } l ? l : "departement";
             int year = int.TryParse(q["year"], out var y) ? y : indicator?.YearsByLevel.GetValueOrDefault(level)?.LastOrDefault() ?? 0;
             // Validate exactly as the values endpoint will, so a bad snippet shows a readable message, not a grey map.

@@ -19,6 +19,9 @@ public sealed record SeriesBreakInfo(int Year, string NoteFr, string NoteEn);
 /// <summary>The catalogue, read once per data version: it changes only when an import runs.</summary>
 public sealed class IndicatorQueries(NpgsqlDataSource db, DataVersion dataVersion)
 {
+    /// <summary>What a map shows when nobody chose: the explorer, the embed and a new workshop start on it.</summary>
+    public const string DefaultIndicator = "taux_pauvrete_60";
+
     private (long Version, IReadOnlyList<IndicatorInfo> Catalogue)? _cached;
 
     public async Task<IReadOnlyList<IndicatorInfo>> CatalogueAsync(CancellationToken ct)
