@@ -73,6 +73,17 @@ public sealed class EmbedTests(AtlasApp app) : IAsyncLifetime
         throw new InvalidOperationException("the iframe never got a frame");
     }
 
+    /// <summary>
+    /// Whether the frame's document, once its navigation away from about:blank has ended (with the page, or with the
+    /// browser's error page when framing is refused), holds the selector: a refusal is then a fact, not a slow page.
+    /// </summary>
+    private static async Task<bool> FinalDocumentHasAsync(IFrame frame, string selector)
+    {
+        await frame.WaitForURLAsync(url => !url.StartsWith("about:", StringComparison.Ordinal), new() { Timeout = 30_000 });
+        await frame.WaitForLoadStateAsync(LoadState.Load, new() { Timeout = 30_000 });
+        return await frame.EvaluateAsync<bool>("s => !!document.querySelector(s)", selector);
+    }
+
     [Fact]
     public async Task An_allowed_partner_page_shows_the_widget_coloured_without_a_blazor_circuit()
     {
@@ -101,10 +112,9 @@ public sealed class EmbedTests(AtlasApp app) : IAsyncLifetime
     {
         var page = await PartnerPageAsync(StrangerOrigin, $"""<iframe src="{EmbedUrl}" title="Carte AAH" width="900" height="560"></iframe>""");
         var frame = await WidgetFrameAsync(page);
-        await page.WaitForTimeoutAsync(1500);
-        // The browser refuses to render the widget (CSP frame-ancestors): its document never has the map.
-        var hasWidget = await frame.EvaluateAsync<bool>("() => !!document.querySelector('main.embed')").ContinueWith(t => !t.IsFaulted && t.Result);
-        Assert.False(hasWidget);
+        // The browser refuses to render the widget (CSP frame-ancestors): once the frame's navigation has ended, its
+        // document has no map.
+        Assert.False(await FinalDocumentHasAsync(frame, "main.embed"));
         // The same page framed by the allowed partner works (the refusal is the policy, not a broken page).
         var response = await app.Http.GetAsync(new Uri(EmbedUrl));
         Assert.Contains($"frame-ancestors 'self' {PartnerOrigin}", response.Headers.GetValues("Content-Security-Policy").Single(), StringComparison.Ordinal);
@@ -115,9 +125,7 @@ public sealed class EmbedTests(AtlasApp app) : IAsyncLifetime
     {
         var page = await PartnerPageAsync(PartnerOrigin, $"""<iframe src="{new Uri(app.BaseAddress, "/")}" title="Carte" width="900" height="560"></iframe>""");
         var frame = await WidgetFrameAsync(page);
-        await page.WaitForTimeoutAsync(1500);
-        var hasMapPage = await frame.EvaluateAsync<bool>("() => !!document.querySelector('.atlas-map-page')").ContinueWith(t => !t.IsFaulted && t.Result);
-        Assert.False(hasMapPage);
+        Assert.False(await FinalDocumentHasAsync(frame, ".atlas-map-page"));
         // Only the widget is meant to be framed: the page itself answers SAMEORIGIN.
         var response = await app.Http.GetAsync(new Uri("/", UriKind.Relative));
         Assert.Equal("SAMEORIGIN", response.Headers.GetValues("X-Frame-Options").Single());

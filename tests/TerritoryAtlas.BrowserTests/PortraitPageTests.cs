@@ -122,7 +122,14 @@ public sealed class PortraitPageTests(AtlasApp app) : IAsyncLifetime
         {
             await search.FillAsync("");
             await search.PressSequentiallyAsync("pauvrete");
-            await page.WaitForTimeoutAsync(300);
+            try
+            {
+                // Gone as soon as the circuit answers; if it was not up yet, type again.
+                await filtered.First.WaitForAsync(new() { State = WaitForSelectorState.Detached, Timeout = 1000 });
+            }
+            catch (TimeoutException)
+            {
+            }
         }
 
         await Assertions.Expect(filtered).ToHaveCountAsync(0);

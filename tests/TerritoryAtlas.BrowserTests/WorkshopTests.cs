@@ -75,7 +75,7 @@ public sealed class WorkshopTests(AtlasApp app) : IAsyncLifetime
             await alice.GetByTestId("save-note").ClickAsync();
             await Assertions.Expect(bruno.Locator(".atlas-workshop-label")).ToHaveTextAsync(LabelPayload, new() { Timeout = 10_000 });
 
-            await Task.Delay(500);
+            // The label is shown: had its markup been parsed, its elements would be in the page now (and run from there).
             foreach (var page in new[] { alice, bruno })
             {
                 Assert.Equal(0, await page.Locator("[data-testid=annotation-list] img, .atlas-workshop-label img, .atlas-workshop-label script").CountAsync());
@@ -121,7 +121,8 @@ public sealed class WorkshopTests(AtlasApp app) : IAsyncLifetime
         await participant.Mouse.UpAsync();
         await participant.GetByTestId("follow").WaitForAsync();
         await host.EvaluateAsync("() => { window.atlasWorkshop.map.jumpTo({ center: [4.83, 45.76], zoom: 8 }); }");
-        await Task.Delay(1000);
+        // Once the participant has received that move (it keeps the host's last view for "follow again")...
+        await participant.WaitForFunctionAsync("() => Math.abs((window.atlasWorkshop.hostView?.lon ?? 0) - 4.83) < 0.01", null, new() { Timeout = 10_000 });
         Assert.False(await participant.EvaluateAsync<bool>("() => Math.abs(window.atlasWorkshop.map.getCenter().lng - 4.83) < 0.01"));
 
         // ...until they choose to follow again.

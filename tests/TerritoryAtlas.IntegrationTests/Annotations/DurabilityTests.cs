@@ -42,9 +42,7 @@ public sealed class DurabilityTests(AtlasFixture atlas)
             app = await StartAppAsync(scratch.ConnectionString, baseAddress);
 
             // The writer's connection comes back on its own; entering again re-establishes its room.
-            var watch = Stopwatch.StartNew();
-            while (writer.Connection.State != HubConnectionState.Connected && watch.Elapsed < TimeSpan.FromSeconds(20)) await Task.Delay(100);
-            Assert.Equal(HubConnectionState.Connected, writer.Connection.State);
+            await Eventually.HoldsAsync(() => writer.Connection.State == HubConnectionState.Connected, "the writer's connection is back", 20_000);
             await writer.EnterAsync(room.JoinCode, writer.Session.Token!);
             var after = await writer.AddAsync("point", Drawings.Lyon, "après");
 

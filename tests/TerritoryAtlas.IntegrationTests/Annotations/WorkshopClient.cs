@@ -88,15 +88,6 @@ public sealed class WorkshopClient : IAsyncDisposable
         return await _events.Reader.ReadAsync(timeout.Token);
     }
 
-    /// <summary>Waits a little and returns what arrived meanwhile (to check that nothing did).</summary>
-    public async Task<IReadOnlyList<WorkshopEvent>> DrainAsync(int waitMs = 500)
-    {
-        await Task.Delay(waitMs);
-        var list = new List<WorkshopEvent>();
-        while (_events.Reader.TryRead(out var e)) list.Add(e);
-        return list;
-    }
-
     public async ValueTask DisposeAsync() => await Connection.DisposeAsync();
 
     public static async Task<CreatedRoom> CreateRoomAsync(HttpClient http, string title = "Atelier de test")

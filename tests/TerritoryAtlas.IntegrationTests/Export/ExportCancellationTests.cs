@@ -29,27 +29,12 @@ public sealed class ExportCancellationTests(AtlasFixture atlas)
         var stream = await response.Content.ReadAsStreamAsync();
         var buffer = new byte[64 * 1024];
         await stream.ReadAtLeastAsync(buffer, buffer.Length);
-        Assert.True(await WaitForAsync(async () => await connection.ExecuteScalarAsync<long>(ActiveExports) > 0),
-            "the export query is not running while the download is under way");
+        await Eventually.HoldsAsync(async () => await connection.ExecuteScalarAsync<long>(ActiveExports) > 0,
+            "the export query runs while the download is under way");
 
         await stream.DisposeAsync();
         response.Dispose();
-        Assert.True(await WaitForAsync(async () => await connection.ExecuteScalarAsync<long>(ActiveExports) == 0),
-            "the export query still runs after the client hung up");
-    }
-
-    private static async Task<bool> WaitForAsync(Func<Task<bool>> condition)
-    {
-        for (var i = 0; i < 50; i++)
-        {
-            if (await condition())
-            {
-                return true;
-            }
-
-            await Task.Delay(100);
-        }
-
-        return false;
+        await Eventually.HoldsAsync(async () => await connection.ExecuteScalarAsync<long>(ActiveExports) == 0,
+            "the export query stops once the client hung up");
     }
 }
