@@ -32,7 +32,7 @@ public class ExportBenchmarks
                                ?? throw new InvalidOperationException("set ATLAS_DB to a database holding the import");
         _db = AtlasDatabase.CreateDataSource(connectionString);
         _queries = new ExportQueries(_db);
-        var indicator = await new IndicatorQueries(_db, new TerritoryAtlas.Web.Data.DataVersion(_db)).FindAsync("taux_pauvrete_60", CancellationToken.None)
+        var indicator = await new IndicatorQueries(_db, new TerritoryAtlas.Web.Data.DataVersion(_db)).FindAsync("taux_pauvrete_60", TerritoryAtlas.Web.Accounts.Viewer.Anonymous, CancellationToken.None)
                         ?? throw new InvalidOperationException("taux_pauvrete_60 is not imported");
         var parts = Within.Split(':');
         var id = await _queries.FindTerritoryAsync(parts[0], parts[1], CancellationToken.None) ?? throw new InvalidOperationException(Within);

@@ -90,6 +90,7 @@ if (!app.Environment.IsDevelopment())
 app.UseStatusCodePages();
 app.UseResponseCompression();
 app.UseAccounts();
+app.UsePrivateResponsesForMembers();
 app.UseRateLimiter();
 app.UseAntiforgery();
 app.UseLevels();

@@ -291,6 +291,27 @@ public sealed class RoomService(NpgsqlDataSource db, FranceArea france)
         return ev;
     }
 
+    /// <summary>Records that a class of viewers (<see cref="Accounts.Viewer.CacheKey"/>) has a connection in the room.</summary>
+    public async Task AddViewerAsync(Guid roomId, Accounts.Viewer viewer, CancellationToken ct)
+    {
+        await using var connection = await db.OpenConnectionAsync(ct);
+        await connection.ExecuteAsync(new CommandDefinition("""
+            insert into room_viewer (room_id, cache_key, is_member, is_admin, organisations)
+            values (@roomId, @key, @isMember, @isAdmin, @organisations) on conflict do nothing
+            """, new { roomId, key = viewer.CacheKey, isMember = viewer.IsMember, isAdmin = viewer.IsAdmin, organisations = viewer.OrganisationArray },
+            cancellationToken: ct));
+    }
+
+    /// <summary>The classes of viewers present in the room that may read the indicator (SQL's indicator_visible decides).</summary>
+    public async Task<IReadOnlyList<string>> ViewersWhoMayReadAsync(Guid roomId, string indicator, CancellationToken ct)
+    {
+        await using var connection = await db.OpenConnectionAsync(ct);
+        return (await connection.QueryAsync<string>(new CommandDefinition("""
+            select v.cache_key from room_viewer v join indicator i on i.code = @indicator
+            where v.room_id = @roomId and indicator_visible(i.visibility, i.code, v.is_member, v.is_admin, v.organisations)
+            """, new { roomId, indicator }, cancellationToken: ct))).ToList();
+    }
+
     public async Task SaveViewAsync(Caller caller, RoomView view, CancellationToken ct)
     {
         RequireHost(caller);

@@ -60,10 +60,18 @@ public static class WorkshopEndpoints
         return app;
     }
 
-    private static async Task<IResult> CreateAsync(CreateRoomRequest request, RoomService rooms, CancellationToken ct)
+    private static async Task<IResult> CreateAsync(CreateRoomRequest request, System.Security.Claims.ClaimsPrincipal user, RoomService rooms,
+        Indicators.IndicatorQueries indicators, CancellationToken ct)
     {
         try
         {
+            // A room opens on an indicator its host may read; one it may not read is unknown, as on every API.
+            if (request.View?.Indicator is { } indicator && await indicators.FindAsync(indicator, Accounts.Viewer.From(user), ct) is null)
+            {
+                return TypedResults.Problem(title: "Invalid parameter 'indicator'", detail: $"unknown indicator '{indicator}'; see /api/indicators",
+                    statusCode: StatusCodes.Status404NotFound, extensions: new Dictionary<string, object?> { ["parameter"] = "indicator" });
+            }
+
             var room = await rooms.CreateAsync(request, ct);
             return TypedResults.Created(room.ParticipantUrl, room);
         }

@@ -1,4 +1,6 @@
 using Microsoft.AspNetCore.SignalR;
+using TerritoryAtlas.Web.Accounts;
+using TerritoryAtlas.Web.Indicators;
 
 namespace TerritoryAtlas.Web.Annotations;
 
@@ -8,7 +10,7 @@ namespace TerritoryAtlas.Web.Annotations;
 /// the room it names. Writes are validated, committed, then broadcast to the room's other connections and returned
 /// to the caller as its acknowledgement, with the room's sequence number.
 /// </summary>
-public sealed class WorkshopHub(RoomService rooms, PresenceTracker presence) : Hub
+public sealed class WorkshopHub(RoomService rooms, PresenceTracker presence, IndicatorQueries indicators) : Hub
 {
     /// <summary>SyncSince answers at most this many events; a client asks again from the last one it got.</summary>
     public const int SyncPage = 1_000;
@@ -31,9 +33,15 @@ public sealed class WorkshopHub(RoomService rooms, PresenceTracker presence) : H
 
     private static string ParticipantGroup(Guid participantId) => $"participant:{participantId}";
 
+    // One group per class of viewers (Viewer.CacheKey) in a room: a restricted indicator's view goes to those it may reach.
+    private static string ViewerGroup(Guid roomId, string viewerKey) => $"room:{roomId}:viewer:{viewerKey}";
+
+    private Viewer Viewer => Viewer.From(Context.User);
+
     public async Task<Session> Join(string code, string displayName)
     {
         Throttle();
+        await AdmitAsync(code);
         var (session, caller) = await rooms.JoinAsync(code, displayName, Context.ConnectionAborted);
         await AttachAsync(caller);
         return session;
@@ -42,6 +50,7 @@ public sealed class WorkshopHub(RoomService rooms, PresenceTracker presence) : H
     public async Task<Session> Enter(string code, string token)
     {
         Throttle();
+        await AdmitAsync(code);
         var (session, caller) = await rooms.EnterAsync(code, token, Context.ConnectionAborted);
         await AttachAsync(caller);
         return session;
@@ -50,6 +59,7 @@ public sealed class WorkshopHub(RoomService rooms, PresenceTracker presence) : H
     public async Task<Session> Watch(string code)
     {
         Throttle();
+        await AdmitAsync(code);
         var (session, caller) = await rooms.WatchAsync(code, Context.ConnectionAborted);
         await AttachAsync(caller);
         return session;
@@ -105,11 +115,28 @@ public sealed class WorkshopHub(RoomService rooms, PresenceTracker presence) : H
         var caller = CallerIn(roomId);
         if (!caller.IsHost) throw new HubException("Only the workshop's host can lead the view.");
         AnnotationRules.CheckView(view);
+        // A host shares only what it may read itself, and an unknown indicator and a reserved one are refused alike.
+        var indicator = view.Indicator is { } code
+            ? await indicators.FindAsync(code, Viewer, Context.ConnectionAborted)
+              ?? throw new HubException($"Unknown indicator '{code}'.")
+            : null;
 
         var now = DateTime.UtcNow;
         if (Context.Items.TryGetValue(ViewKey, out var last) && last is DateTime at && now - at < ViewInterval) return;
         Context.Items[ViewKey] = now;
-        await Clients.OthersInGroup(RoomGroup(roomId)).SendAsync("ViewChanged", view);
+        if (indicator is { IsRestricted: true })
+        {
+            // Only to the classes of viewers in the room who may read it; the others keep the last view they could.
+            foreach (var viewerKey in await rooms.ViewersWhoMayReadAsync(roomId, indicator.Code, Context.ConnectionAborted))
+            {
+                await Clients.GroupExcept(ViewerGroup(roomId, viewerKey), Context.ConnectionId).SendAsync("ViewChanged", view);
+            }
+        }
+        else
+        {
+            await Clients.OthersInGroup(RoomGroup(roomId)).SendAsync("ViewChanged", view);
+        }
+
         await rooms.SaveViewAsync(caller, view, Context.ConnectionAborted);
     }
 
@@ -131,15 +158,33 @@ public sealed class WorkshopHub(RoomService rooms, PresenceTracker presence) : H
             await Groups.RemoveFromGroupAsync(Context.ConnectionId, RoomGroup(old.RoomId));
             await Groups.RemoveFromGroupAsync(Context.ConnectionId, RoleGroup(old));
             await Groups.RemoveFromGroupAsync(Context.ConnectionId, ParticipantGroup(old.ParticipantId));
+            await Groups.RemoveFromGroupAsync(Context.ConnectionId, ViewerGroup(old.RoomId, Viewer.CacheKey));
         }
 
         Context.Items[CallerKey] = caller;
+        await rooms.AddViewerAsync(caller.RoomId, Viewer, Context.ConnectionAborted);
+        await Groups.AddToGroupAsync(Context.ConnectionId, ViewerGroup(caller.RoomId, Viewer.CacheKey));
         await Groups.AddToGroupAsync(Context.ConnectionId, RoomGroup(caller.RoomId));
         await Groups.AddToGroupAsync(Context.ConnectionId, RoleGroup(caller));
         if (caller.IsWatcher) return;
         await Groups.AddToGroupAsync(Context.ConnectionId, ParticipantGroup(caller.ParticipantId));
         presence.Add(Context.ConnectionId, caller);
         await Clients.Group(RoomGroup(caller.RoomId)).SendAsync("Presence", presence.In(caller.RoomId));
+    }
+
+    /// <summary>
+    /// A room showing an indicator the caller may not read admits nobody who cannot read it: the caller is told to
+    /// sign in (or that the indicator is not shared with its organisation), and learns nothing of the indicator.
+    /// </summary>
+    private async Task AdmitAsync(string code)
+    {
+        var room = await rooms.RoomByCodeAsync(code, Context.ConnectionAborted);
+        if (room.View.Indicator is { } indicator && await indicators.FindAsync(indicator, Viewer, Context.ConnectionAborted) is null)
+        {
+            throw new HubException(Viewer.IsAnonymous
+                ? "This workshop shows an indicator reserved to the observatory's members: sign in to take part."
+                : "This workshop shows an indicator that is not shared with your organisation.");
+        }
     }
 
     private Caller CallerIn(Guid roomId) =>

@@ -3,25 +3,34 @@ using Npgsql;
 namespace TerritoryAtlas.Web.Data;
 
 /// <summary>
-/// The data version (bumped by every import), re-read at most every two seconds: every map, tile and catalogue
-/// request needs it, and a database round trip per warm tile would cost more than serving the tile. An import
-/// shows within two seconds.
+/// The data version (bumped by every import) and the visibility version (bumped whenever who may read an indicator
+/// changes), re-read together at most every two seconds: every map, tile and catalogue request needs them, and a
+/// database round trip per warm tile would cost more than serving the tile. An import or a visibility change shows
+/// on every instance within two seconds, and at once on the instance that made it (<see cref="Invalidate"/>).
 /// </summary>
 public sealed class DataVersion(NpgsqlDataSource db)
 {
-    private (long Version, long CheckedAt) _current = (-1, 0);
+    private (long Version, long Visibility, long CheckedAt) _current = (-1, -1, 0);
 
-    public async Task<long> CurrentAsync(CancellationToken ct)
+    public async Task<long> CurrentAsync(CancellationToken ct) => (await StampAsync(ct)).Version;
+
+    /// <summary>Both versions: what caches of visibility decisions are keyed by.</summary>
+    public async Task<(long Version, long Visibility)> StampAsync(CancellationToken ct)
     {
         var cached = _current;
         if (cached.Version >= 0 && Environment.TickCount64 - cached.CheckedAt < 2000)
         {
-            return cached.Version;
+            return (cached.Version, cached.Visibility);
         }
 
-        await using var command = db.CreateCommand("select version from data_version");
-        var version = (long)(await command.ExecuteScalarAsync(ct))!;
-        _current = (version, Environment.TickCount64);
-        return version;
+        await using var command = db.CreateCommand("select version, visibility_version from data_version");
+        await using var reader = await command.ExecuteReaderAsync(ct);
+        await reader.ReadAsync(ct);
+        var current = (reader.GetInt64(0), reader.GetInt64(1), Environment.TickCount64);
+        _current = current;
+        return (current.Item1, current.Item2);
     }
+
+    /// <summary>Makes the next call read the database: this instance has just changed something.</summary>
+    public void Invalidate() => _current = (-1, -1, 0);
 }

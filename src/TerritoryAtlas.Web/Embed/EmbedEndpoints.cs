@@ -1,4 +1,5 @@
 using System.Text.Encodings.Web;
+using TerritoryAtlas.Web.Accounts;
 using TerritoryAtlas.Web.Indicators;
 using TerritoryAtlas.Web.Maps;
 
@@ -37,21 +38,35 @@ public static class EmbedEndpoints
         {
             var q = http.Request.Query;
             var lang = q["lang"] == "en" ? "en" : "fr";
-            var catalogue = await indicators.CatalogueAsync(ct);
-            var indicator = catalogue.FirstOrDefault(i => i.Code == (q["indicator"].ToString() is { Length: > 0 } code ? code : IndicatorQueries.DefaultIndicator));
+            // An embed is public whoever opens it (partner sites, shared caches: Cache-Control public below), so it
+            // reads as the anonymous viewer: a restricted indicator is never embedded, even by a member, and the
+            // widget says so in the same words as for an unknown one.
+            var catalogue = await indicators.CatalogueAsync(Viewer.Anonymous, ct);
+            var asked = q["indicator"].ToString() is { Length: > 0 } code ? code : IndicatorQueries.DefaultIndicator;
+            var indicator = catalogue.FirstOrDefault(i => i.Code == asked);
+            if (indicator is null)
+            {
+                SetFramingPolicy(http, options.Value);
+                http.Response.StatusCode = StatusCodes.Status404NotFound;
+                return Results.Content(EmbedPage.Error("indicator", lang == "en"
+                    ? $"the indicator '{asked}' does not exist or is not public: only public indicators can be embedded"
+                    : $"l'indicateur « {asked} » n'existe pas ou n'est pas public : seuls les indicateurs publics peuvent être intégrés", lang),
+                    "text/html; charset=utf-8");
+            }
+
             var level = q["level"].ToString() is { Length: > 0 } l ? l : "departement";
-            int year = int.TryParse(q["year"], out var y) ? y : indicator?.YearsByLevel.GetValueOrDefault(level)?.LastOrDefault() ?? 0;
+            int year = int.TryParse(q["year"], out var y) ? y : indicator.YearsByLevel.GetValueOrDefault(level)?.LastOrDefault() ?? 0;
             // Validate exactly as the values endpoint will, so a bad snippet shows a readable message, not a grey map.
             MapRequest request;
             MapValues values;
             try
             {
-                request = new MapRequest(level, indicator?.Code ?? q["indicator"].ToString(), year,
+                request = new MapRequest(level, indicator.Code, year,
                     q["classification"].ToString() is { Length: > 0 } c ? c : "quantile",
                     int.TryParse(q["classes"], out var k) ? k : 5, MapEndpoints.ParseBreaks(q["breaks"]),
                     q["palette"].ToString() is { Length: > 0 } p ? p : "auto", "classes", "parent",
                     q["within"].ToString() is { Length: > 0 } w ? w : null);
-                values = await maps.ValuesAsync(request, ct);
+                values = await maps.ValuesAsync(request, Viewer.Anonymous, ct);
             }
             catch (ParameterException e)
             {

@@ -90,7 +90,7 @@ public static class ExportEndpoints
     {
         try
         {
-            return (await ExportRequest.ParseAsync(level, http.Request.Query, allowed, indicators, queries.FindTerritoryAsync, ct), null);
+            return (await ExportRequest.ParseAsync(level, http.Request.Query, allowed, indicators, Accounts.Viewer.From(http.User), queries.FindTerritoryAsync, ct), null);
         }
         catch (ParameterException e)
         {

@@ -68,7 +68,7 @@ public sealed record ExportRequest(
 
     /// <summary>Parses and checks the query string; throws <see cref="ParameterException"/> naming the parameter.</summary>
     public static async Task<ExportRequest> ParseAsync(
-        string level, IQueryCollection query, IReadOnlySet<string> allowed, IndicatorQueries indicators,
+        string level, IQueryCollection query, IReadOnlySet<string> allowed, IndicatorQueries indicators, Accounts.Viewer viewer,
         Func<string, string, CancellationToken, Task<int?>> findTerritory, CancellationToken ct)
     {
         if (!Levels.IsKnown(level))
@@ -93,8 +93,9 @@ public sealed record ExportRequest(
         var pairs = new List<ExportPair>();
         foreach (var code in codes.Distinct())
         {
-            var indicator = await indicators.FindAsync(code, ct)
-                            ?? throw new ParameterException("indicator", $"unknown indicator '{code}'; see /api/indicators");
+            // One the caller may not read is unknown, with the unknown indicator's 404: nothing says it exists.
+            var indicator = await indicators.FindAsync(code, viewer, ct)
+                            ?? throw new ParameterException("indicator", $"unknown indicator '{code}'; see /api/indicators", 404);
             if (!indicator.YearsByLevel.TryGetValue(level, out var available))
             {
                 throw new ParameterException("indicator", $"indicator '{code}' has no figures at level '{level}'; levels: {string.Join(", ", indicator.Levels)}");

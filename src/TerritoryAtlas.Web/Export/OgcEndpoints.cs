@@ -135,7 +135,7 @@ public static class OgcEndpoints
                 // without bbox and the box is read here.
                 var query = new QueryCollection(http.Request.Query.Where(q => q.Key is not ("bbox" or "bbox-crs" or "crs"))
                     .ToDictionary(q => q.Key, q => q.Value));
-                request = await ExportRequest.ParseAsync(level, query, ItemParameters, indicators, queries.FindTerritoryAsync, ct);
+                request = await ExportRequest.ParseAsync(level, query, ItemParameters, indicators, Accounts.Viewer.From(http.User), queries.FindTerritoryAsync, ct);
                 limit = Integer(http, "limit", DefaultLimit, 1, MaxLimit);
                 request = request with
                 {
@@ -191,7 +191,7 @@ public static class OgcEndpoints
             try
             {
                 var query = new QueryCollection(http.Request.Query.Where(q => q.Key != "crs").ToDictionary(q => q.Key, q => q.Value));
-                request = await ExportRequest.ParseAsync(level, query, new HashSet<string>(["indicator", "year", "f"]), indicators, queries.FindTerritoryAsync, ct);
+                request = await ExportRequest.ParseAsync(level, query, new HashSet<string>(["indicator", "year", "f"]), indicators, Accounts.Viewer.From(http.User), queries.FindTerritoryAsync, ct);
                 request = request with { Code = code, Crs = Crs(http, "crs") };
                 CheckFormat(http);
             }

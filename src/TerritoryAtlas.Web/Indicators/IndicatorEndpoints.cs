@@ -1,4 +1,6 @@
+using System.Security.Claims;
 using Microsoft.AspNetCore.Mvc;
+using TerritoryAtlas.Web.Accounts;
 
 namespace TerritoryAtlas.Web.Indicators;
 
@@ -9,11 +11,13 @@ public static class IndicatorEndpoints
 
     public static void MapIndicatorEndpoints(this IEndpointRouteBuilder app)
     {
-        app.MapGet("/api/indicators", async (IndicatorQueries queries, CancellationToken ct) => Results.Ok(await queries.CatalogueAsync(ct)));
+        // Only the indicators the caller may read: a restricted one is not listed to anyone else.
+        app.MapGet("/api/indicators", async (ClaimsPrincipal user, IndicatorQueries queries, CancellationToken ct) =>
+            Results.Ok(await queries.CatalogueAsync(Viewer.From(user), ct)));
 
         // ?format=csv gives the same figures as a CSV file (one line per territory and year).
         app.MapGet("/api/series/{indicator}/{level}/{code}", async (
-            string indicator, string level, string code, [FromQuery] string? format, SeriesQueries queries, CancellationToken ct) =>
+            string indicator, string level, string code, [FromQuery] string? format, ClaimsPrincipal user, SeriesQueries queries, CancellationToken ct) =>
         {
             if (format is not (null or "json" or "csv"))
             {
@@ -22,7 +26,7 @@ public static class IndicatorEndpoints
 
             try
             {
-                var series = await queries.SeriesAsync(indicator, level, code, ct);
+                var series = await queries.SeriesAsync(indicator, level, code, Viewer.From(user), ct);
                 return format == "csv"
                     ? Results.File(System.Text.Encoding.UTF8.GetBytes(SeriesQueries.ToCsv(series)), "text/csv; charset=utf-8", $"serie_{indicator}_{level}_{code}.csv")
                     : Results.Ok(series);

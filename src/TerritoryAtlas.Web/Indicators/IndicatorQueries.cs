@@ -1,6 +1,8 @@
+using System.Collections.Concurrent;
 using System.Text.Json;
 using Dapper;
 using Npgsql;
+using TerritoryAtlas.Web.Accounts;
 using TerritoryAtlas.Web.Data;
 using TerritoryAtlas.Web.Territories;
 
@@ -12,24 +14,102 @@ public sealed record IndicatorInfo(
     string Unit, string UnitEn, string Kind, int Decimals, string Definition, string DefinitionEn, string Source, string Producer,
     string Licence, int Polarity, string? Numerator, string? Denominator, double? Multiplier, string? SecrecyRule,
     IReadOnlyList<SeriesBreakInfo> SeriesBreaks, IReadOnlyList<string> Levels, IReadOnlyList<int> Years,
-    IReadOnlyDictionary<string, int[]> YearsByLevel);
+    IReadOnlyDictionary<string, int[]> YearsByLevel, string Visibility = "public")
+{
+    /// <summary>
+    /// Not public: whoever reads it was let through by <c>indicator_visible</c>, so its responses are private to
+    /// them (Cache-Control: private) and nothing shared (embeds, public caches) may carry it.
+    /// </summary>
+    [System.Text.Json.Serialization.JsonIgnore]
+    public bool IsRestricted => Visibility != "public";
+}
 
 public sealed record SeriesBreakInfo(int Year, string NoteFr, string NoteEn);
 
-/// <summary>The catalogue, read once per data version: it changes only when an import runs.</summary>
+/// <summary>
+/// The catalogue, and who may read each indicator. Every reader of figures asks here with its <see cref="Viewer"/>:
+/// an indicator the viewer may not read is absent, exactly like an unknown one (APIs answer the same 404, pages the
+/// same "unknown or reserved" prompt), so nothing reveals that it exists. The decision is SQL's
+/// <c>indicator_visible</c>, made once per viewer class (<see cref="Viewer.CacheKey"/>) and per (data version,
+/// visibility version): a warm request costs a dictionary lookup, and anonymous readers share one entry.
+/// </summary>
 public sealed class IndicatorQueries(NpgsqlDataSource db, DataVersion dataVersion)
 {
     /// <summary>What a map shows when nobody chose: the explorer, the embed and a new workshop start on it.</summary>
     public const string DefaultIndicator = "taux_pauvrete_60";
 
-    private (long Version, IReadOnlyList<IndicatorInfo> Catalogue)? _cached;
+    private Snapshot? _snapshot;
 
-    public async Task<IReadOnlyList<IndicatorInfo>> CatalogueAsync(CancellationToken ct)
+    /// <summary>The indicators this viewer may read, in catalogue order.</summary>
+    public async Task<IReadOnlyList<IndicatorInfo>> CatalogueAsync(Viewer viewer, CancellationToken ct)
     {
-        var version = await dataVersion.CurrentAsync(ct);
-        if (_cached is { } cached && cached.Version == version)
+        var snapshot = await SnapshotAsync(ct);
+        if (snapshot.ByViewer.TryGetValue(viewer.CacheKey, out var visible))
         {
-            return cached.Catalogue;
+            return visible;
+        }
+
+        await using var connection = await db.OpenConnectionAsync(ct);
+        var codes = (await connection.QueryAsync<string>(new CommandDefinition("""
+            select code from indicator
+            where indicator_visible(visibility, code, @isMember, @isAdmin, @organisations)
+            """, new { isMember = viewer.IsMember, isAdmin = viewer.IsAdmin, organisations = viewer.OrganisationArray },
+            cancellationToken: ct))).ToHashSet(StringComparer.Ordinal);
+        visible = snapshot.All.Where(i => codes.Contains(i.Code)).ToList();
+        // Entries are few (one per combination of organisations) and die with the snapshot.
+        return snapshot.ByViewer.GetOrAdd(viewer.CacheKey, visible);
+    }
+
+    /// <summary>The indicator, or null when it does not exist or this viewer may not read it (callers answer both alike).</summary>
+    public async Task<IndicatorInfo?> FindAsync(string code, Viewer viewer, CancellationToken ct) =>
+        (await CatalogueAsync(viewer, ct)).FirstOrDefault(i => i.Code == code);
+
+    /// <summary>
+    /// Sets who may read an indicator (public, members, or the listed organisations); true when the indicator exists.
+    /// The database's triggers bump the visibility version (other instances follow within two seconds); this instance
+    /// follows at once.
+    /// </summary>
+    public async Task<bool> SetVisibilityAsync(string code, string visibility, IReadOnlyCollection<int> organisationIds, CancellationToken ct)
+    {
+        if (visibility is not ("public" or "members" or "organisations"))
+        {
+            throw new ParameterException("visibility", $"unknown visibility '{visibility}'; use public, members or organisations");
+        }
+
+        if (visibility == "organisations" && organisationIds.Count == 0)
+        {
+            throw new ParameterException("organisations", "an indicator shared with organisations needs at least one organisation");
+        }
+
+        await using var connection = await db.OpenConnectionAsync(ct);
+        await using var transaction = await connection.BeginTransactionAsync(ct);
+        var found = await connection.ExecuteAsync(new CommandDefinition(
+            "update indicator set visibility = @visibility where code = @code", new { code, visibility }, transaction, cancellationToken: ct));
+        if (found == 0)
+        {
+            return false;
+        }
+
+        await connection.ExecuteAsync(new CommandDefinition(
+            "delete from indicator_organisation where indicator_code = @code", new { code }, transaction, cancellationToken: ct));
+        if (visibility == "organisations")
+        {
+            await connection.ExecuteAsync(new CommandDefinition("""
+                insert into indicator_organisation (indicator_code, organisation_id) select @code, unnest(@ids)
+                """, new { code, ids = organisationIds.Distinct().ToArray() }, transaction, cancellationToken: ct));
+        }
+
+        await transaction.CommitAsync(ct);
+        dataVersion.Invalidate();
+        return true;
+    }
+
+    private async Task<Snapshot> SnapshotAsync(CancellationToken ct)
+    {
+        var stamp = await dataVersion.StampAsync(ct);
+        if (_snapshot is { } cached && cached.Stamp == stamp)
+        {
+            return cached;
         }
 
         await using var connection = await db.OpenConnectionAsync(ct);
@@ -43,7 +123,8 @@ public sealed class IndicatorQueries(NpgsqlDataSource db, DataVersion dataVersio
                    i.short_label_fr as short_label, i.unit_fr as unit, i.unit_en, i.kind, i.decimals, i.definition_fr as definition,
                    i.definition_en, i.source, i.producer, i.licence, i.polarity, i.numerator, i.denominator, i.multiplier,
                    i.secrecy_rule_fr as secrecy_rule, i.series_breaks::text as series_breaks,
-                   coalesce((select jsonb_object_agg(c.level, c.years) from coverage c where c.indicator_code = i.code), '{}')::text as coverage
+                   coalesce((select jsonb_object_agg(c.level, c.years) from coverage c where c.indicator_code = i.code), '{}')::text as coverage,
+                   i.visibility
             from indicator i join theme th on th.code = i.theme
             order by th.sort_order, i.sort_order
             """, cancellationToken: ct));
@@ -55,14 +136,16 @@ public sealed class IndicatorQueries(NpgsqlDataSource db, DataVersion dataVersio
                 r.unit_en, r.kind, r.decimals, r.definition, r.definition_en, r.source, r.producer, r.licence, r.polarity, r.numerator,
                 r.denominator, r.multiplier, r.secrecy_rule,
                 JsonSerializer.Deserialize<List<SeriesBreakInfo>>(r.series_breaks, SnakeCase) ?? [],
-                levels, byLevel.Values.SelectMany(y => y).Distinct().Order().ToList(), byLevel);
+                levels, byLevel.Values.SelectMany(y => y).Distinct().Order().ToList(), byLevel, r.visibility);
         }).ToList();
-        _cached = (version, catalogue);
-        return catalogue;
+        var snapshot = new Snapshot(stamp, catalogue, new ConcurrentDictionary<string, IReadOnlyList<IndicatorInfo>>(StringComparer.Ordinal));
+        _snapshot = snapshot;
+        return snapshot;
     }
 
-    public async Task<IndicatorInfo?> FindAsync(string code, CancellationToken ct) =>
-        (await CatalogueAsync(ct)).FirstOrDefault(i => i.Code == code);
+    /// <summary>The whole catalogue of one (data version, visibility version), and what each class of viewer may read of it.</summary>
+    private sealed record Snapshot((long Version, long Visibility) Stamp, IReadOnlyList<IndicatorInfo> All,
+        ConcurrentDictionary<string, IReadOnlyList<IndicatorInfo>> ByViewer);
 
     private static readonly JsonSerializerOptions SnakeCase = new() { PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower };
 
@@ -71,6 +154,6 @@ public sealed class IndicatorQueries(NpgsqlDataSource db, DataVersion dataVersio
         string code, string theme, string theme_label, string theme_label_en, string label, string label_en, string? short_label,
         string unit, string unit_en, string kind, short decimals, string definition, string definition_en, string source, string producer,
         string licence, short polarity, string? numerator, string? denominator, double? multiplier, string? secrecy_rule,
-        string series_breaks, string coverage);
+        string series_breaks, string coverage, string visibility);
 #pragma warning restore IDE1006, CA1812
 }

@@ -3,6 +3,7 @@ using System.Text;
 using System.Text.RegularExpressions;
 using Dapper;
 using Npgsql;
+using TerritoryAtlas.Web.Accounts;
 using TerritoryAtlas.Web.Data;
 using TerritoryAtlas.Web.Territories;
 
@@ -34,9 +35,9 @@ public sealed partial class SeriesQueries(NpgsqlDataSource db, IndicatorQueries 
     /// <summary>The parents a series is compared with: the EPCI of a commune, then the wider administrative levels.</summary>
     public static string[] ParentLevels => Levels.SeriesParents;
 
-    public async Task<SeriesResponse> SeriesAsync(string indicatorCode, string level, string code, CancellationToken ct)
+    public async Task<SeriesResponse> SeriesAsync(string indicatorCode, string level, string code, Viewer viewer, CancellationToken ct)
     {
-        var indicator = await indicators.FindAsync(indicatorCode, ct)
+        var indicator = await indicators.FindAsync(indicatorCode, viewer, ct)
                         ?? throw new ParameterException("indicator", $"unknown indicator '{indicatorCode}'; see /api/indicators", 404);
         if (!Levels.IsKnown(level))
         {

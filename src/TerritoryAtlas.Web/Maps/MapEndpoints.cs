@@ -1,4 +1,6 @@
+using System.Security.Claims;
 using Microsoft.AspNetCore.Mvc;
+using TerritoryAtlas.Web.Accounts;
 using TerritoryAtlas.Web.Indicators;
 using TerritoryAtlas.Web.Territories;
 
@@ -18,7 +20,7 @@ public static class MapEndpoints
     public static void MapMapEndpoints(this IEndpointRouteBuilder app)
     {
         app.MapGet("/api/maps/{level}/{indicator}/{year:int}", async (
-            string level, string indicator, int year, MapQueries queries, HttpContext http, CancellationToken ct,
+            string level, string indicator, int year, MapQueries queries, HttpContext http, ClaimsPrincipal user, CancellationToken ct,
             [FromQuery] string? classification, [FromQuery] int? classes, [FromQuery] string? breaks, [FromQuery] string? palette,
             [FromQuery] string? mode, [FromQuery] string? reference, [FromQuery] string? within) =>
         {
@@ -28,7 +30,7 @@ public static class MapEndpoints
                     palette ?? "auto", mode ?? "classes", reference ?? "parent", within);
                 // Serialised and compressed once per data version and request, like tiles: a commune payload is
                 // 1 MB of JSON, and a page's first drawing waits for it on a machine busy starting the map.
-                var payload = await queries.ValuesJsonAsync(request, ct);
+                var payload = await queries.ValuesJsonAsync(request, Viewer.From(user), ct);
                 await payload.WriteAsync(http, "application/json; charset=utf-8", ct);
                 return Results.Empty;
             }

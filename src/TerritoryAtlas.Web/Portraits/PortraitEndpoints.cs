@@ -1,5 +1,7 @@
 using System.Globalization;
+using System.Security.Claims;
 using System.Text;
+using TerritoryAtlas.Web.Accounts;
 using TerritoryAtlas.Web.Indicators;
 
 namespace TerritoryAtlas.Web.Portraits;
@@ -11,12 +13,12 @@ public static class PortraitEndpoints
     public static void MapPortraitEndpoints(this IEndpointRouteBuilder app)
     {
         // ?indicators=a,b,c chooses the columns; without it, the default set of the synthesis page.
-        app.MapGet("/api/synthesis/{region}.csv", async (string region, string? indicators, PortraitQueries queries, CancellationToken ct) =>
+        app.MapGet("/api/synthesis/{region}.csv", async (string region, string? indicators, ClaimsPrincipal user, PortraitQueries queries, CancellationToken ct) =>
         {
             try
             {
                 var codes = indicators?.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
-                var synthesis = await queries.SynthesisAsync(region, codes, ct);
+                var synthesis = await queries.SynthesisAsync(region, codes, Viewer.From(user), ct);
                 return synthesis is null
                     ? new ParameterException("region", $"no région has the code '{region}'", StatusCodes.Status404NotFound).ToProblem()
                     : Results.File(Encoding.UTF8.GetBytes(PortraitQueries.ToCsv(synthesis)), "text/csv; charset=utf-8",

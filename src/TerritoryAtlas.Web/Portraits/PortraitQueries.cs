@@ -1,6 +1,7 @@
 using System.Text;
 using Dapper;
 using Npgsql;
+using TerritoryAtlas.Web.Accounts;
 using TerritoryAtlas.Web.Data;
 using TerritoryAtlas.Web.Indicators;
 using TerritoryAtlas.Web.Territories;
@@ -42,14 +43,15 @@ public sealed class PortraitQueries(NpgsqlDataSource db, IndicatorQueries indica
     /// <summary>The parents a portrait compares with (the EPCI of a commune, then the wider levels).</summary>
     private static string[] ParentLevels => Levels.SeriesParents;
 
-    public async Task<Portrait?> PortraitAsync(string level, string code, CancellationToken ct)
+    /// <summary>The portrait as this viewer may see it: only the indicators it may read.</summary>
+    public async Task<Portrait?> PortraitAsync(string level, string code, Viewer viewer, CancellationToken ct)
     {
         if (!Levels.IsKnown(level))
         {
             return null;
         }
 
-        var catalogue = (await indicators.CatalogueAsync(ct)).ToDictionary(i => i.Code);
+        var catalogue = (await indicators.CatalogueAsync(viewer, ct)).ToDictionary(i => i.Code);
         await using var connection = await db.OpenConnectionAsync(ct);
         var territory = await connection.QuerySingleOrDefaultAsync<TerritoryRow>(new CommandDefinition("""
             select id, level, code, name, st_xmin(b) as xmin, st_ymin(b) as ymin, st_xmax(b) as xmax, st_ymax(b) as ymax
@@ -147,9 +149,10 @@ public sealed class PortraitQueries(NpgsqlDataSource db, IndicatorQueries indica
                 .First().Code)
             .ToList();
 
-    public async Task<Synthesis?> SynthesisAsync(string regionCode, IReadOnlyList<string>? indicatorCodes, CancellationToken ct)
+    /// <summary>The synthesis of the indicators this viewer may read; one it may not read is unknown (404), as is an unknown one.</summary>
+    public async Task<Synthesis?> SynthesisAsync(string regionCode, IReadOnlyList<string>? indicatorCodes, Viewer viewer, CancellationToken ct)
     {
-        var catalogue = await indicators.CatalogueAsync(ct);
+        var catalogue = await indicators.CatalogueAsync(viewer, ct);
         var byCode = catalogue.ToDictionary(i => i.Code);
         var codes = (indicatorCodes is { Count: > 0 } ? indicatorCodes : DefaultSynthesisIndicators(catalogue)).Distinct().ToList();
         var unknown = codes.FirstOrDefault(c => !byCode.ContainsKey(c));

@@ -220,7 +220,7 @@ public sealed class ExportEndpointTests(AtlasFixture atlas)
 
     [Theory]
     [InlineData("/api/export/canton.geojson", 404, "level")]
-    [InlineData("/api/export/commune.geojson?indicator=no_such_indicator", 400, "indicator")]
+    [InlineData("/api/export/commune.geojson?indicator=no_such_indicator", 404, "indicator")]
     [InlineData("/api/export/commune.geojson?indicator=aah_allocataires", 400, "indicator")]
     [InlineData("/api/export/departement.geojson?indicator=aah_allocataires&year=1802", 400, "year")]
     [InlineData("/api/export/departement.geojson?indicator=aah_allocataires&year=twenty", 400, "year")]
