@@ -6,7 +6,7 @@ namespace TerritoryAtlas.Web.Accounts;
 public static class ViewerState
 {
     /// <summary>Where the sign-in prompts of pages lead (the accounts' sign-in page, which returns to ReturnUrl).</summary>
-    public const string SignInPath = "/compte/connexion";
+    public const string SignInPath = Accounts.SignInPath;
 
     public static async Task<Viewer> ViewerAsync(this AuthenticationStateProvider authentication) =>
         Viewer.From((await authentication.GetAuthenticationStateAsync()).User);
