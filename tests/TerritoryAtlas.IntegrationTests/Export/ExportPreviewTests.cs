@@ -15,7 +15,7 @@ public sealed class ExportPreviewTests(AtlasFixture atlas)
     public async Task The_csv_size_estimate_is_within_a_quarter_of_the_real_file(string level, string? within)
     {
         var services = atlas.App.Services;
-        var indicator = (await services.GetRequiredService<IndicatorQueries>().FindAsync("taux_pauvrete_60", CancellationToken.None))!;
+        var indicator = (await services.GetRequiredService<IndicatorQueries>().FindAsync("taux_pauvrete_60", TerritoryAtlas.Web.Accounts.Viewer.Anonymous, CancellationToken.None))!;
         var exports = services.GetRequiredService<ExportQueries>();
         WithinTerritory? area = null;
         if (within?.Split(':') is [var withinLevel, var withinCode])

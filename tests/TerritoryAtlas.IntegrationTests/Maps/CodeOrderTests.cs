@@ -38,7 +38,7 @@ public sealed class CodeOrderTests(AtlasFixture atlas)
         await using var app = atlas.App.WithWebHostBuilder(b => b.UseSetting("ATLAS_DB", scratch.ConnectionString));
         using var scope = app.Services.CreateScope();
         var values = await scope.ServiceProvider.GetRequiredService<MapQueries>()
-            .ValuesAsync("departement", "test_menages", 2019, "quantile", 3, CancellationToken.None);
+            .ValuesAsync("departement", "test_menages", 2019, "quantile", 3, TerritoryAtlas.Web.Accounts.Viewer.Anonymous, CancellationToken.None);
 
         Assert.Equal(Codes.Length, values.Codes.Count);
         for (var i = 0; i < Codes.Length; i++)
