@@ -6,6 +6,7 @@ using TerritoryAtlas.Web.Accounts;
 using TerritoryAtlas.Web.Annotations;
 using TerritoryAtlas.Web.Components;
 using TerritoryAtlas.Web.Data;
+using TerritoryAtlas.Web.Datasets;
 using TerritoryAtlas.Web.Embed;
 using TerritoryAtlas.Web.Export;
 using TerritoryAtlas.Web.Import;
@@ -74,6 +75,7 @@ builder.Services.AddPortraits();
 builder.Services.AddExport();
 builder.Services.AddOpenApi();
 builder.Services.AddWorkshops(builder.Configuration);
+builder.Services.AddDatasets(builder.Configuration);
 
 var app = builder.Build();
 
@@ -140,6 +142,7 @@ app.MapExportEndpoints();
 app.MapOgcEndpoints();
 app.MapOpenApi();
 app.MapWorkshopEndpoints(app.Configuration);
+app.MapDatasetEndpoints();
 
 // Circuits without WebSocket compression: each connection's deflate state cost ~0.5 MB of native memory, more than an
 // open map page's whole managed state (40 map pages in headless Chromium: ~1.6 MB RSS per page with it, ~1.0 MB without),

@@ -25,36 +25,54 @@ public sealed class CsvFile
 
     public static CsvFile Read(TextReader reader, string displayName)
     {
-        var headerLine = reader.ReadLine() ?? throw new ImportException(displayName, "line 1", "the file is empty");
-        var separator = headerLine.Count(c => c == ';') > headerLine.Count(c => c == ',') ? ';' : ',';
-        var lineNumber = 1;
-        var header = Split(headerLine, separator, reader, ref lineNumber, displayName);
-        if (header.Count < 2)
+        var stream = new CsvStream(reader, displayName);
+        return new CsvFile { DisplayName = displayName, Header = stream.Header, Records = stream.Records().ToList() };
+    }
+
+    /// <summary>Reads a file record by record (contributions of any size pass through without being held whole).</summary>
+    public sealed class CsvStream
+    {
+        private readonly TextReader _reader;
+        private readonly char _separator;
+        private int _lineNumber = 1;
+
+        public CsvStream(TextReader reader, string displayName)
         {
-            throw new ImportException(displayName, "line 1", "the header has fewer than two columns: not a CSV file");
+            _reader = reader;
+            DisplayName = displayName;
+            var headerLine = reader.ReadLine() ?? throw new ImportException(displayName, "line 1", "the file is empty");
+            _separator = headerLine.Count(c => c == ';') > headerLine.Count(c => c == ',') ? ';' : ',';
+            Header = Split(headerLine, _separator, reader, ref _lineNumber, displayName);
+            if (Header.Count < 2)
+            {
+                throw new ImportException(displayName, "line 1", "the header has fewer than two columns: not a CSV file");
+            }
         }
 
-        var records = new List<CsvRecord>();
-        while (reader.ReadLine() is { } line)
+        public string DisplayName { get; }
+        public IReadOnlyList<string> Header { get; }
+
+        public IEnumerable<CsvRecord> Records()
         {
-            lineNumber++;
-            if (line.Length == 0)
+            while (_reader.ReadLine() is { } line)
             {
-                continue;
-            }
+                _lineNumber++;
+                if (line.Length == 0)
+                {
+                    continue;
+                }
 
-            var startLine = lineNumber;
-            var fields = Split(line, separator, reader, ref lineNumber, displayName);
-            if (fields.Count != header.Count)
-            {
-                throw new ImportException(displayName, $"line {startLine}",
-                    $"{fields.Count} fields where the header has {header.Count}");
-            }
+                var startLine = _lineNumber;
+                var fields = Split(line, _separator, _reader, ref _lineNumber, DisplayName);
+                if (fields.Count != Header.Count)
+                {
+                    throw new ImportException(DisplayName, $"line {startLine}",
+                        $"{fields.Count} fields where the header has {Header.Count}");
+                }
 
-            records.Add(new CsvRecord(startLine, fields));
+                yield return new CsvRecord(startLine, fields);
+            }
         }
-
-        return new CsvFile { DisplayName = displayName, Header = header, Records = records };
     }
 
     private static List<string> Split(string line, char separator, TextReader reader, ref int lineNumber, string displayName)

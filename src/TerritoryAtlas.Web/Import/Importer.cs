@@ -191,7 +191,7 @@ public sealed class Importer(NpgsqlDataSource db, TextWriter output)
         }
 
         var removed = await connection.ExecuteAsync(new CommandDefinition(
-            "delete from indicator where code <> all(@codes)",
+            "delete from indicator where code <> all(@codes) and not contributed",
             new { codes = catalogue.Indicators.Select(i => i.Code).ToArray() }, transaction, cancellationToken: ct));
         await connection.ExecuteAsync(new CommandDefinition(
             "delete from theme t where not exists (select 1 from indicator i where i.theme = t.code) and t.code <> all(@codes)",

@@ -168,20 +168,28 @@ public static class ObservationFile
     /// Numbers use a point or a decimal comma. Producers mark secret and missing values with letters (INSEE `s`,
     /// DREES `ns`, `nd`, `-`): those become a status, never a zero.
     /// </summary>
-    private static (double? Value, string Status) ParseValue(CsvFile csv, CsvRecord record, int column)
+    private static (double? Value, string Status) ParseValue(CsvFile csv, CsvRecord record, int column) =>
+        TryParseValue(record[column], out var value, out var status)
+            ? (value, status)
+            : throw new ImportException(csv.DisplayName, $"line {record.Line}", $"value '{record[column].Trim()}' in column '{csv.Header[column]}' is not a number");
+
+    /// <summary>A figure as producers write it: a number (point or decimal comma, spaces as thousands separators) or a marker.</summary>
+    public static bool TryParseValue(string raw, out double? value, out string status)
     {
-        var text = record[column].Trim();
+        var text = raw.Trim();
         switch (text)
         {
             case "":
             case "nd":
             case "-":
             case "NA":
-                return (null, "missing");
+                (value, status) = (null, "missing");
+                return true;
             case "s":
             case "ns":
             case "secret":
-                return (null, "suppressed");
+                (value, status) = (null, "suppressed");
+                return true;
         }
 
         // Thousands separators: space, no-break space, narrow no-break space (what fr-FR formatting writes).
@@ -192,8 +200,13 @@ public static class ObservationFile
             normalised = normalised.Replace(',', '.');
         }
 
-        return double.TryParse(normalised, NumberStyles.Float, CultureInfo.InvariantCulture, out var value) && double.IsFinite(value)
-            ? (value, "ok")
-            : throw new ImportException(csv.DisplayName, $"line {record.Line}", $"value '{text}' in column '{csv.Header[column]}' is not a number");
+        if (double.TryParse(normalised, NumberStyles.Float, CultureInfo.InvariantCulture, out var parsed) && double.IsFinite(parsed))
+        {
+            (value, status) = (parsed, "ok");
+            return true;
+        }
+
+        (value, status) = (null, "missing");
+        return false;
     }
 }

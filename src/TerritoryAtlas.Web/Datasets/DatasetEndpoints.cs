@@ -1,0 +1,126 @@
+using System.Text.Json;
+using Microsoft.AspNetCore.Antiforgery;
+using Microsoft.AspNetCore.Http.Features;
+using TerritoryAtlas.Web.Accounts;
+using TerritoryAtlas.Web.Import;
+
+namespace TerritoryAtlas.Web.Datasets;
+
+/// <summary>
+/// The HTTP API for scripts: POST /api/datasets (multipart file + metadata) → a draft with its validation report;
+/// GET /api/datasets/{id}; POST /api/datasets/{id}/publish; POST /api/datasets/{id}/rollback. Producers (for their
+/// organisation) and admins only; the same <see cref="DatasetService"/> the upload page uses.
+/// </summary>
+public static class DatasetEndpoints
+{
+    public static IServiceCollection AddDatasets(this IServiceCollection services, IConfiguration configuration)
+    {
+        var options = new DatasetOptions();
+        if (configuration.GetValue<long?>("Datasets:MaxUploadMegabytes") is { } megabytes)
+        {
+            options.MaxUploadBytes = megabytes * 1024 * 1024;
+        }
+
+        services.AddSingleton(options);
+        services.AddSingleton<DatasetService>();
+        // The form reader buffers large parts to temporary files, never in memory; its own limit must not be lower.
+        services.Configure<FormOptions>(o => o.MultipartBodyLengthLimit = Math.Max(o.MultipartBodyLengthLimit, options.MaxUploadBytes + (1 << 20)));
+        return services;
+    }
+
+    public static void MapDatasetEndpoints(this IEndpointRouteBuilder app)
+    {
+        var group = app.MapGroup("/api/datasets").WithTags("Datasets")
+            .RequireAuthorization(p => p.RequireRole(AtlasRoles.Producer, AtlasRoles.Admin));
+
+        group.MapPost("", async (HttpContext http, DatasetService datasets, IAntiforgery antiforgery, CancellationToken ct) =>
+        {
+            // Scripts authenticate with a bearer token; a browser's cookie-authenticated post must carry the antiforgery token.
+            if (!http.Request.Headers.Authorization.ToString().StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase)
+                && !await antiforgery.IsRequestValidAsync(http))
+            {
+                return Problem(StatusCodes.Status400BadRequest, "antiforgery token missing or invalid", null);
+            }
+
+            if (http.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } size)
+            {
+                size.MaxRequestBodySize = datasets.MaxUploadBytes + (1 << 20);
+            }
+
+            if (!http.Request.HasFormContentType)
+            {
+                return Problem(StatusCodes.Status400BadRequest, "send multipart/form-data with a 'file' part and a 'metadata' JSON part", null);
+            }
+
+            IFormCollection form;
+            try
+            {
+                form = await http.Request.ReadFormAsync(ct);
+            }
+            catch (Exception e) when (e is InvalidDataException or BadHttpRequestException)
+            {
+                return Problem(StatusCodes.Status413PayloadTooLarge,
+                    $"the upload is larger than the limit of {datasets.MaxUploadBytes / (1024 * 1024)} MB or malformed ({e.Message})", null);
+            }
+
+            if (form.Files.GetFile("file") is not { } file)
+            {
+                return Problem(StatusCodes.Status400BadRequest, "the 'file' part is missing", null);
+            }
+
+            ContributionMetadata? metadata = null;
+            if (form["metadata"] is { Count: > 0 } json && !string.IsNullOrWhiteSpace(json.ToString()))
+            {
+                try
+                {
+                    metadata = JsonSerializer.Deserialize<ContributionMetadata>(json.ToString(), ManifestFiles.Options);
+                }
+                catch (JsonException e)
+                {
+                    return Problem(StatusCodes.Status400BadRequest, $"metadata: line {e.LineNumber + 1}: {e.Message}", null);
+                }
+            }
+
+            try
+            {
+                await using var stream = file.OpenReadStream();
+                var version = await datasets.ContributeAsync(stream, Path.GetFileName(file.FileName), metadata, Contributor.From(http.User), null, ct);
+                return Results.Json(new { id = version.Id, status = version.Status, report = version.Report, version }, statusCode: StatusCodes.Status201Created);
+            }
+            catch (ContributionRefused e)
+            {
+                return Problem(e.Status, e.Problem, e.Report);
+            }
+        }).DisableAntiforgery().Accepts<IFormFile>("multipart/form-data").Produces(StatusCodes.Status201Created).ProducesProblem(StatusCodes.Status422UnprocessableEntity);
+
+        group.MapGet("/{id:long}", async (long id, HttpContext http, DatasetService datasets, CancellationToken ct) =>
+            await datasets.GetAsync(id, Contributor.From(http.User), ct) is { } version
+                ? Results.Json(version)
+                : Problem(StatusCodes.Status404NotFound, $"no dataset version {id}", null));
+
+        group.MapGet("/{id:long}/preview", async (long id, HttpContext http, DatasetService datasets, CancellationToken ct) =>
+            Results.Json(await datasets.PreviewRowsAsync(id, Contributor.From(http.User), 500, ct)));
+
+        group.MapPost("/{id:long}/publish", (long id, HttpContext http, DatasetService datasets, CancellationToken ct) =>
+            Act(() => datasets.PublishAsync(id, Contributor.From(http.User), ct)));
+
+        group.MapPost("/{id:long}/rollback", (long id, HttpContext http, DatasetService datasets, CancellationToken ct) =>
+            Act(() => datasets.RollbackAsync(id, Contributor.From(http.User), ct)));
+    }
+
+    private static async Task<IResult> Act(Func<Task<DatasetVersionView>> action)
+    {
+        try
+        {
+            return Results.Json(await action());
+        }
+        catch (ContributionRefused e)
+        {
+            return Problem(e.Status, e.Problem, e.Report);
+        }
+    }
+
+    private static IResult Problem(int status, string detail, ValidationReport? report) =>
+        Results.Problem(detail: detail, statusCode: status,
+            extensions: report is null ? null : new Dictionary<string, object?> { ["report"] = report });
+}

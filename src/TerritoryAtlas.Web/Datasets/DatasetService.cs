@@ -1,0 +1,441 @@
+using System.Data;
+using System.Security.Claims;
+using System.Text.Json;
+using Dapper;
+using Npgsql;
+using TerritoryAtlas.Web.Accounts;
+using TerritoryAtlas.Web.Data;
+using TerritoryAtlas.Web.Import;
+
+namespace TerritoryAtlas.Web.Datasets;
+
+/// <summary>Who contributes or publishes: their name for provenance, and what they may do.</summary>
+public sealed record Contributor(string Name, bool IsAdmin, bool IsProducer, IReadOnlyList<int> OrganisationIds)
+{
+    public static Contributor From(ClaimsPrincipal user)
+    {
+        var viewer = Viewer.From(user);
+        return new Contributor(
+            user.FindFirstValue(ClaimTypes.Name) ?? user.FindFirstValue(ClaimTypes.Email) ?? user.FindFirstValue(ClaimTypes.NameIdentifier) ?? "unknown",
+            viewer.IsAdmin, user.IsInRole(AtlasRoles.Producer), viewer.OrganisationIds);
+    }
+}
+
+/// <summary>A contribution refused before anything changed: the problem and the validation report so far.</summary>
+public sealed class ContributionRefused(int status, string problem, ValidationReport? report) : Exception(problem)
+{
+    public int Status { get; } = status;
+    public string Problem { get; } = problem;
+    public ValidationReport? Report { get; } = report;
+}
+
+public sealed record DatasetVersionView(
+    long Id, long DatasetId, string Dataset, int? OrganisationId, string Status, string FileName, string Format,
+    string UploadedBy, DateTime UploadedAt, string? PublishedBy, DateTime? PublishedAt, string? RolledBackBy, DateTime? RolledBackAt,
+    ValidationReport Report, IReadOnlyList<PreviewYear> Preview);
+
+public sealed record PreviewYear(string Indicator, short Year, long New, long Revised, long Unchanged);
+
+public sealed record PreviewRow(
+    string Level, string Code, string Name, string Indicator, short Year, double? Draft, string DraftStatus, double? Published,
+    string? PublishedDataset);
+
+public sealed class DatasetOptions
+{
+    /// <summary>The largest file a contribution may upload (Datasets:MaxUploadMegabytes, 200 MB).</summary>
+    public long MaxUploadBytes { get; set; } = 200L * 1024 * 1024;
+}
+
+/// <summary>
+/// Contributions of partners' files: validated through <see cref="ObservationPipeline"/> into a draft version,
+/// published in one transaction (the data version moves so every instance's caches and open maps follow), rolled
+/// back to the previous version in one action.
+/// </summary>
+public sealed class DatasetService(NpgsqlDataSource db, IConfiguration configuration, DatasetOptions options, ILogger<DatasetService> log)
+{
+    private static readonly SemaphoreSlim CorrespondenceLock = new(1, 1);
+    private static IReadOnlyDictionary<(string Level, string Code), string>? _correspondences;
+
+    public long MaxUploadBytes => options.MaxUploadBytes;
+
+    /// <summary>Reads, validates and stores a file as a draft version. Refuses (changing nothing) a file it cannot read.</summary>
+    public async Task<DatasetVersionView> ContributeAsync(
+        Stream file, string fileName, ContributionMetadata? metadata, Contributor who, Action<long>? progress, CancellationToken ct)
+    {
+        metadata ??= new ContributionMetadata();
+        var organisation = OrganisationFor(who, metadata);
+        var report = new ValidationReport { File = fileName };
+        try
+        {
+            using var table = await ContributionFile.OpenAsync(file, fileName, options.MaxUploadBytes, ct);
+            var signature = ContributionRows.HeaderSignature(table.Header);
+            await using var connection = await db.OpenConnectionAsync(ct);
+            var mapping = ContributionRows.IsTidy(table.Header) ? null : metadata.Mapping;
+            if (mapping is null && !ContributionRows.IsTidy(table.Header) && organisation is not null)
+            {
+                var remembered = await connection.QuerySingleOrDefaultAsync<string?>(new CommandDefinition(
+                    "select mapping::text from dataset_mapping where organisation_id = @organisation and header_signature = @signature",
+                    new { organisation, signature }, cancellationToken: ct));
+                mapping = remembered is null ? null : JsonSerializer.Deserialize<ColumnMapping>(remembered, ManifestFiles.Options);
+            }
+
+            if (mapping is null && !ContributionRows.IsTidy(table.Header))
+            {
+                throw new ImportException(fileName, "line 1",
+                    $"not in the tidy long format (geo_level, geo_code, indicator, year, value) and no mapping is given or remembered for these columns: {string.Join(", ", table.Header)}");
+            }
+
+            var effective = mapping ?? ContributionRows.Tidy;
+            ContributionRows.CheckMapping(effective, table.Header, fileName, metadata.Code);
+            var context = await PipelineContext.LoadAsync(connection, await CorrespondencesAsync(ct), ct);
+            var newIndicator = await NewIndicatorAsync(connection, metadata, fileName, ct);
+            if (newIndicator is not null)
+            {
+                context = context.With(newIndicator);
+            }
+
+            await using var transaction = await connection.BeginTransactionAsync(ct);
+            var versionId = await connection.ExecuteScalarAsync<long>(new CommandDefinition("""
+                insert into dataset_version (dataset_id, file_name, format, mapping, metadata, report, status, uploaded_by)
+                values (null, @fileName, @format, @mapping::jsonb, @metadata::jsonb, '{}', 'draft', @by)
+                returning id
+                """, new
+            {
+                fileName,
+                format = table.Format,
+                mapping = mapping is null ? null : JsonSerializer.Serialize(mapping, ManifestFiles.Options),
+                metadata = JsonSerializer.Serialize(metadata, ManifestFiles.Options),
+                by = who.Name,
+            }, transaction, cancellationToken: ct)).ConfigureAwait(false);
+            var rows = ContributionRows.Read(table.Records, table.Header, effective, metadata.Code);
+            var accepted = ObservationPipeline.Validate(rows, report, context, strict: false, progress);
+            var indicators = new SortedSet<string>(StringComparer.Ordinal);
+            await ObservationPipeline.CopyAsync(connection, "dataset_row",
+                accepted.Select(a =>
+                {
+                    indicators.Add(a.Indicator);
+                    return a;
+                }), ct, ("version_id", versionId));
+            if (report.Accepted == 0)
+            {
+                throw new ContributionRefused(StatusCodes.Status422UnprocessableEntity,
+                    $"{fileName}: no row can be used ({report.RejectedCount} rejected): nothing was stored", report);
+            }
+
+            // A dataset is one producer's series of one set of indicators: next year's file of the same indicators is
+            // its next version, and rolling back returns to this one.
+            var name = $"contribution:{organisation?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "observatory"}:{string.Join(',', indicators)}";
+            var datasetId = await connection.ExecuteScalarAsync<long>(new CommandDefinition("""
+                insert into dataset (name, organisation_id) values (@name, @organisation)
+                on conflict (name) do update set name = excluded.name
+                returning id
+                """, new { name, organisation }, transaction, cancellationToken: ct));
+            await connection.ExecuteAsync(new CommandDefinition(
+                "update dataset_version set dataset_id = @datasetId, report = @report::jsonb where id = @versionId",
+                new { datasetId, versionId, report = JsonSerializer.Serialize(report, ManifestFiles.Options) }, transaction, cancellationToken: ct));
+            if (mapping is not null && organisation is not null)
+            {
+                await connection.ExecuteAsync(new CommandDefinition("""
+                    insert into dataset_mapping (organisation_id, header_signature, mapping, metadata) values (@organisation, @signature, @mapping::jsonb, @metadata::jsonb)
+                    on conflict (organisation_id, header_signature) do update set mapping = excluded.mapping, metadata = excluded.metadata, updated_at = now()
+                    """, new
+                {
+                    organisation,
+                    signature,
+                    mapping = JsonSerializer.Serialize(mapping, ManifestFiles.Options),
+                    metadata = JsonSerializer.Serialize(metadata with { Mapping = null }, ManifestFiles.Options),
+                }, transaction, cancellationToken: ct));
+            }
+
+            await transaction.CommitAsync(ct);
+            log.LogInformation("Dataset version {Version} drafted from {File} by {By}: {Accepted} accepted, {Rejected} rejected",
+                versionId, fileName, who.Name, report.Accepted, report.RejectedCount);
+            return (await GetAsync(versionId, who, ct))!;
+        }
+        catch (ImportException e)
+        {
+            report.FileError = e.Message;
+            throw new ContributionRefused(StatusCodes.Status422UnprocessableEntity, e.Message, report);
+        }
+    }
+
+    /// <summary>A version as its producer and the admins see it (null when absent or not theirs to see).</summary>
+    public async Task<DatasetVersionView?> GetAsync(long id, Contributor who, CancellationToken ct)
+    {
+        await using var connection = await db.OpenConnectionAsync(ct);
+        var row = await connection.QuerySingleOrDefaultAsync<VersionRow>(new CommandDefinition("""
+            select v.id, v.dataset_id as datasetid, d.name as dataset, d.organisation_id as organisationid, v.status, v.file_name as filename,
+                   v.format, v.uploaded_by as uploadedby, v.uploaded_at as uploadedat, v.published_by as publishedby,
+                   v.published_at as publishedat, v.rolled_back_by as rolledbackby, v.rolled_back_at as rolledbackat, v.report::text as report
+            from dataset_version v join dataset d on d.id = v.dataset_id
+            where v.id = @id
+            """, new { id }, cancellationToken: ct));
+        if (row is null || !MaySee(who, row.OrganisationId))
+        {
+            return null;
+        }
+
+        var preview = (await connection.QueryAsync<PreviewYear>(new CommandDefinition(
+            AtlasDatabase.Sql("Datasets.preview.sql"), new { version_id = id }, cancellationToken: ct))).ToList();
+        return new DatasetVersionView(row.Id, row.DatasetId, row.Dataset, row.OrganisationId, row.Status, row.FileName, row.Format,
+            row.UploadedBy, row.UploadedAt, row.PublishedBy, row.PublishedAt, row.RolledBackBy, row.RolledBackAt,
+            JsonSerializer.Deserialize<ValidationReport>(row.Report, ManifestFiles.Options)!, preview);
+    }
+
+    public async Task<IReadOnlyList<PreviewRow>> PreviewRowsAsync(long id, Contributor who, int limit, CancellationToken ct)
+    {
+        if (await GetAsync(id, who, ct) is null)
+        {
+            return [];
+        }
+
+        await using var connection = await db.OpenConnectionAsync(ct);
+        return (await connection.QueryAsync<PreviewRow>(new CommandDefinition(
+            AtlasDatabase.Sql("Datasets.preview_rows.sql"), new { version_id = id, limit }, cancellationToken: ct))).ToList();
+    }
+
+    /// <summary>
+    /// Makes a draft (or an earlier version) the dataset's current figures, in one transaction: the current version is
+    /// superseded (what it had replaced comes back), the figures go in, derived sums and rates are recomputed and the
+    /// data version moves. A kill during it leaves the previous version current and whole.
+    /// </summary>
+    public async Task<DatasetVersionView> PublishAsync(long id, Contributor who, CancellationToken ct)
+    {
+        await using var connection = await db.OpenConnectionAsync(ct);
+        await using var transaction = await connection.BeginTransactionAsync(IsolationLevel.ReadCommitted, ct);
+        var version = await LockVersionAsync(connection, transaction, id, who, ct);
+        if (version.Status is not ("draft" or "superseded"))
+        {
+            throw new ContributionRefused(StatusCodes.Status409Conflict, $"version {id} is {version.Status}: only a draft or a superseded version can be published", null);
+        }
+
+        await MayPublishAsync(connection, transaction, who, version.OrganisationId, ct);
+        await UnpublishCurrentAsync(connection, transaction, version, "superseded", who, ct);
+        await DefineIndicatorAsync(connection, transaction, version, ct);
+        await connection.ExecuteScalarAsync<long>(new CommandDefinition(AtlasDatabase.Sql("Datasets.publish.sql"),
+            new { version_id = id, name = version.Dataset, by = who.Name }, transaction, commandTimeout: 0, cancellationToken: ct));
+        await RecomputeAndMoveAsync(connection, transaction, ct);
+        await transaction.CommitAsync(ct);
+        return (await GetAsync(id, who, ct))!;
+    }
+
+    /// <summary>Rolls the dataset's current version (<paramref name="id"/>) back: the previous version becomes current again.</summary>
+    public async Task<DatasetVersionView> RollbackAsync(long id, Contributor who, CancellationToken ct)
+    {
+        await using var connection = await db.OpenConnectionAsync(ct);
+        await using var transaction = await connection.BeginTransactionAsync(IsolationLevel.ReadCommitted, ct);
+        var version = await LockVersionAsync(connection, transaction, id, who, ct);
+        if (version.Status != "published")
+        {
+            throw new ContributionRefused(StatusCodes.Status409Conflict, $"version {id} is {version.Status}: only the current (published) version can be rolled back", null);
+        }
+
+        await MayPublishAsync(connection, transaction, who, version.OrganisationId, ct);
+        await UnpublishCurrentAsync(connection, transaction, version, "rejected", who, ct);
+        var previous = await connection.ExecuteScalarAsync<long?>(new CommandDefinition("""
+            select id from dataset_version where dataset_id = @datasetId and status = 'superseded' and id <> @id
+            order by published_at desc nulls last, id desc limit 1
+            """, new { version.DatasetId, id }, transaction, cancellationToken: ct));
+        if (previous is { } p)
+        {
+            await connection.ExecuteScalarAsync<long>(new CommandDefinition(AtlasDatabase.Sql("Datasets.publish.sql"),
+                new { version_id = p, name = version.Dataset, by = who.Name }, transaction, commandTimeout: 0, cancellationToken: ct));
+        }
+
+        await RecomputeAndMoveAsync(connection, transaction, ct);
+        await transaction.CommitAsync(ct);
+        return (await GetAsync(id, who, ct))!;
+    }
+
+    private async Task<VersionRow> LockVersionAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, long id, Contributor who, CancellationToken ct)
+    {
+        // One publication at a time: the derived figures are recomputed over the whole table.
+        await connection.ExecuteAsync(new CommandDefinition("select pg_advisory_xact_lock(1413)", transaction: transaction, cancellationToken: ct));
+        var version = await connection.QuerySingleOrDefaultAsync<VersionRow>(new CommandDefinition("""
+            select v.id, v.dataset_id as datasetid, d.name as dataset, d.organisation_id as organisationid, v.status, v.file_name as filename,
+                   v.format, v.uploaded_by as uploadedby, v.uploaded_at as uploadedat, v.published_by as publishedby,
+                   v.published_at as publishedat, v.rolled_back_by as rolledbackby, v.rolled_back_at as rolledbackat, '{}' as report, v.metadata::text as metadata
+            from dataset_version v join dataset d on d.id = v.dataset_id
+            where v.id = @id
+            for update of v
+            """, new { id }, transaction, cancellationToken: ct));
+        return version is not null && MaySee(who, version.OrganisationId)
+            ? version
+            : throw new ContributionRefused(StatusCodes.Status404NotFound, $"no dataset version {id}", null);
+    }
+
+    private static async Task MayPublishAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, Contributor who, int? organisation, CancellationToken ct)
+    {
+        if (who.IsAdmin)
+        {
+            return;
+        }
+
+        var allowed = organisation is not null && await connection.ExecuteScalarAsync<bool>(new CommandDefinition(
+            "select coalesce((select producers_may_publish from organisation where id = @organisation), false)",
+            new { organisation }, transaction, cancellationToken: ct));
+        if (!allowed)
+        {
+            throw new ContributionRefused(StatusCodes.Status403Forbidden,
+                "an admin publishes this organisation's datasets (its producers are not allowed to publish them)", null);
+        }
+    }
+
+    private static async Task UnpublishCurrentAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, VersionRow version,
+        string newStatus, Contributor who, CancellationToken ct)
+    {
+        var current = await connection.ExecuteScalarAsync<long?>(new CommandDefinition(
+            "select id from dataset_version where dataset_id = @DatasetId and status = 'published' for update",
+            new { version.DatasetId }, transaction, cancellationToken: ct));
+        if (current is { } c)
+        {
+            await connection.ExecuteAsync(new CommandDefinition(AtlasDatabase.Sql("Datasets.unpublish.sql"),
+                new { current_id = c, name = version.Dataset, new_status = newStatus, by = who.Name }, transaction, commandTimeout: 0, cancellationToken: ct));
+        }
+    }
+
+    /// <summary>A contribution defining a new indicator adds it to the catalogue when first published (marked contributed).</summary>
+    private static async Task DefineIndicatorAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, VersionRow version, CancellationToken ct)
+    {
+        var m = version.Metadata is null ? null : JsonSerializer.Deserialize<ContributionMetadata>(version.Metadata, ManifestFiles.Options);
+        if (m?.Code is null || m.LabelFr is null)
+        {
+            return;
+        }
+
+        await connection.ExecuteAsync(new CommandDefinition("""
+            insert into indicator (code, theme, label_fr, label_en, unit_fr, unit_en, kind, decimals, definition_fr, definition_en, source,
+                producer, licence, polarity, additive, numerator, denominator, multiplier, secrecy_threshold, secrecy_applies_to,
+                visibility, contributed, sort_order)
+            values (@Code, coalesce(@Theme, (select code from theme order by sort_order limit 1)), @LabelFr, coalesce(@LabelEn, @LabelFr),
+                @UnitFr, coalesce(@UnitEn, @UnitFr), @Kind, coalesce(@Decimals, 0), coalesce(@DefinitionFr, ''), coalesce(@DefinitionEn, @DefinitionFr, ''),
+                @Source, @Producer, @Licence, coalesce(@Polarity, 0), coalesce(@Additive, false), @Numerator, @Denominator, @Multiplier,
+                @Threshold, @AppliesTo, coalesce(@Visibility, 'public'), true, (select coalesce(max(sort_order), 0) + 1 from indicator))
+            on conflict (code) do update set label_fr = excluded.label_fr, label_en = excluded.label_en, unit_fr = excluded.unit_fr,
+                unit_en = excluded.unit_en, definition_fr = excluded.definition_fr, definition_en = excluded.definition_en,
+                source = excluded.source, producer = excluded.producer, licence = excluded.licence, visibility = excluded.visibility
+            where indicator.contributed
+            """, new
+        {
+            m.Code, m.Theme, m.LabelFr, m.LabelEn, m.UnitFr, m.UnitEn, m.Kind, m.Decimals, m.DefinitionFr, m.DefinitionEn, m.Source,
+            m.Producer, m.Licence, m.Polarity, m.Additive, m.Numerator, m.Denominator, m.Multiplier,
+            Threshold = m.Secrecy?.Threshold, AppliesTo = m.Secrecy?.AppliesTo, m.Visibility,
+        }, transaction, cancellationToken: ct));
+    }
+
+    private static async Task RecomputeAndMoveAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, CancellationToken ct)
+    {
+        await connection.ExecuteAsync(new CommandDefinition(AtlasDatabase.Sql("Import.computed_observations.sql"),
+            transaction: transaction, commandTimeout: 0, cancellationToken: ct));
+        // Every instance polls data_version (DataVersion): maps, tiles' values, embeds and exports follow within seconds.
+        await connection.ExecuteAsync(new CommandDefinition("update data_version set version = version + 1, updated_at = now()",
+            transaction: transaction, cancellationToken: ct));
+    }
+
+    /// <summary>A new indicator described by the metadata: checked now, created when the version is published.</summary>
+    private static async Task<IndicatorRules?> NewIndicatorAsync(NpgsqlConnection connection, ContributionMetadata m, string file, CancellationToken ct)
+    {
+        if (m.Code is null)
+        {
+            return null;
+        }
+
+        var existing = await connection.ExecuteScalarAsync<bool>(new CommandDefinition(
+            "select exists (select 1 from indicator where code = @Code)", new { m.Code }, cancellationToken: ct));
+        if (existing)
+        {
+            return null;
+        }
+
+        var missing = new[] { ("label_fr", m.LabelFr), ("unit_fr", m.UnitFr), ("kind", m.Kind), ("source", m.Source), ("producer", m.Producer), ("licence", m.Licence) }
+            .Where(f => string.IsNullOrWhiteSpace(f.Item2)).Select(f => f.Item1).ToList();
+        if (missing.Count > 0)
+        {
+            throw new ImportException(file, "metadata", $"indicator '{m.Code}' is new: give {string.Join(", ", missing)}");
+        }
+
+        if (m.Kind is not ("count" or "amount" or "index" or "ratio" or "share") && !(m.Kind == "rate" && m.Numerator is not null && m.Denominator is not null))
+        {
+            throw new ImportException(file, "metadata", $"kind '{m.Kind}' is not one of count, amount, index, ratio, share (a rate names its numerator and denominator indicators)");
+        }
+
+        if (m.Visibility is not (null or "public" or "members" or "organisations"))
+        {
+            throw new ImportException(file, "metadata", $"visibility '{m.Visibility}' is not one of public, members, organisations");
+        }
+
+        if (m.Code.Length > 64 || !m.Code.All(c => char.IsAsciiLetterOrDigit(c) || c == '_'))
+        {
+            throw new ImportException(file, "metadata", "an indicator code is made of letters, digits and _ (at most 64)");
+        }
+
+        return new IndicatorRules(m.Code, m.Kind!, m.Multiplier);
+    }
+
+    private static int? OrganisationFor(Contributor who, ContributionMetadata metadata)
+    {
+        if (who.IsAdmin)
+        {
+            return metadata.OrganisationId;
+        }
+
+        if (!who.IsProducer)
+        {
+            throw new ContributionRefused(StatusCodes.Status403Forbidden, "only producers and admins contribute datasets", null);
+        }
+
+        if (metadata.OrganisationId is { } asked)
+        {
+            return who.OrganisationIds.Contains(asked)
+                ? asked
+                : throw new ContributionRefused(StatusCodes.Status403Forbidden, $"you do not belong to organisation {asked}", null);
+        }
+
+        return who.OrganisationIds.Count == 1
+            ? who.OrganisationIds[0]
+            : throw new ContributionRefused(StatusCodes.Status400BadRequest,
+                who.OrganisationIds.Count == 0 ? "your account belongs to no organisation" : "give organisation_id: your account belongs to several", null);
+    }
+
+    private static bool MaySee(Contributor who, int? organisation) =>
+        who.IsAdmin || (who.IsProducer && organisation is { } o && who.OrganisationIds.Contains(o));
+
+    private async Task<IReadOnlyDictionary<(string Level, string Code), string>> CorrespondencesAsync(CancellationToken ct)
+    {
+        if (_correspondences is { } known)
+        {
+            return known;
+        }
+
+        await CorrespondenceLock.WaitAsync(ct);
+        try
+        {
+            if (_correspondences is null)
+            {
+                try
+                {
+                    var catalogueDirectory = configuration["ATLAS_CATALOGUE"] ?? AppContext.BaseDirectory;
+                    var geodata = ManifestFiles.Load<GeodataManifest>(Path.Combine(catalogueDirectory, "geodata", "manifest.json"));
+                    _correspondences = PipelineContext.ReadCorrespondences(geodata.Correspondences, ImportCommand.DataDirectory(configuration));
+                }
+                catch (ImportException e)
+                {
+                    // Without the data directory, later-vintage codes are reported as unknown rather than carried.
+                    log.LogWarning("COG correspondence not available: {Problem}", e.Message);
+                    _correspondences = new Dictionary<(string, string), string>();
+                }
+            }
+
+            return _correspondences;
+        }
+        finally
+        {
+            CorrespondenceLock.Release();
+        }
+    }
+
+    private sealed record VersionRow(
+        long Id, long DatasetId, string Dataset, int? OrganisationId, string Status, string FileName, string Format, string UploadedBy,
+        DateTime UploadedAt, string? PublishedBy, DateTime? PublishedAt, string? RolledBackBy, DateTime? RolledBackAt, string Report,
+        string? Metadata = null);
+}
