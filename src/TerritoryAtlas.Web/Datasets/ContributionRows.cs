@@ -36,14 +36,31 @@ public static class ContributionRows
 
     private static readonly Dictionary<string, string> LevelNames = new(StringComparer.OrdinalIgnoreCase)
     {
-        ["france"] = "france", ["fr"] = "france", ["pays"] = "france",
+        ["france"] = "france",
+        ["fr"] = "france",
+        ["pays"] = "france",
         ["zone"] = "zone",
-        ["region"] = "region", ["région"] = "region", ["reg"] = "region",
-        ["departement"] = "departement", ["département"] = "departement", ["dep"] = "departement", ["dept"] = "departement",
-        ["arrondissement"] = "arrondissement", ["arr"] = "arrondissement",
+        ["region"] = "region",
+        ["région"] = "region",
+        ["reg"] = "region",
+        ["departement"] = "departement",
+        ["département"] = "departement",
+        ["dep"] = "departement",
+        ["dept"] = "departement",
+        ["arrondissement"] = "arrondissement",
+        ["arr"] = "arrondissement",
         ["epci"] = "epci",
-        ["commune"] = "commune", ["com"] = "commune", ["codgeo"] = "commune",
+        ["commune"] = "commune",
+        ["com"] = "commune",
+        ["codgeo"] = "commune",
         ["qpv"] = "qpv",
+    };
+
+    /// <summary>The tidy mapping, without the optional name and flag columns when the file lacks them.</summary>
+    public static ColumnMapping TidyFor(IReadOnlyList<string> header) => Tidy with
+    {
+        Name = Index(header, "geo_name") >= 0 ? "geo_name" : null,
+        Flag = Index(header, "flag") >= 0 ? "flag" : null,
     };
 
     public static bool IsTidy(IReadOnlyList<string> header) =>
@@ -98,6 +115,13 @@ public static class ContributionRows
         {
             var levelText = levelColumn >= 0 ? r[levelColumn].Trim() : mapping.Level!;
             var codeText = r[code].Trim();
+            // Spreadsheets turn codes into numbers and drop their leading zero (01001 → 1001, 01 → 1).
+            if (codeText.Length > 0 && codeText.All(char.IsAsciiDigit))
+            {
+                var width = LevelNames.GetValueOrDefault(levelText) switch { "commune" => 5, "departement" => 2, "region" => 2, _ => 0 };
+                codeText = codeText.PadLeft(width, '0');
+            }
+
             var indicator = indicatorColumn >= 0 ? r[indicatorColumn].Trim() : fixedIndicator!;
             var nameText = name >= 0 ? r[name] : "";
             RowProblem? problem = null;

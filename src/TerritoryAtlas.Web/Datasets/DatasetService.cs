@@ -73,10 +73,19 @@ public sealed class DatasetService(NpgsqlDataSource db, IConfiguration configura
             var mapping = ContributionRows.IsTidy(table.Header) ? null : metadata.Mapping;
             if (mapping is null && !ContributionRows.IsTidy(table.Header) && organisation is not null)
             {
-                var remembered = await connection.QuerySingleOrDefaultAsync<string?>(new CommandDefinition(
-                    "select mapping::text from dataset_mapping where organisation_id = @organisation and header_signature = @signature",
+                var remembered = await connection.QuerySingleOrDefaultAsync<(string Mapping, string? Metadata)?>(new CommandDefinition(
+                    "select mapping::text, metadata::text from dataset_mapping where organisation_id = @organisation and header_signature = @signature",
                     new { organisation, signature }, cancellationToken: ct));
-                mapping = remembered is null ? null : JsonSerializer.Deserialize<ColumnMapping>(remembered, ManifestFiles.Options);
+                if (remembered is { } r)
+                {
+                    // Next year's file: the mapping and the indicator's description as last given, for this producer and shape.
+                    mapping = JsonSerializer.Deserialize<ColumnMapping>(r.Mapping, ManifestFiles.Options);
+                    if (metadata.LabelFr is null && r.Metadata is not null
+                        && JsonSerializer.Deserialize<ContributionMetadata>(r.Metadata, ManifestFiles.Options) is { } previous)
+                    {
+                        metadata = previous with { Code = metadata.Code ?? previous.Code, OrganisationId = metadata.OrganisationId ?? previous.OrganisationId };
+                    }
+                }
             }
 
             if (mapping is null && !ContributionRows.IsTidy(table.Header))
@@ -85,7 +94,7 @@ public sealed class DatasetService(NpgsqlDataSource db, IConfiguration configura
                     $"not in the tidy long format (geo_level, geo_code, indicator, year, value) and no mapping is given or remembered for these columns: {string.Join(", ", table.Header)}");
             }
 
-            var effective = mapping ?? ContributionRows.Tidy;
+            var effective = mapping ?? ContributionRows.TidyFor(table.Header);
             ContributionRows.CheckMapping(effective, table.Header, fileName, metadata.Code);
             var context = await PipelineContext.LoadAsync(connection, await CorrespondencesAsync(ct), ct);
             var newIndicator = await NewIndicatorAsync(connection, metadata, fileName, ct);
@@ -317,9 +326,27 @@ public sealed class DatasetService(NpgsqlDataSource db, IConfiguration configura
             where indicator.contributed
             """, new
         {
-            m.Code, m.Theme, m.LabelFr, m.LabelEn, m.UnitFr, m.UnitEn, m.Kind, m.Decimals, m.DefinitionFr, m.DefinitionEn, m.Source,
-            m.Producer, m.Licence, m.Polarity, m.Additive, m.Numerator, m.Denominator, m.Multiplier,
-            Threshold = m.Secrecy?.Threshold, AppliesTo = m.Secrecy?.AppliesTo, m.Visibility,
+            m.Code,
+            m.Theme,
+            m.LabelFr,
+            m.LabelEn,
+            m.UnitFr,
+            m.UnitEn,
+            m.Kind,
+            m.Decimals,
+            m.DefinitionFr,
+            m.DefinitionEn,
+            m.Source,
+            m.Producer,
+            m.Licence,
+            m.Polarity,
+            m.Additive,
+            m.Numerator,
+            m.Denominator,
+            m.Multiplier,
+            Threshold = m.Secrecy?.Threshold,
+            AppliesTo = m.Secrecy?.AppliesTo,
+            m.Visibility,
         }, transaction, cancellationToken: ct));
     }
 
@@ -434,8 +461,22 @@ public sealed class DatasetService(NpgsqlDataSource db, IConfiguration configura
         }
     }
 
-    private sealed record VersionRow(
-        long Id, long DatasetId, string Dataset, int? OrganisationId, string Status, string FileName, string Format, string UploadedBy,
-        DateTime UploadedAt, string? PublishedBy, DateTime? PublishedAt, string? RolledBackBy, DateTime? RolledBackAt, string Report,
-        string? Metadata = null);
+    private sealed class VersionRow
+    {
+        public long Id { get; init; }
+        public long DatasetId { get; init; }
+        public string Dataset { get; init; } = "";
+        public int? OrganisationId { get; init; }
+        public string Status { get; init; } = "";
+        public string FileName { get; init; } = "";
+        public string Format { get; init; } = "";
+        public string UploadedBy { get; init; } = "";
+        public DateTime UploadedAt { get; init; }
+        public string? PublishedBy { get; init; }
+        public DateTime? PublishedAt { get; init; }
+        public string? RolledBackBy { get; init; }
+        public DateTime? RolledBackAt { get; init; }
+        public string Report { get; init; } = "{}";
+        public string? Metadata { get; init; }
+    }
 }

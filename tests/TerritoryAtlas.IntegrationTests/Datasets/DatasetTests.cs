@@ -1,0 +1,328 @@
+using System.Net;
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using System.Text;
+using System.Text.Json;
+using ClosedXML.Excel;
+using Dapper;
+using Microsoft.Extensions.DependencyInjection;
+using TerritoryAtlas.Web.Accounts;
+
+namespace TerritoryAtlas.IntegrationTests.Datasets;
+
+/// <summary>
+/// Contributions end to end over HTTP with real bearer tokens, on the real database: real rows of the data
+/// directory's files under a test indicator, published, rolled back, and bad files that change nothing.
+/// </summary>
+[Collection(nameof(AtlasCollection))]
+public sealed class DatasetTests(AtlasFixture atlas)
+{
+    private static readonly string CommuneFile = Path.Combine(AtlasFixture.DataDirectory, "indicators", "tidy", "indicators_commune_long.csv");
+
+    private async Task<(string Token, int? Organisation)> AccountAsync(string role, string? organisation)
+    {
+        await using var scope = atlas.App.Services.CreateAsyncScope();
+        var (account, _) = await scope.ServiceProvider.GetRequiredService<AccountService>()
+            .CreateAsync($"d{Guid.NewGuid():N}@example.org", role, organisation, CancellationToken.None);
+        var token = await atlas.App.Services.GetRequiredService<AccessTokens>().CreateAsync(account.Id, "test", 1, CancellationToken.None);
+        return (token.Token, account.OrganisationId);
+    }
+
+    private static HttpRequestMessage Request(HttpMethod method, string url, string token, HttpContent? content = null)
+    {
+        var request = new HttpRequestMessage(method, url) { Content = content };
+        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
+        return request;
+    }
+
+    private static MultipartFormDataContent Upload(byte[] file, string fileName, object? metadata)
+    {
+        var content = new MultipartFormDataContent { { new ByteArrayContent(file), "file", fileName } };
+        if (metadata is not null)
+        {
+            content.Add(new StringContent(JsonSerializer.Serialize(metadata)), "metadata");
+        }
+
+        return content;
+    }
+
+    private static object NewIndicator(string code, object? mapping = null) => new Dictionary<string, object?>
+    {
+        ["code"] = code,
+        ["label_fr"] = "<b>Test</b> =HYPERLINK(\"x\")",
+        ["unit_fr"] = "euros",
+        ["kind"] = "amount",
+        ["source"] = "INSEE Filosofi (test)",
+        ["producer"] = "INSEE",
+        ["licence"] = "Licence Ouverte",
+        ["mapping"] = mapping,
+    };
+
+    /// <summary>Real rows of the commune file (the median standard of living), renamed to a test indicator.</summary>
+    private static byte[] RealRows(string indicator, int count, Func<string, string>? edit = null)
+    {
+        var lines = File.ReadLines(CommuneFile).Take(1).Concat(File.ReadLines(CommuneFile).Skip(1)
+                .Where(l => l.Contains(",mediane_niveau_vie,", StringComparison.Ordinal)).Take(count)
+                .Select(l => l.Replace(",mediane_niveau_vie,", $",{indicator},", StringComparison.Ordinal)))
+            .Select(edit ?? (l => l));
+        return Encoding.UTF8.GetBytes(string.Join('\n', lines) + "\n");
+    }
+
+    private async Task<(long Versions, long DataVersion, long Observations)> StateAsync()
+    {
+        await using var connection = await atlas.Db.OpenConnectionAsync();
+        return await connection.QuerySingleAsync<(long, long, long)>(
+            "select (select count(*) from dataset_version), (select version from data_version), (select count(*) from observation)");
+    }
+
+    private async Task CleanUpAsync(string indicator)
+    {
+        await using var connection = await atlas.Db.OpenConnectionAsync();
+        await connection.ExecuteAsync("""
+            delete from observation where indicator_code = @indicator;
+            delete from dataset where name like '%:' || @indicator;
+            delete from indicator where code = @indicator;
+            """, new { indicator });
+    }
+
+    [Fact]
+    public async Task A_producer_contributes_real_rows_an_admin_publishes_then_rolls_back_and_provenance_follows()
+    {
+        var indicator = $"test_{Guid.NewGuid():N}"[..20];
+        var (producer, organisation) = await AccountAsync(AtlasRoles.Producer, $"Partenaire {Guid.NewGuid():N}");
+        var (admin, _) = await AccountAsync(AtlasRoles.Admin, null);
+        var http = atlas.App.CreateClient();
+        try
+        {
+            var before = await StateAsync();
+            // Anonymous callers are turned away before anything is read.
+            var anonymous = await http.PostAsync("/api/datasets", Upload(RealRows(indicator, 10), "f.csv", NewIndicator(indicator)));
+            Assert.Equal(HttpStatusCode.Unauthorized, anonymous.StatusCode);
+
+            var created = await http.SendAsync(Request(HttpMethod.Post, "/api/datasets", producer,
+                Upload(RealRows(indicator, 2000), "filosofi-communes.csv", NewIndicator(indicator))));
+            var body = await created.Content.ReadFromJsonAsync<JsonElement>();
+            Assert.True(created.StatusCode == HttpStatusCode.Created, body.ToString());
+            Assert.Equal("draft", body.GetProperty("status").GetString());
+            var report = body.GetProperty("report");
+            Assert.Equal(2000, report.GetProperty("read").GetInt64());
+            Assert.Equal(report.GetProperty("read").GetInt64(), report.GetProperty("accepted").GetInt64() + report.GetProperty("rejectedCount").GetInt64());
+            Assert.True(report.GetProperty("accepted").GetInt64() > 1900);
+            var id = body.GetProperty("id").GetInt64();
+
+            // A draft changes no observation and is not published data.
+            Assert.Equal(before.Observations, (await StateAsync()).Observations);
+            var preview = await http.SendAsync(Request(HttpMethod.Get, $"/api/datasets/{id}", producer));
+            var previewBody = await preview.Content.ReadFromJsonAsync<JsonElement>();
+            Assert.True(previewBody.GetProperty("preview").EnumerateArray().All(p => p.GetProperty("new").GetInt64() > 0));
+
+            // Another producer's organisation does not see the draft; the producer may not publish (admin only by default).
+            var (stranger, _) = await AccountAsync(AtlasRoles.Producer, $"Autre {Guid.NewGuid():N}");
+            Assert.Equal(HttpStatusCode.NotFound, (await http.SendAsync(Request(HttpMethod.Get, $"/api/datasets/{id}", stranger))).StatusCode);
+            var refused = await http.SendAsync(Request(HttpMethod.Post, $"/api/datasets/{id}/publish", producer));
+            Assert.Equal(HttpStatusCode.Forbidden, refused.StatusCode);
+            Assert.Equal("application/problem+json", refused.Content.Headers.ContentType?.MediaType);
+
+            var published = await http.SendAsync(Request(HttpMethod.Post, $"/api/datasets/{id}/publish", admin));
+            Assert.Equal(HttpStatusCode.OK, published.StatusCode);
+            var afterPublish = await StateAsync();
+            Assert.True(afterPublish.DataVersion > before.DataVersion);
+            await using (var connection = await atlas.Db.OpenConnectionAsync())
+            {
+                var (rows, versions, label) = await connection.QuerySingleAsync<(long, long, string)>("""
+                    select count(*), count(distinct o.dataset_version_id), max(i.label_fr)
+                    from observation o join indicator i on i.code = o.indicator_code where o.indicator_code = @indicator
+                    """, new { indicator });
+                Assert.Equal(report.GetProperty("accepted").GetInt64(), rows);
+                Assert.Equal(1, versions);
+                // Metadata is stored as text, as given (encoded on output by the pages).
+                Assert.Equal("<b>Test</b> =HYPERLINK(\"x\")", label);
+                // Figure by figure, the published value is the file's: L'Abergement-Clémenciat 2014.
+                Assert.Equal(21576.7, await connection.ExecuteScalarAsync<double>("""
+                    select o.value from observation o join territory t on t.id = o.territory_id
+                    where o.indicator_code = @indicator and t.level = 'commune' and t.code = '01001' and o.year = 2014
+                    """, new { indicator }));
+            }
+
+            // Next year's file (one figure revised) is a second version; rolling it back brings the first back.
+            var revised = RealRows(indicator, 2000, l => l.StartsWith("commune,01001,", StringComparison.Ordinal) && l.Contains(",2014,", StringComparison.Ordinal)
+                ? l.Replace("21576.7", "22000", StringComparison.Ordinal) : l);
+            var second = await (await http.SendAsync(Request(HttpMethod.Post, "/api/datasets", producer, Upload(revised, "filosofi-2.csv", NewIndicator(indicator)))))
+                .Content.ReadFromJsonAsync<JsonElement>();
+            var secondId = second.GetProperty("id").GetInt64();
+            var revisedYear = second.GetProperty("version").GetProperty("preview").EnumerateArray().Single(p => p.GetProperty("year").GetInt32() == 2014);
+            Assert.Equal(1, revisedYear.GetProperty("revised").GetInt64());
+            Assert.Equal(HttpStatusCode.OK, (await http.SendAsync(Request(HttpMethod.Post, $"/api/datasets/{secondId}/publish", admin))).StatusCode);
+            Assert.Equal(22000, await ValueAsync(indicator));
+            var first = await (await http.SendAsync(Request(HttpMethod.Get, $"/api/datasets/{id}", admin))).Content.ReadFromJsonAsync<JsonElement>();
+            Assert.Equal("superseded", first.GetProperty("status").GetString());
+
+            var rolledBack = await http.SendAsync(Request(HttpMethod.Post, $"/api/datasets/{secondId}/rollback", admin));
+            Assert.Equal(HttpStatusCode.OK, rolledBack.StatusCode);
+            Assert.Equal("rejected", (await rolledBack.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("status").GetString());
+            Assert.Equal(21576.7, await ValueAsync(indicator));
+            first = await (await http.SendAsync(Request(HttpMethod.Get, $"/api/datasets/{id}", admin))).Content.ReadFromJsonAsync<JsonElement>();
+            Assert.Equal("published", first.GetProperty("status").GetString());
+
+            // Rolling back the only version takes the dataset off the map.
+            Assert.Equal(HttpStatusCode.OK, (await http.SendAsync(Request(HttpMethod.Post, $"/api/datasets/{id}/rollback", admin))).StatusCode);
+            await using var check = await atlas.Db.OpenConnectionAsync();
+            Assert.Equal(0, await check.ExecuteScalarAsync<long>("select count(*) from observation where indicator_code = @indicator", new { indicator }));
+            Assert.Equal(before.Observations, (await StateAsync()).Observations);
+        }
+        finally
+        {
+            await CleanUpAsync(indicator);
+        }
+    }
+
+    private async Task<double> ValueAsync(string indicator)
+    {
+        await using var connection = await atlas.Db.OpenConnectionAsync();
+        return await connection.ExecuteScalarAsync<double>("""
+            select o.value from observation o join territory t on t.id = o.territory_id
+            where o.indicator_code = @indicator and t.level = 'commune' and t.code = '01001' and o.year = 2014
+            """, new { indicator });
+    }
+
+    public static TheoryData<string, string, string> BadFiles => new()
+    {
+        { "truncated.csv", "geo_level,geo_code,geo_name,indicator,year,value\ncommune,01001,\"L'Abergement,mediane_niveau_vie,2014,1\n", "line 2" },
+        { "short-row.csv", "geo_level,geo_code,geo_name,indicator,year,value\ncommune,01001,X,mediane_niveau_vie,2014\n", "line 2" },
+        { "utf16.csv", "UTF16", "NUL bytes" },
+        { "no-mapping.csv", "CODGEO;LIBGEO;P21_POP\n01001;L'Abergement;832\n", "no mapping" },
+        { "bomb.xlsx", "BOMB", "parts" },
+        { "broken.xlsx", "BROKEN", "XLSX" },
+    };
+
+    [Theory]
+    [MemberData(nameof(BadFiles))]
+    public async Task A_bad_file_gets_a_report_naming_the_file_and_the_place_and_changes_nothing(string name, string content, string expected)
+    {
+        var (admin, _) = await AccountAsync(AtlasRoles.Admin, null);
+        var bytes = content switch
+        {
+            "UTF16" => Encoding.Unicode.GetBytes("geo_level,geo_code,geo_name,indicator,year,value\ncommune,01001,X,mediane_niveau_vie,2014,1\n"),
+            "BOMB" => ManyEntriesZip(),
+            "BROKEN" => [.. Xlsx(ws => ws.Cell(2, 1).Value = "commune").Take(400)],
+            _ => Encoding.UTF8.GetBytes(content),
+        };
+        var before = await StateAsync();
+        var response = await atlas.App.CreateClient().SendAsync(Request(HttpMethod.Post, "/api/datasets", admin, Upload(bytes, name, null)));
+
+        Assert.Equal(HttpStatusCode.UnprocessableEntity, response.StatusCode);
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+        var problem = await response.Content.ReadFromJsonAsync<JsonElement>();
+        var detail = problem.GetProperty("detail").GetString()!;
+        Assert.StartsWith(name, detail, StringComparison.Ordinal);
+        Assert.Contains(expected, detail, StringComparison.Ordinal);
+        Assert.DoesNotContain("   at ", detail, StringComparison.Ordinal);
+        Assert.Equal(before, await StateAsync());
+    }
+
+    [Fact]
+    public async Task An_xlsx_with_a_formula_is_refused_at_its_line_and_a_clean_one_is_read()
+    {
+        var indicator = $"test_{Guid.NewGuid():N}"[..20];
+        var (admin, _) = await AccountAsync(AtlasRoles.Admin, null);
+        var http = atlas.App.CreateClient();
+        try
+        {
+            var withFormula = Xlsx(ws =>
+            {
+                ws.Cell(3, 1).Value = "commune";
+                ws.Cell(3, 2).Value = "01002";
+                ws.Cell(3, 3).Value = "X";
+                ws.Cell(3, 4).Value = indicator;
+                ws.Cell(3, 5).Value = 2019;
+                ws.Cell(3, 6).FormulaA1 = "=F2*2";
+            }, indicator);
+            var refused = await http.SendAsync(Request(HttpMethod.Post, "/api/datasets", admin, Upload(withFormula, "formula.xlsx", NewIndicator(indicator))));
+            Assert.Equal(HttpStatusCode.UnprocessableEntity, refused.StatusCode);
+            Assert.Contains("line 3: cell F3 holds a formula", (await refused.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("detail").GetString(), StringComparison.Ordinal);
+
+            var clean = await http.SendAsync(Request(HttpMethod.Post, "/api/datasets", admin, Upload(Xlsx(_ => { }, indicator), "clean.xlsx", NewIndicator(indicator))));
+            var body = await clean.Content.ReadFromJsonAsync<JsonElement>();
+            Assert.True(clean.StatusCode == HttpStatusCode.Created, body.ToString());
+            Assert.Equal(1, body.GetProperty("report").GetProperty("accepted").GetInt64());
+            Assert.Equal("xlsx", body.GetProperty("version").GetProperty("format").GetString());
+        }
+        finally
+        {
+            await CleanUpAsync(indicator);
+        }
+    }
+
+    [Fact]
+    public async Task A_windows_1252_semicolon_file_with_a_mapping_is_read_and_next_years_file_needs_no_mapping()
+    {
+        var indicator = $"test_{Guid.NewGuid():N}"[..20];
+        var (producer, _) = await AccountAsync(AtlasRoles.Producer, $"Département {Guid.NewGuid():N}");
+        var http = atlas.App.CreateClient();
+        try
+        {
+            // INSEE's populations légales 2021 by commune, as a partner's spreadsheet would export it: semicolons,
+            // Windows-1252 accents, a year column added, decimal commas.
+            var source = File.ReadLines(Path.Combine(AtlasFixture.DataDirectory, "indicators", "population", "insee_populations_legales_2021_communes.csv"))
+                .Skip(1).Take(300).Select(l => l.Split(',')).Select(f => $"{f[6]};{f[7]};2021;{f[10]},0").ToList();
+            var text = "Code commune;Libellé;Année;Population totale\r\n" + string.Join("\r\n", source) + "\r\n";
+            System.Text.Encoding.RegisterProvider(CodePagesEncodingProvider.Instance);
+            var bytes = Encoding.GetEncoding(1252).GetBytes(text);
+            var mapping = new Dictionary<string, object?> { ["code"] = "Code commune", ["year"] = "Année", ["value"] = "Population totale", ["level"] = "commune", ["name"] = "Libellé" };
+            var metadata = NewIndicator(indicator, mapping);
+            var first = await http.SendAsync(Request(HttpMethod.Post, "/api/datasets", producer, Upload(bytes, "pop.csv", metadata)));
+            var body = await first.Content.ReadFromJsonAsync<JsonElement>();
+            Assert.True(first.StatusCode == HttpStatusCode.Created, body.ToString());
+            Assert.Equal(300, body.GetProperty("report").GetProperty("read").GetInt64());
+            Assert.True(body.GetProperty("report").GetProperty("accepted").GetInt64() >= 290);
+
+            // Same shape, no mapping given: the remembered one is used.
+            var again = await http.SendAsync(Request(HttpMethod.Post, "/api/datasets", producer,
+                Upload(bytes, "pop-2022.csv", new Dictionary<string, object?> { ["code"] = indicator })));
+            var againBody = await again.Content.ReadFromJsonAsync<JsonElement>();
+            Assert.True(again.StatusCode == HttpStatusCode.Created, againBody.ToString());
+            Assert.Equal(body.GetProperty("report").GetProperty("accepted").GetInt64(), againBody.GetProperty("report").GetProperty("accepted").GetInt64());
+        }
+        finally
+        {
+            await CleanUpAsync(indicator);
+        }
+    }
+
+    private static byte[] Xlsx(Action<IXLWorksheet> edit, string indicator = "mediane_niveau_vie")
+    {
+        using var workbook = new XLWorkbook();
+        var ws = workbook.AddWorksheet("data");
+        string[] header = ["geo_level", "geo_code", "geo_name", "indicator", "year", "value"];
+        for (var i = 0; i < header.Length; i++)
+        {
+            ws.Cell(1, i + 1).Value = header[i];
+        }
+
+        ws.Cell(2, 1).Value = "commune";
+        ws.Cell(2, 2).Value = "01001";
+        ws.Cell(2, 3).Value = "L'Abergement-Clémenciat";
+        ws.Cell(2, 4).Value = indicator;
+        ws.Cell(2, 5).Value = 2019;
+        ws.Cell(2, 6).Value = 22500.5;
+        edit(ws);
+        using var stream = new MemoryStream();
+        workbook.SaveAs(stream);
+        return stream.ToArray();
+    }
+
+    /// <summary>A zip posing as a workbook with more parts than any spreadsheet has.</summary>
+    private static byte[] ManyEntriesZip()
+    {
+        using var stream = new MemoryStream();
+        using (var zip = new System.IO.Compression.ZipArchive(stream, System.IO.Compression.ZipArchiveMode.Create, true))
+        {
+            for (var i = 0; i < 1500; i++)
+            {
+                zip.CreateEntry($"xl/worksheets/sheet{i}.xml");
+            }
+        }
+
+        return stream.ToArray();
+    }
+}
