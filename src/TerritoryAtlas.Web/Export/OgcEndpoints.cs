@@ -69,12 +69,20 @@ public static class OgcEndpoints
                 links = new[]
                 {
                     Link($"{root}/ogc", "self", "application/json", "this document"),
-                    Link($"{root}/openapi/v1.json", "service-desc", "application/vnd.oai.openapi+json;version=3.0", "the API definition"),
+                    Link($"{root}/ogc/api", "service-desc", OgcApiDefinition.MediaType, "the API definition"),
                     Link($"{root}/ogc/conformance", "conformance", "application/json", "conformance classes"),
                     Link($"{root}/ogc/collections", "data", "application/json", "the collections: one per level"),
                 },
             });
         }).WithName("OgcLanding").WithSummary("OGC API – Features landing page");
+
+        ogc.MapGet("/api", async (HttpContext http, NpgsqlDataSource db, MapQueries maps, IMemoryCache cache, CancellationToken ct) =>
+        {
+            var collections = await CollectionsAsync(db, maps, cache, ct);
+            var definition = OgcApiDefinition.Build($"{Root(http)}/ogc",
+                Levels.Ordered.Where(collections.ContainsKey).Select(l => (l, collections[l].Title)));
+            return Results.Text(definition.ToJsonString(), OgcApiDefinition.MediaType);
+        }).WithName("OgcApiDefinition").WithSummary("The OGC API's definition (OpenAPI 3.0), one path per collection, as GDAL and QGIS read it");
 
         ogc.MapGet("/conformance", () => Results.Json(new { conformsTo = ConformsTo }))
             .WithName("OgcConformance").WithSummary("OGC API – Features conformance classes");

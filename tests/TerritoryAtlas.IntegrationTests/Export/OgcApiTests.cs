@@ -119,6 +119,49 @@ public sealed class OgcApiTests(AtlasFixture atlas)
         Assert.Equal(10000, limit.GetProperty("maximum").GetInt32());
     }
 
+    /// <summary>
+    /// GDAL 3.9+ (and QGIS) size their pages from the landing page's service-desc: the literal path of the layer relative
+    /// to the OGC root, and a limit parameter given by $ref with default and maximum. Walked here as GDAL walks it.
+    /// </summary>
+    [Fact]
+    public async Task The_ogc_service_description_gives_each_collection_a_path_whose_limit_reference_has_default_and_maximum()
+    {
+        using var client = atlas.App.CreateClient();
+        var landing = await client.GetFromJsonAsync<JsonElement>("/ogc");
+        var serviceDesc = landing.GetProperty("links").EnumerateArray().Single(l => l.GetProperty("rel").GetString() == "service-desc");
+        Assert.Equal("application/vnd.oai.openapi+json;version=3.0", serviceDesc.GetProperty("type").GetString());
+
+        using var response = await client.GetAsync(new Uri(serviceDesc.GetProperty("href").GetString()!).PathAndQuery);
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Contains("version=3.0", response.Content.Headers.ContentType!.ToString(), StringComparison.Ordinal);
+        var api = JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement;
+        var ogcRoot = api.GetProperty("servers")[0].GetProperty("url").GetString()!;
+        Assert.EndsWith("/ogc", ogcRoot, StringComparison.Ordinal);
+
+        var collections = (await client.GetFromJsonAsync<JsonElement>("/ogc/collections")).GetProperty("collections").EnumerateArray()
+            .Select(c => c.GetProperty("id").GetString()!).ToList();
+        foreach (var id in collections)
+        {
+            // GDAL: itemsUrl minus the root URL is the key it looks up.
+            var items = new Uri($"{ogcRoot}/collections/{id}/items").AbsoluteUri[ogcRoot.Length..];
+            var references = api.GetProperty("paths").GetProperty(items).GetProperty("get").GetProperty("parameters")
+                .EnumerateArray().Select(p => p.GetProperty("$ref").GetString()!).ToList();
+            var limitRef = Assert.Single(references, r => r.Contains("limit", StringComparison.Ordinal));
+            var schema = api;
+            foreach (var part in limitRef.TrimStart('#', '/').Split('/'))
+            {
+                schema = schema.GetProperty(part);
+            }
+
+            schema = schema.GetProperty("schema");
+            Assert.Equal(100, schema.GetProperty("default").GetInt32());
+            Assert.Equal(10000, schema.GetProperty("maximum").GetInt32());
+            Assert.All(references, r => Assert.True(api.GetProperty("components").GetProperty("parameters").TryGetProperty(r.Split('/')[^1], out _), r));
+        }
+
+        Assert.Contains("commune", collections);
+    }
+
     [Fact]
     public async Task The_next_link_carries_the_last_code_and_the_last_page_has_none()
     {
