@@ -352,8 +352,11 @@ public sealed class DatasetService(NpgsqlDataSource db, IConfiguration configura
 
     private static async Task RecomputeAndMoveAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, CancellationToken ct)
     {
-        await connection.ExecuteAsync(new CommandDefinition(AtlasDatabase.Sql("Import.computed_observations.sql"),
-            transaction: transaction, commandTimeout: 0, cancellationToken: ct));
+        foreach (var step in Importer.DerivedSteps)
+        {
+            await connection.ExecuteAsync(new CommandDefinition(AtlasDatabase.Sql(step), transaction: transaction, commandTimeout: 0, cancellationToken: ct));
+        }
+
         // Every instance polls data_version (DataVersion): maps, tiles' values, embeds and exports follow within seconds.
         await connection.ExecuteAsync(new CommandDefinition("update data_version set version = version + 1, updated_at = now()",
             transaction: transaction, cancellationToken: ct));

@@ -34,6 +34,15 @@ public sealed class Importer(NpgsqlDataSource db, TextWriter output)
     public static readonly IReadOnlyList<string> ComputedSteps =
         ["Import.computed_observations.sql", "Import.secondary_secrecy.sql", "Import.computed_rates.sql"];
 
+    /// <summary>
+    /// Everything derived from the observations, in order: the computed figures, then the figures carried to current
+    /// commune perimeters (which need the final rates and secrecy). A publication or roll back that changes
+    /// observations runs all of them, or the figures computed from the changed ones go stale.
+    /// </summary>
+    public static readonly IReadOnlyList<string> DerivedSteps = [.. ComputedSteps, PerimeterStep];
+
+    private const string PerimeterStep = "Import.perimeter_observations.sql";
+
     public IReadOnlyList<DatasetReport> Reports => _reports;
 
     public async Task<bool> RunAsync(ImportOptions options, CancellationToken ct)
@@ -98,7 +107,7 @@ public sealed class Importer(NpgsqlDataSource db, TextWriter output)
         await Step("perimeter changes of communes (COG correspondences, declared changes)",
             async () => await output.WriteLineAsync($"import: {await Perimeters.ImportAsync(db, geodata, options.DataDirectory, ct)} perimeter changes"));
         await Step("computed figures (sums of départements, rates from numerators and denominators)", () => ComputeAsync(ct));
-        await Step("figures carried to current commune perimeters", () => ExecuteAsync(AtlasDatabase.Sql("Import.perimeter_observations.sql"), null, ct));
+        await Step("figures carried to current commune perimeters", () => ExecuteAsync(AtlasDatabase.Sql(PerimeterStep), null, ct));
         await using (var connection = await db.OpenConnectionAsync(ct))
         {
             await connection.ExecuteAsync(new CommandDefinition(
