@@ -11,6 +11,9 @@ public sealed record Viewer(bool IsMember, bool IsAdmin, IReadOnlyList<int> Orga
 {
     public static readonly Viewer Anonymous = new(false, false, []);
 
+    /// <summary>Sees every indicator, as an admin does: for asking whether one exists at all, never for serving it.</summary>
+    public static readonly Viewer Staff = new(false, true, []);
+
     /// <summary>True for the anonymous viewer: caches may share what it sees with everyone.</summary>
     public bool IsAnonymous => !IsMember && !IsAdmin;
 

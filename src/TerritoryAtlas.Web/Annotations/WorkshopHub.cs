@@ -179,7 +179,11 @@ public sealed class WorkshopHub(RoomService rooms, PresenceTracker presence, Ind
     private async Task AdmitAsync(string code)
     {
         var room = await rooms.RoomByCodeAsync(code, Context.ConnectionAborted);
-        if (room.View.Indicator is { } indicator && await indicators.FindAsync(indicator, Viewer, Context.ConnectionAborted) is null)
+        if (room.View.Indicator is { } indicator
+            && await indicators.FindAsync(indicator, Viewer, Context.ConnectionAborted) is null
+            // An indicator that exists for nobody (rolled back since, or not imported here) hides nothing: the room
+            // opens, its map without figures.
+            && await indicators.FindAsync(indicator, Viewer.Staff, Context.ConnectionAborted) is not null)
         {
             throw new HubException(Viewer.IsAnonymous
                 ? "This workshop shows an indicator reserved to the observatory's members: sign in to take part."
