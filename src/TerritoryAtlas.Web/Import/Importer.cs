@@ -382,6 +382,13 @@ public sealed class Importer(NpgsqlDataSource db, TextWriter output)
             ObservationPipeline.Validate(rows, report, context, strict: true), ct);
         var written = await connection.ExecuteScalarAsync<long>(new CommandDefinition(
             AtlasDatabase.Sql("Import.insert_observations.sql"), new { dataset = dataset.Name }, transaction, commandTimeout: 0, cancellationToken: ct));
+        var articles = CommuneNamesWithArticle(rows);
+        if (articles.Count > 0)
+        {
+            await connection.ExecuteAsync(new CommandDefinition(AtlasDatabase.Sql("Import.commune_articles.sql"),
+                new { codes = articles.Keys.ToArray(), names = articles.Values.ToArray() }, transaction, cancellationToken: ct));
+        }
+
         await transaction.CommitAsync(ct);
 
         var notes = new List<string>();
@@ -402,6 +409,22 @@ public sealed class Importer(NpgsqlDataSource db, TextWriter output)
         await output.WriteLineAsync(
             $"import: observations {dataset.Name}: {read} read, {written} written, {read - written} rejected " +
             $"({unmatched.Count} unmatched codes, {report.CodesCarried} rows mapped through the COG correspondence) in {watch.Elapsed.TotalSeconds:0.0} s");
+    }
+
+    /// <summary>The indicator file's name of each commune when it starts with an article (commune_articles.sql decides).</summary>
+    private static Dictionary<string, string> CommuneNamesWithArticle(IEnumerable<SourceObservation> rows)
+    {
+        string[] articles = ["Le ", "La ", "Les ", "L'", "L’"];
+        var names = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var row in rows)
+        {
+            if (row.Level == "commune" && articles.Any(a => row.Name.StartsWith(a, StringComparison.Ordinal)))
+            {
+                names.TryAdd(row.Code, row.Name);
+            }
+        }
+
+        return names;
     }
 
     private async Task ComputeAsync(CancellationToken ct)
