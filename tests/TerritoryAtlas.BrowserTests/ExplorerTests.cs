@@ -80,6 +80,32 @@ public sealed class ExplorerTests(AtlasApp app) : IAsyncLifetime
     }
 
     [Fact]
+    public async Task The_table_is_sorted_and_read_with_the_keyboard_in_french_with_parents_named()
+    {
+        var map = await OpenAsync("/?level=departement&indicator=population_totale&year=2020");
+        await map.Page.GetByTestId("toggle-table").ClickAsync();
+        var table = map.Page.GetByTestId("map-table");
+        await Assertions.Expect(table.Locator("tbody tr").First).ToBeVisibleAsync();
+
+        // The value column is the initial order, said to screen readers; the name header is a button Enter sorts by.
+        await Assertions.Expect(table.Locator("th[aria-sort=descending]")).ToContainTextAsync("Valeur");
+        await map.Page.GetByTestId("sort-name").FocusAsync();
+        await map.Page.Keyboard.PressAsync("Enter");
+        await Assertions.Expect(table.Locator("th[aria-sort=ascending]")).ToContainTextAsync("Territoire");
+        var names = await table.GetByTestId("table-territory").AllInnerTextsAsync();
+        Assert.Equal(names.Order(StringComparer.Create(CultureInfo.GetCultureInfo("fr-FR"), ignoreCase: true)), names);
+
+        // Territory names are buttons (Tab reaches them); the parent column names the région, its code in a tooltip.
+        Assert.Equal("BUTTON", await table.GetByTestId("table-territory").First.EvaluateAsync<string>("e => e.tagName"));
+        var ain = table.Locator("tbody tr").First;
+        await Assertions.Expect(ain.GetByTestId("table-territory")).ToHaveTextAsync("Ain");
+        await Assertions.Expect(ain.GetByTestId("table-parent")).ToContainTextAsync("Auvergne-Rhône-Alpes");
+        await Assertions.Expect(table.Locator("th", new() { HasText = "Région" })).ToHaveCountAsync(1);
+        await Assertions.Expect(table).ToContainTextAsync("Lignes par page");
+        Assert.DoesNotContain("Rows per page", await table.InnerTextAsync(), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Switching_the_level_draws_the_other_territories_and_recolours()
     {
         var map = await OpenAsync("/?level=departement&indicator=population_totale&year=2020");

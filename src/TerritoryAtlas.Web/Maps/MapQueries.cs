@@ -38,6 +38,10 @@ public sealed record MapValues(
     [JsonIgnore]
     public IReadOnlyList<string> Names { get; init; } = [];
 
+    /// <summary>The parents' names by code, for the table (a reader reads « Hautes-Alpes », not « 05 »).</summary>
+    [JsonIgnore]
+    public IReadOnlyDictionary<string, string> ParentNames { get; init; } = new Dictionary<string, string>();
+
     /// <summary>Ordinal binary search: map_values.sql orders the codes `collate "C"`, whatever the database collation.</summary>
     public int IndexOf(string code) => Codes is List<string> list ? list.BinarySearch(code, StringComparer.Ordinal) : Codes.ToList().IndexOf(code);
 }
@@ -176,6 +180,11 @@ public sealed class MapQueries(NpgsqlDataSource db, DataVersion dataVersion, Ind
                 where t.level = @parentLevel and o.indicator_code = @indicator and o.year = @year
                 """, new { parentLevel, indicator = r.Indicator, year = (short)r.Year }, cancellationToken: ct)))
               .ToDictionary(p => p.Code, p => p.Value);
+        var parentNames = parentLevel is null
+            ? new Dictionary<string, string>()
+            : (await connection.QueryAsync<(string Code, string Name)>(new CommandDefinition(
+                "select code, name from territory where level = @parentLevel", new { parentLevel }, cancellationToken: ct)))
+              .ToDictionary(p => p.Code, p => p.Name, StringComparer.Ordinal);
         var franceValue = await connection.ExecuteScalarAsync<double?>(new CommandDefinition("""
             select o.value from published_observation o join territory t on t.id = o.territory_id
             where t.level = 'france' and t.code = 'FR' and o.indicator_code = @indicator and o.year = @year
@@ -245,6 +254,7 @@ public sealed class MapQueries(NpgsqlDataSource db, DataVersion dataVersion, Ind
             reference, categories, within?.Public)
         {
             Names = rows.Select(x => x.name).ToList(),
+            ParentNames = parentNames,
         };
     }
 
