@@ -14,12 +14,14 @@ using TerritoryAtlas.Web.Indicators;
 using TerritoryAtlas.Web.Maps;
 using TerritoryAtlas.Web.Territories;
 using TerritoryAtlas.Web.Portraits;
+using TerritoryAtlas.Web.Zonings;
 
-// Verbs: serve (default), migrate, import [--if-changed] [--data DIR], user add …, token create ….
+// Verbs: serve (default), migrate, import [--if-changed] [--data DIR], user add …, token create …, zoning add|remove|list ….
 var verb = args.FirstOrDefault(a => !a.StartsWith('-')) ?? "serve";
 var accountsVerb = verb is "user" or "token";
-// The accounts verbs' options (--role, --days…) are theirs, not configuration.
-var builder = WebApplication.CreateBuilder(accountsVerb ? [] : args.Where(a => a != verb).ToArray());
+var zoningVerb = verb is "zoning";
+// The accounts and zoning verbs' options (--role, --days, --name…) are theirs, not configuration.
+var builder = WebApplication.CreateBuilder(accountsVerb || zoningVerb ? [] : args.Where(a => a != verb).ToArray());
 
 switch (verb)
 {
@@ -29,10 +31,10 @@ switch (verb)
     case "import":
         return await ImportCommand.RunAsync(builder.Configuration, args, Console.Out, Console.Error);
     case "serve":
-    case "user" or "token":
+    case "user" or "token" or "zoning":
         break;
     default:
-        await Console.Error.WriteLineAsync($"Unknown verb '{verb}'. Verbs: serve (default), migrate, import [--if-changed] [--data DIR], {AccountsCommand.Usage}.");
+        await Console.Error.WriteLineAsync($"Unknown verb '{verb}'. Verbs: serve (default), migrate, import [--if-changed] [--data DIR], {AccountsCommand.Usage}, {ZoningCommand.Usage}.");
         return 2;
 }
 
@@ -76,12 +78,19 @@ builder.Services.AddExport();
 builder.Services.AddOpenApi();
 builder.Services.AddWorkshops(builder.Configuration);
 builder.Services.AddDatasets(builder.Configuration);
+builder.Services.AddZonings();
 
 var app = builder.Build();
 
 if (accountsVerb)
 {
     return await AccountsCommand.RunAsync(app.Services, args, Console.Out, Console.Error);
+}
+
+if (zoningVerb)
+{
+    AtlasDatabase.Migrate(AtlasDatabase.ConnectionString(builder.Configuration));
+    return await ZoningCommand.RunAsync(app.Services, args, Console.Out, Console.Error);
 }
 
 if (!app.Environment.IsDevelopment())
@@ -143,6 +152,7 @@ app.MapOgcEndpoints();
 app.MapOpenApi();
 app.MapWorkshopEndpoints(app.Configuration);
 app.MapDatasetEndpoints();
+app.MapZoningEndpoints();
 
 // Circuits without WebSocket compression: each connection's deflate state cost ~0.5 MB of native memory, more than an
 // open map page's whole managed state (40 map pages in headless Chromium: ~1.6 MB RSS per page with it, ~1.0 MB without),

@@ -79,7 +79,7 @@ public sealed class ContributionFile : IDisposable
         }
     }
 
-    private static ContributionFile Open(string path, string displayName)
+    internal static ContributionFile Open(string path, string displayName)
     {
         var head = new byte[4];
         using (var probe = File.OpenRead(path))
@@ -186,7 +186,7 @@ public sealed class ContributionFile : IDisposable
         }
     }
 
-    private static IEnumerable<CsvRecord> XlsxRows(IExcelDataReader reader)
+    internal static IEnumerable<CsvRecord> XlsxRows(IExcelDataReader reader)
     {
         var line = 0;
         while (reader.Read())
@@ -214,7 +214,7 @@ public sealed class ContributionFile : IDisposable
     /// <see cref="MaxXlsxInflatedBytes"/> (counted as they inflate, not as declared), and no formula cells (a figure
     /// must be the producer's value, not a computation the atlas would trust blindly).
     /// </summary>
-    private static void CheckXlsx(string path, string displayName)
+    internal static void CheckXlsx(string path, string displayName)
     {
         try
         {

@@ -30,9 +30,9 @@ public sealed class Importer(NpgsqlDataSource db, TextWriter output)
 
     private readonly List<DatasetReport> _reports = [];
 
-    /// <summary>The computed figures, in order: sums of parts, their secondary secrecy, then rates from the final statuses.</summary>
+    /// <summary>The computed figures, in order: sums of parts, their secondary secrecy, zonings' zones, then rates from the final statuses.</summary>
     public static readonly IReadOnlyList<string> ComputedSteps =
-        ["Import.computed_observations.sql", "Import.secondary_secrecy.sql", "Import.computed_rates.sql"];
+        ["Import.computed_observations.sql", "Import.secondary_secrecy.sql", "Zonings.zone_observations.sql", "Import.computed_rates.sql"];
 
     /// <summary>
     /// Everything derived from the observations, in order: the computed figures, then the figures carried to current
@@ -302,13 +302,8 @@ public sealed class Importer(NpgsqlDataSource db, TextWriter output)
 
     private async Task BuildTileGeometryAsync(string level, CancellationToken ct)
     {
-        short? finer = null;
-        foreach (var band in ZoomBands.All)
-        {
-            await ExecuteAsync(AtlasDatabase.Sql("Import.tile_geometry.sql"),
-                new { level, band = (short)band.Number, tolerance = band.ToleranceMetres, from_band = finer }, ct);
-            finer = (short)band.Number;
-        }
+        await using var connection = await db.OpenConnectionAsync(ct);
+        await LevelTiles.BuildGeometryAsync(connection, level, ct);
     }
 
     /// <summary>
@@ -317,39 +312,17 @@ public sealed class Importer(NpgsqlDataSource db, TextWriter output)
     /// </summary>
     private async Task BuildTilesAsync(string level, CancellationToken ct)
     {
-        var tiles = new List<(int Z, int X, int Y)>();
+        List<(int Z, int X, int Y)> tiles;
         await using (var connection = await db.OpenConnectionAsync(ct))
         {
-            await connection.ExecuteAsync(new CommandDefinition("delete from vector_tile where level = @level", new { level }, cancellationToken: ct));
-            for (var z = 0; z <= TileGrid.PrebuiltMaxZoom(level); z++)
-            {
-                var band = (short)ZoomBands.ForZoom(z).Number;
-                foreach (var (x, y) in await connection.QueryAsync<(int X, int Y)>(new CommandDefinition(
-                             AtlasDatabase.Sql("Import.tile_coverage.sql"), new { level, band, z }, commandTimeout: 0, cancellationToken: ct)))
-                {
-                    tiles.Add((z, x, y));
-                }
-            }
+            tiles = await LevelTiles.ResetAsync(connection, level, ct);
         }
 
         long bytes = 0;
         await Parallel.ForEachAsync(tiles, new ParallelOptions { MaxDegreeOfParallelism = 2, CancellationToken = ct }, async (tile, token) =>
         {
             await using var connection = await db.OpenConnectionAsync(token);
-            var raw = await TileQueries.BuildAsync(connection, level, tile.Z, tile.X, tile.Y, token);
-            if (raw.Length == 0)
-            {
-                return;
-            }
-
-            // The few tiles holding most of France's communes get brotli's slowest, tightest setting (a second
-            // each); the rest a quicker one that gives up a few percent.
-            var compressed = Maps.CompressedBytes.Compress(raw, System.IO.Compression.CompressionLevel.SmallestSize, raw.Length > 300_000 ? 11 : 9);
-            await connection.ExecuteAsync(new CommandDefinition(
-                "insert into vector_tile (level, z, x, y, mvt, gzip, br) values (@level, @z, @x, @y, @mvt, @gzip, @br)",
-                new { level, z = (short)tile.Z, x = tile.X, y = tile.Y, mvt = raw, gzip = compressed.Gzip, br = compressed.Brotli },
-                cancellationToken: token));
-            Interlocked.Add(ref bytes, raw.Length);
+            Interlocked.Add(ref bytes, await LevelTiles.BuildAsync(connection, level, tile, token));
         });
         await output.WriteLineAsync($"import: vector tiles {level}: {tiles.Count} tiles, {bytes / 1024} KB of MVT");
     }

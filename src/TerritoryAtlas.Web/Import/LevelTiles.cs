@@ -1,0 +1,64 @@
+using System.IO.Compression;
+using Dapper;
+using Npgsql;
+using TerritoryAtlas.Web.Data;
+using TerritoryAtlas.Web.Maps;
+
+namespace TerritoryAtlas.Web.Import;
+
+/// <summary>
+/// A level's map geometry: its Web Mercator copies per zoom band, then its shallow vector tiles encoded and compressed
+/// once. The importer builds every level this way and a zoning its zones, on whatever connection (and transaction)
+/// the caller holds.
+/// </summary>
+public static class LevelTiles
+{
+    /// <summary>Every zoom band of the level's copies, the finest projected, each coarser one simplified from the finer.</summary>
+    public static async Task BuildGeometryAsync(NpgsqlConnection connection, string level, CancellationToken ct)
+    {
+        short? finer = null;
+        foreach (var band in ZoomBands.All)
+        {
+            await connection.ExecuteAsync(new CommandDefinition(AtlasDatabase.Sql("Import.tile_geometry.sql"),
+                new { level, band = (short)band.Number, tolerance = band.ToleranceMetres, from_band = finer }, commandTimeout: 0, cancellationToken: ct));
+            finer = (short)band.Number;
+        }
+    }
+
+    /// <summary>The tiles of zooms 0 to the level's prebuilt depth its territories touch, after removing its old ones.</summary>
+    public static async Task<List<(int Z, int X, int Y)>> ResetAsync(NpgsqlConnection connection, string level, CancellationToken ct)
+    {
+        await connection.ExecuteAsync(new CommandDefinition("delete from vector_tile where level = @level", new { level }, cancellationToken: ct));
+        var tiles = new List<(int Z, int X, int Y)>();
+        for (var z = 0; z <= TileGrid.PrebuiltMaxZoom(level); z++)
+        {
+            var band = (short)ZoomBands.ForZoom(z).Number;
+            foreach (var (x, y) in await connection.QueryAsync<(int X, int Y)>(new CommandDefinition(
+                         AtlasDatabase.Sql("Import.tile_coverage.sql"), new { level, band, z }, commandTimeout: 0, cancellationToken: ct)))
+            {
+                tiles.Add((z, x, y));
+            }
+        }
+
+        return tiles;
+    }
+
+    /// <summary>Encodes one tile (PostGIS), compresses it and stores it; returns its MVT size (0: nothing there).</summary>
+    public static async Task<int> BuildAsync(NpgsqlConnection connection, string level, (int Z, int X, int Y) tile, CancellationToken ct)
+    {
+        var raw = await TileQueries.BuildAsync(connection, level, tile.Z, tile.X, tile.Y, ct);
+        if (raw.Length == 0)
+        {
+            return 0;
+        }
+
+        // The few tiles holding most of France's communes get brotli's slowest, tightest setting (a second each); the
+        // rest a quicker one that gives up a few percent.
+        var compressed = CompressedBytes.Compress(raw, CompressionLevel.SmallestSize, raw.Length > 300_000 ? 11 : 9);
+        await connection.ExecuteAsync(new CommandDefinition(
+            "insert into vector_tile (level, z, x, y, mvt, gzip, br) values (@level, @z, @x, @y, @mvt, @gzip, @br)",
+            new { level, z = (short)tile.Z, x = tile.X, y = tile.Y, mvt = raw, gzip = compressed.Gzip, br = compressed.Brotli },
+            cancellationToken: ct));
+        return raw.Length;
+    }
+}
