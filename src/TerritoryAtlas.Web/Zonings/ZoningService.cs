@@ -119,8 +119,15 @@ public sealed partial class ZoningService(NpgsqlDataSource db, DataVersion dataV
             """,
             new
             {
-                code, name, nameEn = string.IsNullOrWhiteSpace(request.NameEn) ? name : request.NameEn.Trim(), vintage, fileName,
-                column = table.ZoneColumn, actor, communes = table.Rows.Count, zones = table.Rows.Select(r => r.Zone).Distinct().Count(),
+                code,
+                name,
+                nameEn = string.IsNullOrWhiteSpace(request.NameEn) ? name : request.NameEn.Trim(),
+                vintage,
+                fileName,
+                column = table.ZoneColumn,
+                actor,
+                communes = table.Rows.Count,
+                zones = table.Rows.Select(r => r.Zone).Distinct().Count(),
             }, transaction, cancellationToken: ct));
         var zones = await connection.ExecuteScalarAsync<int>(new CommandDefinition(AtlasDatabase.Sql("Zonings.zone_territories.sql"),
             new { level = code, vintage = $"{name} ({vintage})", source = $"Union of its communes, from the correspondence table {fileName}" },
