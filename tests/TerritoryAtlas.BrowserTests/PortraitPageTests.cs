@@ -177,5 +177,11 @@ public sealed class PortraitPageTests(AtlasApp app) : IAsyncLifetime
         var values = await page.Locator("[data-testid=synthesis-table] tbody tr td:nth-child(2)").AllInnerTextsAsync();
         var numbers = values.Where(v => v.Trim() != "n.d.").Select(v => double.Parse(v.Trim(), System.Globalization.CultureInfo.GetCultureInfo("fr-FR"))).ToList();
         Assert.Equal(numbers.Order(), numbers);
+
+        // The closed indicator select (the data-testid lands on its input) names its choices as the menu does, never by code.
+        var shown = await page.GetByTestId("indicators-select").EvaluateAsync<string>(
+            "e => (e.value ?? '') + ' ' + e.innerText");
+        Assert.Contains("pauvreté", shown, StringComparison.Ordinal);
+        Assert.DoesNotContain("taux_pauvrete_60", shown, StringComparison.Ordinal);
     }
 }

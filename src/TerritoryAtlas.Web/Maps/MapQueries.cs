@@ -38,8 +38,10 @@ public sealed record MapValues(
     [JsonIgnore]
     public IReadOnlyList<string> Names { get; init; } = [];
 
-    /// <summary>The parents' names by code, for the table (a reader reads « Hautes-Alpes », not « 05 »).</summary>
-    [JsonIgnore]
+    /// <summary>
+    /// The names of the parents the territories have, by code, for the table and the tooltips (a reader reads
+    /// « Hautes-Alpes », not « 05 »); about a hundred for the communes.
+    /// </summary>
     public IReadOnlyDictionary<string, string> ParentNames { get; init; } = new Dictionary<string, string>();
 
     /// <summary>Ordinal binary search: map_values.sql orders the codes `collate "C"`, whatever the database collation.</summary>
@@ -254,7 +256,8 @@ public sealed class MapQueries(NpgsqlDataSource db, DataVersion dataVersion, Ind
             reference, categories, within?.Public)
         {
             Names = rows.Select(x => x.name).ToList(),
-            ParentNames = parentNames,
+            ParentNames = rows.Where(x => x.parent_code is not null).Select(x => x.parent_code!).Distinct()
+                .Where(parentNames.ContainsKey).ToDictionary(c => c, c => parentNames[c], StringComparer.Ordinal),
         };
     }
 

@@ -32,6 +32,16 @@ public sealed class MapExplorerTests(AtlasFixture atlas)
     }
 
     [Fact]
+    public async Task The_values_name_the_parents_they_refer_to_so_no_code_reaches_a_reader()
+    {
+        using var client = atlas.App.CreateClient();
+        var values = await client.GetFromJsonAsync<JsonElement>("/api/maps/commune/mediane_niveau_vie/2019?within=departement:93");
+        var parents = values.GetProperty("parentNames").EnumerateObject().ToDictionary(p => p.Name, p => p.Value.GetString());
+        Assert.Equal(new Dictionary<string, string?> { ["93"] = "Seine-Saint-Denis" }, parents);
+        Assert.All(values.GetProperty("parentCodes").EnumerateArray(), c => Assert.True(parents.ContainsKey(c.GetString()!)));
+    }
+
+    [Fact]
     public async Task Comparison_with_france_uses_each_departements_confidence_interval()
     {
         using var client = atlas.App.CreateClient();

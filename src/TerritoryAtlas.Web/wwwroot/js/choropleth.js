@@ -188,9 +188,10 @@ function tooltip(handle, code, name) {
   const parent = v.parentCodes?.[i];
   const parentValue = parent ? v.parentValues?.[parent] : null;
   if (parent && parentValue !== null && parentValue !== undefined) {
-    line(`${v.parentLevel} ${parent} : ${formatNumber(parentValue, v.decimals, handle.lang)} ${v.unit}`);
+    line(`${v.parentNames?.[parent] ?? parent} : ${formatNumber(parentValue, v.decimals, handle.lang)} ${v.unit}`);
   }
-  if (v.categories?.[i]) line(`${t[v.categories[i]]} ${t.than} ${v.reference.kind === 'france' ? 'France' : v.parentLevel}`);
+  // Compared with a name people read: France, or this territory's parent (« moins bon que Seine-Saint-Denis »).
+  if (v.categories?.[i]) line(`${t[v.categories[i]]} ${t.than} ${v.reference.kind === 'france' ? 'France' : v.parentNames?.[parent] ?? parent}`);
   return node;
 }
 
