@@ -1,3 +1,4 @@
+using System.Net.Http.Json;
 using System.Text.Json;
 using Microsoft.Playwright;
 
@@ -266,5 +267,14 @@ public sealed class MapPageTests(AtlasApp app) : IAsyncLifetime
         var value = api.Values[api.Codes.ToList().IndexOf(code)]!.Value;
         var rank = 1 + api.Values.Count(v => v > value);
         Assert.Contains($"rang {rank} sur {ranked}", text, StringComparison.Ordinal);
+
+        // The parent's figure is introduced by the parent's name (its région), never by a level or code.
+        var json = await app.Http.GetFromJsonAsync<System.Text.Json.JsonElement>(new Uri($"/api/maps/{Level}/{indicator}/{year}", UriKind.Relative));
+        var parent = json.GetProperty("parentCodes")[api.Codes.ToList().IndexOf(code)].GetString()!;
+        if (json.GetProperty("parentValues").TryGetProperty(parent, out var parentValue) && parentValue.ValueKind == System.Text.Json.JsonValueKind.Number)
+        {
+            Assert.Contains($"{json.GetProperty("parentNames").GetProperty(parent).GetString()} : ", text, StringComparison.Ordinal);
+            Assert.DoesNotContain("region ", text, StringComparison.Ordinal);
+        }
     }
 }
