@@ -105,6 +105,17 @@ public sealed class ExplorerTests(AtlasApp app) : IAsyncLifetime
         Assert.DoesNotContain("Rows per page", await table.InnerTextAsync(), StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData("", "Zoomer", "Zoom in")]
+    [InlineData("&lang=en", "Zoom in", "Zoomer")]
+    public async Task The_map_controls_speak_the_readers_language(string lang, string expected, string other)
+    {
+        var map = await OpenAsync($"/?level=departement&indicator=population_totale&year=2020{lang}");
+        var zoomIn = map.Page.Locator(".maplibregl-ctrl-zoom-in");
+        await Assertions.Expect(zoomIn).ToHaveAttributeAsync("aria-label", expected);
+        Assert.NotEqual(other, await zoomIn.GetAttributeAsync("title"));
+    }
+
     [Fact]
     public async Task Switching_the_level_draws_the_other_territories_and_recolours()
     {

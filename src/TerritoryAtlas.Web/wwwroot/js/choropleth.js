@@ -95,6 +95,7 @@ export function create(element, options = {}, callbacks = null) {
   const view = options.view;
   const map = new maplibregl.Map({
     container: element,
+    locale: mapLibreLocale(options.lang),
     style: options.basemapStyleUrl || ownStyle(options.level, options.dataVersion),
     ...(view ? { center: [view[0], view[1]], zoom: view[2] } : { bounds: FRANCE_BOUNDS, fitBoundsOptions: { padding: 16 } }),
     attributionControl: { compact: true, customAttribution: 'IGN ADMIN EXPRESS, INSEE, DREES — Licence Ouverte' },
@@ -508,4 +509,33 @@ export function exportPng(handle, meta) {
 export function dispose(handle) {
   handle.map.remove();
   window.atlasMaps = (window.atlasMaps || []).filter(h => h !== handle);
+}
+
+// MapLibre's own texts (control titles and labels screen readers announce) in the reader's language; MapLibre's
+// English defaults stand for 'en'.
+const MAPLIBRE_FR = {
+  'AttributionControl.ToggleAttribution': 'Afficher ou masquer les sources',
+  'AttributionControl.MapFeedback': 'Signaler une erreur sur la carte',
+  'FullscreenControl.Enter': 'Plein écran',
+  'FullscreenControl.Exit': 'Quitter le plein écran',
+  'GeolocateControl.FindMyLocation': 'Me localiser',
+  'GeolocateControl.LocationNotAvailable': 'Position indisponible',
+  'LogoControl.Title': 'Logo MapLibre',
+  'Map.Title': 'Carte',
+  'Marker.Title': 'Repère',
+  'NavigationControl.ResetBearing': 'Faire glisser pour tourner la carte, cliquer pour revenir au nord',
+  'NavigationControl.ZoomIn': 'Zoomer',
+  'NavigationControl.ZoomOut': 'Dézoomer',
+  'Popup.Close': 'Fermer',
+  'GlobeControl.Enable': 'Afficher le globe',
+  'GlobeControl.Disable': 'Afficher la carte à plat',
+  'TerrainControl.Enable': 'Afficher le relief',
+  'TerrainControl.Disable': 'Masquer le relief',
+  'CooperativeGesturesHandler.WindowsHelpText': 'Ctrl + molette pour zoomer',
+  'CooperativeGesturesHandler.MacHelpText': '⌘ + molette pour zoomer',
+  'CooperativeGesturesHandler.MobileHelpText': 'Deux doigts pour déplacer la carte',
+};
+
+export function mapLibreLocale(lang) {
+  return lang === 'en' ? {} : MAPLIBRE_FR;
 }

@@ -1,5 +1,6 @@
 // A small static map locating one territory: the outlines of its level from the vector tiles, the territory filled.
 import * as maplibregl from '../lib/maplibre-gl/maplibre-gl.mjs';
+import { mapLibreLocale } from './choropleth.js';
 
 export function create(element, options) {
   const [xmin, ymin, xmax, ymax] = options.bounds;
@@ -8,6 +9,7 @@ export function create(element, options) {
   const dy = Math.max((ymax - ymin) * 1.5, 0.15);
   const map = new maplibregl.Map({
     container: element,
+    locale: mapLibreLocale(options.lang),
     style: {
       version: 8,
       sources: {
