@@ -117,6 +117,24 @@ public sealed class ExplorerTests(AtlasApp app) : IAsyncLifetime
     }
 
     [Fact]
+    public async Task The_preloaded_modules_are_fetched_once()
+    {
+        var page = await _context.NewPageAsync();
+        var fetched = new System.Collections.Concurrent.ConcurrentBag<string>();
+        page.Request += (_, request) => fetched.Add(new Uri(request.Url).AbsolutePath);
+        var messages = new System.Collections.Concurrent.ConcurrentBag<string>();
+        page.Console += (_, message) => messages.Add(message.Text);
+        await page.GotoAsync(new Uri(app.BaseAddress, "/?level=region&indicator=population_totale&year=2020").ToString());
+        await page.WaitForFunctionAsync("() => window.atlasMaps && window.atlasMaps[0] && window.atlasMaps[0].painted > 0 && window.atlasMaps[0].live", null, new() { Timeout = 30_000 });
+
+        // The preload carries the import map's integrity, so the import reuses it instead of fetching again.
+        Assert.Single(fetched, p => p.StartsWith("/js/choropleth.", StringComparison.Ordinal));
+        Assert.Single(fetched, p => p.StartsWith("/lib/maplibre-gl/maplibre-gl.", StringComparison.Ordinal) && p.EndsWith(".mjs", StringComparison.Ordinal)
+            && !p.Contains("worker", StringComparison.Ordinal) && !p.Contains("shared", StringComparison.Ordinal));
+        Assert.DoesNotContain(messages, m => m.Contains("integrity", StringComparison.OrdinalIgnoreCase));
+    }
+
+    [Fact]
     public async Task Switching_the_level_draws_the_other_territories_and_recolours()
     {
         var map = await OpenAsync("/?level=departement&indicator=population_totale&year=2020");
