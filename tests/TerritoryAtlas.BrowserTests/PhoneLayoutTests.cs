@@ -10,7 +10,10 @@ public sealed class PhoneLayoutTests(AtlasApp app) : IAsyncLifetime
 
     public async Task InitializeAsync() => _context = await app.Browser.NewContextAsync(new()
     {
-        ViewportSize = new() { Width = 390, Height = 844 }, Locale = "fr-FR", IsMobile = true, HasTouch = true,
+        ViewportSize = new() { Width = 390, Height = 844 },
+        Locale = "fr-FR",
+        IsMobile = true,
+        HasTouch = true,
     });
 
     public async Task DisposeAsync() => await _context.DisposeAsync();
