@@ -1,5 +1,6 @@
 -- Rates recomputed from numerator and denominator at every level, after the sums and their secrecy
--- (computed_observations.sql, secondary_secrecy.sql). No parameters.
+-- (computed_observations.sql, secondary_secrecy.sql). No parameters; when a zoning is added alone
+-- (`set local atlas.zoning = 'code'`, Zonings/), only that zoning's zones, instead of a pass over every observation.
 -- Rates: where a parent's parts were summed, the summed numerator and denominator are used (coalesce), so a
 -- région's rate is exactly Σ numerators / Σ denominators of its départements.
 insert into observation (indicator_code, territory_id, year, value, numerator, denominator, status, flag, origin, dataset)
@@ -16,6 +17,8 @@ from indicator i
 join observation n on n.indicator_code = i.numerator
 join observation d on d.indicator_code = i.denominator and d.territory_id = n.territory_id and d.year = n.year
 where i.kind = 'rate'
+  and (nullif(current_setting('atlas.zoning', true), '') is null
+       or n.territory_id in (select id from territory where level = current_setting('atlas.zoning', true)))
   and coalesce(n.computed_value, n.value) is not null
   and coalesce(d.computed_value, d.value) > 0
 on conflict (indicator_code, territory_id, year) do nothing;

@@ -203,9 +203,10 @@ public static partial class CorrespondenceTable
                 continue;
             }
 
-            if (zoneCode.Length > 40)
+            if (!ZoneCodePattern().IsMatch(zoneCode))
             {
-                problems.Add(new ZoningProblem(row.Line, $"zone code '{zoneCode[..40]}…' is longer than 40 characters"));
+                // The atlas's territory codes (URLs, series, exports): INSEE's zone codes (84001, 2401, 0101) fit.
+                problems.Add(new ZoningProblem(row.Line, $"zone code '{(zoneCode.Length > 20 ? zoneCode[..20] + "…" : zoneCode)}' for commune {code}: use 1 to 12 letters or digits"));
                 continue;
             }
 
@@ -247,4 +248,7 @@ public static partial class CorrespondenceTable
 
     [GeneratedRegex("^([0-9]{2}|2A|2B)[0-9]{3}$")]
     private static partial Regex CommuneCodePattern();
+
+    [GeneratedRegex("^[A-Za-z0-9]{1,12}$")]
+    private static partial Regex ZoneCodePattern();
 }

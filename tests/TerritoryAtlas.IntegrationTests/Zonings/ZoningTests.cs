@@ -85,7 +85,7 @@ public sealed class ZoningTests(AtlasFixture atlas)
         var rest = communes.Where(c => !zones.ContainsKey(c.Code)).ToList();
         for (var i = 0; i < rest.Count; i++)
         {
-            zones[rest[i].Code] = $"{rest[i].Departement}-{i / 8:00}";
+            zones[rest[i].Code] = $"{rest[i].Departement}Z{i / 8:00}";
         }
 
         return zones;
@@ -269,6 +269,7 @@ public sealed class ZoningTests(AtlasFixture atlas)
         { "unknown commune", "codgeo;zone\n93001;A\n99999;A\n", "99999", 3 },
         { "commune in two zones", "codgeo;zone\n93001;A\n93005;B\n93001;B\n", "two zones", 4 },
         { "empty zone", "codgeo;zone\n93001;A\n93005;\n", "no zone", 3 },
+        { "zone code not a code", "codgeo;zone\n93001;A\n93005;B-2\n", "letters or digits", 3 },
         { "not a commune code", "codgeo;zone\n93001;A\nParis;B\n", "not a commune code", 3 },
         { "no rows", "codgeo;zone\n", "no commune", null },
         { "several zone columns", "codgeo;dep;bv;ze\n93001;93;A;B\n", "several columns", null },
