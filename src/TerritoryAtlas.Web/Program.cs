@@ -153,6 +153,7 @@ app.MapOpenApi();
 app.MapWorkshopEndpoints(app.Configuration);
 app.MapDatasetEndpoints();
 app.MapZoningEndpoints();
+app.MapStudyAreaEndpoints();
 
 // Circuits without WebSocket compression: each connection's deflate state cost ~0.5 MB of native memory, more than an
 // open map page's whole managed state (40 map pages in headless Chromium: ~1.6 MB RSS per page with it, ~1.0 MB without),

@@ -14,6 +14,7 @@ public static class ZoningEndpoints
     public static IServiceCollection AddZonings(this IServiceCollection services)
     {
         services.AddSingleton<ZoningService>();
+        services.AddSingleton<StudyAreaService>();
         services.Configure<FormOptions>(o => o.MultipartBodyLengthLimit = Math.Max(o.MultipartBodyLengthLimit, CorrespondenceTable.MaxBytes + (1 << 20)));
         return services;
     }

@@ -1,0 +1,349 @@
+using System.Security.Claims;
+using System.Text.Json;
+using Dapper;
+using NetTopologySuite.Features;
+using NetTopologySuite.Geometries;
+using NetTopologySuite.IO.Converters;
+using NetTopologySuite.Operation.Valid;
+using Npgsql;
+using TerritoryAtlas.Web.Accounts;
+using TerritoryAtlas.Web.Data;
+
+namespace TerritoryAtlas.Web.Zonings;
+
+/// <summary>
+/// What a study area is made from: a name, who may read it, and either INSEE codes (an array, or pasted text with
+/// any separators) or a GeoJSON perimeter (a Polygon or MultiPolygon, a Feature or a FeatureCollection of them).
+/// </summary>
+public sealed record StudyAreaInput(string? Name, string? Visibility, JsonElement? Codes, JsonElement? Perimeter);
+
+public sealed record StudyAreaView(long Id, string Name, string Visibility, int? OrganisationId, string Method, string[] Communes,
+    bool Mine, DateTime CreatedAt, DateTime UpdatedAt);
+
+public sealed record ReferenceFigure(string Level, string Code, string Name, double? Value, double? Numerator, double? Denominator, string Status);
+
+/// <summary>
+/// One indicator of a study area's portrait: the area's figure (a sum of its communes, or a rate from summed numerators
+/// and denominators) for the latest year every commune has one, and the same year for France and each département the
+/// area touches. Status: ok, suppressed (a commune is secret, or the rate's numerator is under the secrecy threshold),
+/// missing (no year where every commune has a figure).
+/// </summary>
+public sealed record StudyAreaLine(string Indicator, string Label, string Unit, string Kind, int Decimals, int? Year,
+    double? Value, double? Numerator, double? Denominator, string Status, IReadOnlyList<ReferenceFigure> References);
+
+public sealed record StudyAreaPortrait(long Id, string Name, int Communes, IReadOnlyList<ReferenceFigure> Departements, IReadOnlyList<StudyAreaLine> Lines);
+
+/// <summary>
+/// Study areas: lists of communes people define, kept as INSEE codes. Private to their owner, shared with the owner's
+/// organisation, or public (admins only); another account reads a private area as if it did not exist. Figures are
+/// computed from the communes when read, so an area survives a yearly update.
+/// </summary>
+public sealed class StudyAreaService(NpgsqlDataSource db)
+{
+    public const int MaxCommunes = 40_000;
+
+    private static readonly JsonSerializerOptions GeoJson = new() { Converters = { new GeoJsonConverterFactory() } };
+
+    private const string Readable = """
+        (a.visibility = 'public' or a.owner_id = @account or @isAdmin
+         or (a.visibility = 'organisation' and a.organisation_id = any(@organisations)))
+        """;
+
+    public async Task<StudyAreaView> CreateAsync(StudyAreaInput input, ClaimsPrincipal user, CancellationToken ct)
+    {
+        var (account, viewer) = Caller(user);
+        var (name, visibility, organisation) = Check(input, user, viewer);
+        await using var connection = await db.OpenConnectionAsync(ct);
+        var (method, communes) = await ResolveAsync(connection, input, ct);
+        var id = await connection.ExecuteScalarAsync<long>(new CommandDefinition("""
+            insert into study_area (owner_id, organisation_id, visibility, name, communes, method)
+            values (@account, @organisation, @visibility, @name, @communes, @method) returning id
+            """, new { account, organisation, visibility, name, communes, method }, cancellationToken: ct));
+        return (await GetAsync(id, user, ct))!;
+    }
+
+    /// <summary>Replaces an area's name, sharing and communes; its owner or an admin only (null: not found for this caller).</summary>
+    public async Task<StudyAreaView?> UpdateAsync(long id, StudyAreaInput input, ClaimsPrincipal user, CancellationToken ct)
+    {
+        var (_, viewer) = Caller(user);
+        if (await GetAsync(id, user, ct) is not { } current)
+        {
+            return null;
+        }
+
+        if (!current.Mine && !viewer.IsAdmin)
+        {
+            throw new StudyAreaRefused(403, "only the area's owner (or an admin) may change it");
+        }
+
+        var (name, visibility, organisation) = Check(input with { Name = input.Name ?? current.Name, Visibility = input.Visibility ?? current.Visibility },
+            user, viewer);
+        await using var connection = await db.OpenConnectionAsync(ct);
+        var (method, communes) = input.Codes is null && input.Perimeter is null
+            ? (current.Method, current.Communes)
+            : await ResolveAsync(connection, input, ct);
+        await connection.ExecuteAsync(new CommandDefinition("""
+            update study_area set name = @name, visibility = @visibility,
+                organisation_id = case when @visibility = 'organisation' then coalesce(@organisation, organisation_id) else organisation_id end,
+                communes = @communes, method = @method, updated_at = now()
+            where id = @id
+            """, new { id, name, visibility, organisation, communes, method }, cancellationToken: ct));
+        return await GetAsync(id, user, ct);
+    }
+
+    /// <summary>Removes an area: its owner or an admin (false: not found for this caller).</summary>
+    public async Task<bool> DeleteAsync(long id, ClaimsPrincipal user, CancellationToken ct)
+    {
+        var (_, viewer) = Caller(user);
+        if (await GetAsync(id, user, ct) is not { } current)
+        {
+            return false;
+        }
+
+        if (!current.Mine && !viewer.IsAdmin)
+        {
+            throw new StudyAreaRefused(403, "only the area's owner (or an admin) may delete it");
+        }
+
+        await using var connection = await db.OpenConnectionAsync(ct);
+        await connection.ExecuteAsync(new CommandDefinition("delete from study_area where id = @id", new { id }, cancellationToken: ct));
+        return true;
+    }
+
+    public async Task<StudyAreaView?> GetAsync(long id, ClaimsPrincipal user, CancellationToken ct) =>
+        (await QueryAsync("a.id = @id", id, user, ct)).SingleOrDefault();
+
+    /// <summary>The areas the caller may read: their own, their organisation's, the public ones.</summary>
+    public Task<IReadOnlyList<StudyAreaView>> ListAsync(ClaimsPrincipal user, CancellationToken ct) => QueryAsync("true", 0, user, ct);
+
+    public async Task<StudyAreaPortrait?> PortraitAsync(long id, ClaimsPrincipal user, CancellationToken ct)
+    {
+        if (await GetAsync(id, user, ct) is not { } area)
+        {
+            return null;
+        }
+
+        var viewer = Viewer.From(user);
+        await using var connection = await db.OpenConnectionAsync(ct);
+        var lines = (await connection.QueryAsync<LineRow>(new CommandDefinition(AtlasDatabase.Sql("Zonings.study_area_portrait.sql"),
+            new { codes = area.Communes, isMember = viewer.IsMember, isAdmin = viewer.IsAdmin, organisations = viewer.OrganisationArray },
+            cancellationToken: ct))).ToList();
+        var departements = (await connection.QueryAsync<(string Code, string Name)>(new CommandDefinition("""
+            select distinct d.code, d.name
+            from territory c
+            join territory_parent p on p.territory_id = c.id and p.parent_level = 'departement'
+            join territory d on d.id = p.parent_id
+            where c.level = 'commune' and c.code = any(@codes)
+            order by d.code
+            """, new { codes = area.Communes }, cancellationToken: ct))).ToList();
+        var references = (await connection.QueryAsync<(string Indicator, int Year, string Level, string Code, string Name, double? Value,
+            double? Numerator, double? Denominator, string Status)>(new CommandDefinition("""
+            select o.indicator_code, o.year, t.level, t.code, t.name, o.value, o.numerator, o.denominator, o.status
+            from published_observation o
+            join territory t on t.id = o.territory_id
+            join unnest(@indicators, @years) as wanted (indicator_code, year) on wanted.indicator_code = o.indicator_code and wanted.year = o.year
+            where (t.level = 'france') or (t.level = 'departement' and t.code = any(@departements))
+            order by t.level = 'departement', t.code
+            """,
+            new
+            {
+                indicators = lines.Where(l => l.year is not null).Select(l => l.indicator).ToArray(),
+                years = lines.Where(l => l.year is not null).Select(l => l.year!.Value).ToArray(),
+                departements = departements.Select(d => d.Code).ToArray(),
+            }, cancellationToken: ct))).ToLookup(r => (r.Indicator, r.Year));
+        return new StudyAreaPortrait(area.Id, area.Name, await CountAsync(connection, area.Communes, ct),
+            departements.Select(d => new ReferenceFigure("departement", d.Code, d.Name, null, null, null, "ok")).ToList(),
+            lines.Select(l => new StudyAreaLine(l.indicator, l.label, l.unit, l.kind, l.decimals, l.year, l.status == "ok" ? l.value : null,
+                l.status == "ok" ? l.numerator : null, l.status == "ok" ? l.denominator : null, l.status,
+                l.year is { } year
+                    ? references[(l.indicator, year)].Select(r => new ReferenceFigure(r.Level, r.Code, r.Name, r.Value, r.Numerator, r.Denominator, r.Status)).ToList()
+                    : [])).ToList());
+    }
+
+    private static async Task<int> CountAsync(NpgsqlConnection connection, string[] codes, CancellationToken ct) =>
+        await connection.ExecuteScalarAsync<int>(new CommandDefinition(
+            "select count(*)::int from territory where level = 'commune' and code = any(@codes)", new { codes }, cancellationToken: ct));
+
+    private async Task<IReadOnlyList<StudyAreaView>> QueryAsync(string filter, long id, ClaimsPrincipal user, CancellationToken ct)
+    {
+        var viewer = Viewer.From(user);
+        var account = AccountId(user);
+        await using var connection = await db.OpenConnectionAsync(ct);
+#pragma warning disable CA2100 // The filter is one of this class's two literals; values are parameters.
+        var rows = await connection.QueryAsync<ViewRow>(new CommandDefinition($"""
+            select a.id, a.name, a.visibility, a.organisation_id, a.method, array_to_string(a.communes, ',') as communes,
+                   a.owner_id = @account as mine, a.created_at, a.updated_at
+            from study_area a
+            where {filter} and {Readable}
+            order by a.updated_at desc, a.id
+            """, new { id, account, isAdmin = viewer.IsAdmin, organisations = viewer.OrganisationArray }, cancellationToken: ct));
+#pragma warning restore CA2100
+        return rows.Select(r => new StudyAreaView(r.id, r.name, r.visibility, r.organisation_id, r.method, r.communes.Split(','), r.mine == true, r.created_at, r.updated_at))
+            .ToList();
+    }
+
+    private static Guid? AccountId(ClaimsPrincipal user) =>
+        Guid.TryParse(user.FindFirstValue(ClaimTypes.NameIdentifier), out var id) ? id : null;
+
+    private static (Guid Account, Viewer Viewer) Caller(ClaimsPrincipal user) =>
+        AccountId(user) is { } id ? (id, Viewer.From(user)) : throw new StudyAreaRefused(401, "sign in (or send a bearer token) to keep study areas");
+
+    private static (string Name, string Visibility, int? Organisation) Check(StudyAreaInput input, ClaimsPrincipal user, Viewer viewer)
+    {
+        var name = input.Name?.Trim() ?? "";
+        if (name.Length is 0 or > 200)
+        {
+            throw new StudyAreaRefused(422, "name: 1 to 200 characters");
+        }
+
+        var visibility = input.Visibility?.Trim() is { Length: > 0 } v ? v : "private";
+        switch (visibility)
+        {
+            case "private":
+                return (name, visibility, null);
+            case "organisation":
+                return viewer.OrganisationIds.Count > 0
+                    ? (name, visibility, viewer.OrganisationIds[0])
+                    : throw new StudyAreaRefused(422, "visibility 'organisation': your account belongs to no organisation");
+            case "public":
+                return user.IsInRole(AtlasRoles.Admin)
+                    ? (name, visibility, null)
+                    : throw new StudyAreaRefused(403, "only admins make a study area public");
+            default:
+                throw new StudyAreaRefused(422, $"visibility '{visibility}': private, organisation or public");
+        }
+    }
+
+    /// <summary>The communes of pasted codes (each must be a commune) or of a perimeter (those whose point on surface is inside).</summary>
+    private static async Task<(string Method, string[] Communes)> ResolveAsync(NpgsqlConnection connection, StudyAreaInput input, CancellationToken ct)
+    {
+        if (input.Codes is { } codes && codes.ValueKind is not JsonValueKind.Null and not JsonValueKind.Undefined)
+        {
+            var raw = codes.ValueKind switch
+            {
+                JsonValueKind.Array => codes.EnumerateArray().Select(c => c.ValueKind == JsonValueKind.String ? c.GetString()! : c.ToString()).ToList(),
+                JsonValueKind.String => codes.GetString()!.Split([' ', ',', ';', '\t', '\r', '\n'], StringSplitOptions.RemoveEmptyEntries).ToList(),
+                _ => throw new StudyAreaRefused(422, "codes: an array of INSEE codes, or text with the codes separated by spaces, commas or new lines"),
+            };
+            var malformed = raw.Where(c => CorrespondenceTable.CommuneCode(c) is null).Distinct().ToList();
+            if (malformed.Count > 0)
+            {
+                throw new StudyAreaRefused(422, $"{malformed.Count} value(s) are not commune codes: {string.Join(", ", malformed.Take(50))}");
+            }
+
+            var wanted = raw.Select(c => CorrespondenceTable.CommuneCode(c)!).Distinct().ToArray();
+            if (wanted.Length == 0)
+            {
+                throw new StudyAreaRefused(422, "a study area needs at least one commune");
+            }
+
+            if (wanted.Length > MaxCommunes)
+            {
+                throw new StudyAreaRefused(422, $"{wanted.Length} communes: at most {MaxCommunes}");
+            }
+
+            var known = (await connection.QueryAsync<string>(new CommandDefinition(
+                "select code from territory where level = 'commune' and code = any(@wanted)", new { wanted }, cancellationToken: ct))).ToHashSet();
+            var unknown = wanted.Where(c => !known.Contains(c)).ToList();
+            if (unknown.Count > 0)
+            {
+                throw new StudyAreaRefused(422, $"{unknown.Count} code(s) are not communes of the atlas (COG 2018): {string.Join(", ", unknown.Take(50))}");
+            }
+
+            return ("codes", wanted.Order(StringComparer.Ordinal).ToArray());
+        }
+
+        if (input.Perimeter is { } perimeter && perimeter.ValueKind == JsonValueKind.Object)
+        {
+            var geometry = Perimeter(perimeter);
+            var (inFrance, communes) = await connection.QuerySingleAsync<(bool, string[])>(new CommandDefinition("""
+                with perimeter as (select ST_SetSRID(ST_GeomFromWKB(@wkb), 4326) as geom)
+                select exists (select 1 from territory f, perimeter p where f.level = 'france' and ST_Intersects(f.geom, p.geom)),
+                       coalesce((select array_agg(c.code order by c.code) from territory c, perimeter p
+                                 where c.level = 'commune' and ST_Intersects(c.label_point, p.geom)), '{}')
+                """, new { wkb = geometry.AsBinary() }, cancellationToken: ct));
+            if (!inFrance)
+            {
+                throw new StudyAreaRefused(422, "the perimeter lies outside France (coordinates must be longitude, latitude in WGS 84)");
+            }
+
+            return communes.Length > 0
+                ? ("perimeter", communes)
+                : throw new StudyAreaRefused(422, "the perimeter holds no commune's point on surface: draw it around the communes to include");
+        }
+
+        throw new StudyAreaRefused(422, "give the communes: 'codes' (INSEE codes) or 'perimeter' (a GeoJSON Polygon or MultiPolygon)");
+    }
+
+    private static Geometry Perimeter(JsonElement json)
+    {
+        Geometry? geometry;
+        try
+        {
+            var type = json.TryGetProperty("type", out var t) ? t.GetString() : null;
+            geometry = type switch
+            {
+                "Feature" => json.Deserialize<IFeature>(GeoJson)?.Geometry,
+                "FeatureCollection" => json.Deserialize<FeatureCollection>(GeoJson) is { Count: > 0 } features
+                    ? new GeometryFactory(new PrecisionModel(), 4326).BuildGeometry(features.Select(f => f.Geometry)).Union()
+                    : null,
+                _ => json.Deserialize<Geometry>(GeoJson),
+            };
+        }
+        catch (Exception e) when (e is JsonException or ArgumentException or InvalidOperationException or NotSupportedException)
+        {
+            throw new StudyAreaRefused(422, $"perimeter: not readable GeoJSON ({e.Message})");
+        }
+
+        if (geometry is not (Polygon or MultiPolygon) || geometry.IsEmpty)
+        {
+            throw new StudyAreaRefused(422, $"perimeter: a Polygon or MultiPolygon is needed, not {geometry?.GeometryType ?? "nothing"}");
+        }
+
+        if (geometry.NumPoints > 200_000)
+        {
+            throw new StudyAreaRefused(422, $"perimeter: {geometry.NumPoints} points, at most 200,000");
+        }
+
+        if (geometry.Coordinates.Any(c => c.X is < -180 or > 180 || c.Y is < -90 or > 90))
+        {
+            throw new StudyAreaRefused(422, "perimeter: coordinates must be longitude, latitude in WGS 84 (EPSG:4326)");
+        }
+
+        if (new IsValidOp(geometry).ValidationError is { } error)
+        {
+            throw new StudyAreaRefused(422,
+                $"perimeter: {error.Message.ToLowerInvariant()} at ({error.Coordinate.X.ToString(System.Globalization.CultureInfo.InvariantCulture)} " +
+                $"{error.Coordinate.Y.ToString(System.Globalization.CultureInfo.InvariantCulture)}): a ring must not cross itself");
+        }
+
+        geometry.SRID = 4326;
+        return geometry;
+    }
+
+#pragma warning disable IDE1006, CA1812 // Dapper maps the snake_case columns onto these names.
+    private sealed record ViewRow(long id, string name, string visibility, int? organisation_id, string method, string communes, bool? mine,
+        DateTime created_at, DateTime updated_at);
+
+    private sealed class LineRow
+    {
+        public string indicator { get; set; } = "";
+        public string label { get; set; } = "";
+        public string unit { get; set; } = "";
+        public string kind { get; set; } = "";
+        public int decimals { get; set; }
+        public int? year { get; set; }
+        public double? value { get; set; }
+        public double? numerator { get; set; }
+        public double? denominator { get; set; }
+        public string status { get; set; } = "";
+    }
+#pragma warning restore IDE1006, CA1812
+}
+
+/// <summary>A study area request refused: an HTTP status and a sentence saying what to change. Nothing was changed.</summary>
+public sealed class StudyAreaRefused(int status, string problem) : Exception(problem)
+{
+    public int Status { get; } = status;
+    public string Problem { get; } = problem;
+}
