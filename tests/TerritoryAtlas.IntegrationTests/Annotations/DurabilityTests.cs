@@ -42,7 +42,7 @@ public sealed class DurabilityTests(AtlasFixture atlas)
             app = await StartAppAsync(scratch.ConnectionString, baseAddress);
 
             // The writer's connection comes back on its own; entering again re-establishes its room.
-            await Eventually.HoldsAsync(() => writer.Connection.State == HubConnectionState.Connected, "the writer's connection is back", 20_000);
+            await Eventually.HoldsAsync(() => writer.Connection.State == HubConnectionState.Connected, "the writer's connection is back", 60_000);
             await writer.EnterAsync(room.JoinCode, writer.Session.Token!);
             var after = await writer.AddAsync("point", Drawings.Lyon, "après");
 
@@ -95,12 +95,23 @@ public sealed class DurabilityTests(AtlasFixture atlas)
         start.Environment["Workshops__AnonymousMayOpen"] = "true";
         start.Environment["ASPNETCORE_ENVIRONMENT"] = "Production";
         var process = Process.Start(start)!;
-        process.OutputDataReceived += (_, _) => { };
-        process.ErrorDataReceived += (_, _) => { };
+        // Kept to explain a start that fails: the app's last lines go into the test's message.
+        var log = new System.Collections.Concurrent.ConcurrentQueue<string>();
+        void Keep(string? line)
+        {
+            if (line is null) return;
+            log.Enqueue(line);
+            while (log.Count > 40) log.TryDequeue(out _);
+        }
+
+        process.OutputDataReceived += (_, e) => Keep(e.Data);
+        process.ErrorDataReceived += (_, e) => Keep(e.Data);
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
-        using var http = new HttpClient { BaseAddress = baseAddress, Timeout = TimeSpan.FromSeconds(2) };
-        for (var i = 0; i < 150; i++)
+        using var http = new HttpClient { BaseAddress = baseAddress, Timeout = TimeSpan.FromSeconds(5) };
+        // A generous deadline: on a loaded machine (CI beside other builds) a cold start takes tens of seconds.
+        var deadline = Stopwatch.StartNew();
+        while (deadline.Elapsed < TimeSpan.FromSeconds(120))
         {
             try
             {
@@ -113,11 +124,11 @@ public sealed class DurabilityTests(AtlasFixture atlas)
             {
             }
 
-            if (process.HasExited) throw new InvalidOperationException($"the app exited with {process.ExitCode}");
+            if (process.HasExited) throw new InvalidOperationException($"the app exited with {process.ExitCode}:\n{string.Join('\n', log)}");
             await Task.Delay(200);
         }
 
         process.Kill(entireProcessTree: true);
-        throw new InvalidOperationException("the app did not answer /health within 30 s");
+        throw new InvalidOperationException($"the app did not answer /health within 120 s:\n{string.Join('\n', log)}");
     }
 }
