@@ -128,6 +128,22 @@ public sealed class StudyAreaTests(AtlasFixture atlas)
             Assert.Equal(expected.Select(e => e.Value), served.Select(r => r.GetProperty("value").ValueKind == JsonValueKind.Number ? r.GetProperty("value").GetDouble() : (double?)null));
         }
 
+        // The portrait page shows the same figures (French formatting), and another account gets the not-found page.
+        using (var page = await atlas.App.CreateClient().SendAsync(Request(HttpMethod.Get, $"/zone-etude/{id}", token)))
+        {
+            Assert.Equal(HttpStatusCode.OK, page.StatusCode);
+            var html = WebUtility.HtmlDecode(await page.Content.ReadAsStringAsync());
+            Assert.Contains("Contrat de ville (test)", html, StringComparison.Ordinal);
+            Assert.Contains(TerritoryAtlas.Web.Indicators.FrenchFormat.Number(sum, 0), html, StringComparison.Ordinal);
+        }
+
+        using (var page = await atlas.App.CreateClient().SendAsync(Request(HttpMethod.Get, $"/zone-etude/{id}", await TokenAsync(AtlasRoles.Member))))
+        {
+            var html = await page.Content.ReadAsStringAsync();
+            Assert.Contains("study-area-not-found", html, StringComparison.Ordinal);
+            Assert.DoesNotContain("Contrat de ville (test)", html, StringComparison.Ordinal);
+        }
+
         Assert.Equal(HttpStatusCode.NoContent, (await SendAsync(HttpMethod.Delete, $"/api/study-areas/{id}", token)).Status);
         Assert.Equal(HttpStatusCode.NotFound, (await SendAsync(HttpMethod.Get, $"/api/study-areas/{id}", token)).Status);
     }
