@@ -27,4 +27,17 @@ public sealed class DocumentTests(AtlasFixture atlas)
         Assert.Equal(HttpStatusCode.OK, icon.StatusCode);
         Assert.Equal("image/svg+xml", icon.Content.Headers.ContentType?.MediaType);
     }
+
+    [Theory]
+    [InlineData("/?lang=en", "href=\"/indicateurs?lang=en\"", ">Indicators<", ">Indicateurs<")]
+    [InlineData("/indicateurs?lang=en", "href=\"/?lang=en\"", ">Map<", ">Carte<")]
+    [InlineData("/", "href=\"/indicateurs\"", ">Indicateurs<", ">Indicators<")]
+    public async Task The_application_bar_speaks_the_pages_language_and_keeps_it_on_its_links(string path, string link, string label, string other)
+    {
+        using var client = atlas.App.CreateClient();
+        var html = await client.GetStringAsync(path);
+        Assert.Contains(link, html, StringComparison.Ordinal);
+        Assert.Contains(label, html, StringComparison.Ordinal);
+        Assert.DoesNotContain(other, html, StringComparison.Ordinal);
+    }
 }
