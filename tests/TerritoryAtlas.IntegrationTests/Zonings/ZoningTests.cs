@@ -185,6 +185,25 @@ public sealed class ZoningTests(AtlasFixture atlas)
             var averaged = r.Average(c => multiplier * c.Rsa!.Value / c.Allocataires!.Value);
             Assert.NotEqual(averaged, rate.Value!.Value, 6);
 
+            // A re-import or a dataset publication recomputes every derived figure (Importer.DerivedSteps): the zones'
+            // figures come out the same (in a transaction rolled back, so the shared database is left as it was).
+            await using (var transaction = await connection.BeginTransactionAsync())
+            {
+                const string figuresSql = """
+                    select o.indicator_code || '|' || t.code || '|' || o.year || '|' || o.status || '|' || coalesce(o.value::text, '')
+                    from observation o join territory t on t.id = o.territory_id where t.level = @code order by 1
+                    """;
+                var before = (await connection.QueryAsync<string>(figuresSql, new { code }, transaction)).ToList();
+                foreach (var step in TerritoryAtlas.Web.Import.Importer.DerivedSteps)
+                {
+                    await connection.ExecuteAsync(TerritoryAtlas.Web.Data.AtlasDatabase.Sql(step), transaction: transaction, commandTimeout: 0);
+                }
+
+                Assert.Equal(before, await connection.QueryAsync<string>(figuresSql, new { code }, transaction));
+                Assert.NotEmpty(before);
+                await transaction.RollbackAsync();
+            }
+
             // A level like the others: listed, mapped with the same figures, tiled, its zones listed with their flags.
             var levels = await http.GetFromJsonAsync<JsonElement>("/api/levels");
             var level = levels.EnumerateArray().Single(l => l.GetProperty("code").GetString() == code);
