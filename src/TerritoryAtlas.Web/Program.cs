@@ -98,7 +98,32 @@ if (!app.Environment.IsDevelopment())
     app.UseExceptionHandler();
 }
 
-app.UseStatusCodePages();
+// An error status without a body: a browser asking for a page gets the not-found page in the app's layout and the
+// reader's language (re-executed, so the status stays 404); APIs and tiles get problem+json.
+app.UseWhen(IsPageRequest, page =>
+{
+    page.UseStatusCodePagesWithReExecute("/introuvable", createScopeForStatusCodePages: true);
+    // The re-executed page renders under a 200 (Blazor renders nothing for a request already at 404) and gets the
+    // original status back as its headers leave.
+    page.Use((context, next) =>
+    {
+        if (context.Features.Get<Microsoft.AspNetCore.Diagnostics.IStatusCodeReExecuteFeature>() is not null)
+        {
+            var original = context.Response.StatusCode;
+            context.Response.StatusCode = StatusCodes.Status200OK;
+            context.Response.OnStarting(() =>
+            {
+                context.Response.StatusCode = original;
+                return Task.CompletedTask;
+            });
+        }
+
+        return next(context);
+    });
+});
+app.UseWhen(context => !IsPageRequest(context), api => api.UseStatusCodePages());
+// Routing after the status-code pages, so a re-executed request is routed again (to the not-found page).
+app.UseRouting();
 app.UseResponseCompression();
 app.UseAccounts();
 app.UsePrivateResponsesForMembers();
@@ -164,3 +189,8 @@ app.MapRazorComponents<App>().AddInteractiveServerRenderMode(o => o.DisableWebSo
 
 app.Run();
 return 0;
+
+static bool IsPageRequest(HttpContext context) =>
+    !context.Request.Path.StartsWithSegments("/api") && !context.Request.Path.StartsWithSegments("/ogc")
+    && !context.Request.Path.StartsWithSegments("/tiles") && !context.Request.Path.StartsWithSegments("/hubs")
+    && context.Request.Headers.Accept.ToString().Contains("text/html", StringComparison.Ordinal);
