@@ -75,6 +75,9 @@ public static class Accounts
         services.AddCascadingAuthenticationState();
         services.AddScoped<AuthenticationStateProvider, RevalidatingAccountStateProvider>();
         services.AddSingleton<SignInThrottle>();
+        services.AddScoped<PasswordResetLinks>();
+        // Replace this registration with a real sender (SMTP…) to mail the links; see LoggingEmailSender.
+        services.AddSingleton<IEmailSender<Account>, LoggingEmailSender>();
         services.AddSingleton(TimeProvider.System);
         services.AddSingleton<AccessTokens>();
         services.AddScoped<AccountService>();

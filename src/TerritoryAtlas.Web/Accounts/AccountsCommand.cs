@@ -5,12 +5,13 @@ namespace TerritoryAtlas.Web.Accounts;
 
 /// <summary>
 /// The accounts verbs: <c>user add EMAIL --role admin|producer|member [--organisation NAME]</c> prints a one-time
-/// password; <c>token create EMAIL [--days N] [--name NAME]</c> prints a personal access token. Secrets go to
+/// password; <c>user reset-link EMAIL --base-url URL</c> prints a password reset link an admin hands over (no mail
+/// server needed); <c>token create EMAIL [--days N] [--name NAME]</c> prints a personal access token. Secrets go to
 /// standard output only, never to the log.
 /// </summary>
 public static class AccountsCommand
 {
-    public const string Usage = "user add EMAIL --role admin|producer|member [--organisation NAME] | token create EMAIL [--days N] [--name NAME]";
+    public const string Usage = "user add EMAIL --role admin|producer|member [--organisation NAME] | user reset-link EMAIL --base-url URL | token create EMAIL [--days N] [--name NAME]";
 
     public static async Task<int> RunAsync(IServiceProvider services, string[] args, TextWriter output, TextWriter error)
     {
@@ -52,6 +53,27 @@ public static class AccountsCommand
                             .CreateAsync(email, role, options.GetValueOrDefault("--organisation"), CancellationToken.None);
                         await output.WriteLineAsync($"account {account.Email} created, role {role}{(account.OrganisationId is { } o ? $", organisation {o}" : "")}");
                         await output.WriteLineAsync($"one-time password: {password}");
+                        return 0;
+                    }
+                case ["user", "reset-link", var email]:
+                    {
+                        if (!options.TryGetValue("--base-url", out var baseUrl) || !Uri.TryCreate(baseUrl, UriKind.Absolute, out var baseUri)
+                            || baseUri.Scheme is not ("http" or "https"))
+                        {
+                            await error.WriteLineAsync($"--base-url is required: the address people open the atlas at, e.g. https://atlas.example.org. Usage: {Usage}");
+                            return 2;
+                        }
+
+                        var account = await scope.ServiceProvider.GetRequiredService<UserManager<Account>>().FindByEmailAsync(email);
+                        if (account is null)
+                        {
+                            await error.WriteLineAsync($"No account for {email}.");
+                            return 1;
+                        }
+
+                        var link = await scope.ServiceProvider.GetRequiredService<PasswordResetLinks>().CreateAsync(account, baseUri);
+                        await output.WriteLineAsync("password reset link (valid until the password or the account's security stamp changes; hand it over privately):");
+                        await output.WriteLineAsync(link);
                         return 0;
                     }
                 case ["token", "create", var email]:
