@@ -93,6 +93,7 @@ if (zoningVerb)
     return await ZoningCommand.RunAsync(app.Services, args, Console.Out, Console.Error);
 }
 
+app.UseSecurityHeaders();
 if (!app.Environment.IsDevelopment())
 {
     app.UseExceptionHandler();

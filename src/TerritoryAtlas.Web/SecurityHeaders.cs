@@ -1,0 +1,24 @@
+using System.Diagnostics;
+
+namespace TerritoryAtlas.Web;
+
+/// <summary>
+/// Headers every response carries: no MIME sniffing, no full URL (query strings name territories and indicators)
+/// sent to other sites, no powerful browser features (the atlas uses none), and a correlation id — the trace id the
+/// log lines and problem+json bodies (`traceId`) carry too — so a reader's report of an error finds its log lines.
+/// Framing is decided elsewhere (antiforgery's X-Frame-Options on pages, the embed's own policy).
+/// </summary>
+public static class SecurityHeaders
+{
+    public const string CorrelationHeader = "X-Correlation-Id";
+
+    public static IApplicationBuilder UseSecurityHeaders(this IApplicationBuilder app) => app.Use((context, next) =>
+    {
+        var headers = context.Response.Headers;
+        headers.XContentTypeOptions = "nosniff";
+        headers["Referrer-Policy"] = "strict-origin-when-cross-origin";
+        headers["Permissions-Policy"] = "camera=(), microphone=(), geolocation=(), payment=(), usb=()";
+        headers[CorrelationHeader] = Activity.Current?.TraceId.ToString() ?? context.TraceIdentifier;
+        return next(context);
+    });
+}
