@@ -94,6 +94,7 @@ if (zoningVerb)
 }
 
 app.UseSecurityHeaders();
+app.UseQueryGuard();
 if (!app.Environment.IsDevelopment())
 {
     app.UseExceptionHandler();
