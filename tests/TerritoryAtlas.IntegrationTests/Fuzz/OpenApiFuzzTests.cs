@@ -23,8 +23,16 @@ public sealed class OpenApiFuzzTests(AtlasFixture atlas)
     // Plausible values, so that a fuzzed parameter is the only wrong one.
     private static readonly Dictionary<string, string> Plausible = new()
     {
-        ["level"] = "departement", ["indicator"] = "taux_pauvrete_60", ["year"] = "2019", ["code"] = "93", ["region"] = "11",
-        ["z"] = "5", ["x"] = "16", ["y"] = "11", ["id"] = "1", ["roomId"] = "00000000-0000-0000-0000-000000000000",
+        ["level"] = "departement",
+        ["indicator"] = "taux_pauvrete_60",
+        ["year"] = "2019",
+        ["code"] = "93",
+        ["region"] = "11",
+        ["z"] = "5",
+        ["x"] = "16",
+        ["y"] = "11",
+        ["id"] = "1",
+        ["roomId"] = "00000000-0000-0000-0000-000000000000",
     };
 
     [Fact]
