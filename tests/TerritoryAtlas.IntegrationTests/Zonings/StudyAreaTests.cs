@@ -140,6 +140,7 @@ public sealed class StudyAreaTests(AtlasFixture atlas)
         using (var page = await atlas.App.CreateClient().SendAsync(Request(HttpMethod.Get, $"/zone-etude/{id}", await TokenAsync(AtlasRoles.Member))))
         {
             var html = await page.Content.ReadAsStringAsync();
+            Assert.Equal(HttpStatusCode.NotFound, page.StatusCode);
             Assert.Contains("study-area-not-found", html, StringComparison.Ordinal);
             Assert.DoesNotContain("Contrat de ville (test)", html, StringComparison.Ordinal);
         }
