@@ -16,26 +16,12 @@ public static class AccountsCommand
     public static async Task<int> RunAsync(IServiceProvider services, string[] args, TextWriter output, TextWriter error)
     {
         // args: the verb ("user" or "token"), the sub-verb, the email, then options.
-        var positional = new List<string>();
-        var options = new Dictionary<string, string>(StringComparer.Ordinal);
-        for (var i = 0; i < args.Length; i++)
+        if (await CommandArguments.ReadAsync(args, Usage, error) is not { } arguments)
         {
-            if (args[i].StartsWith("--", StringComparison.Ordinal))
-            {
-                if (i + 1 >= args.Length)
-                {
-                    await error.WriteLineAsync($"{args[i]} needs a value. Usage: {Usage}");
-                    return 2;
-                }
-
-                options[args[i]] = args[++i];
-            }
-            else
-            {
-                positional.Add(args[i]);
-            }
+            return 2;
         }
 
+        var (positional, options) = (arguments.Positional, arguments.Options);
         await using var scope = services.CreateAsyncScope();
         try
         {

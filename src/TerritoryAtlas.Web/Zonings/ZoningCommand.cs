@@ -12,26 +12,12 @@ public static class ZoningCommand
 
     public static async Task<int> RunAsync(IServiceProvider services, string[] args, TextWriter output, TextWriter error)
     {
-        var positional = new List<string>();
-        var options = new Dictionary<string, string>(StringComparer.Ordinal);
-        for (var i = 0; i < args.Length; i++)
+        if (await CommandArguments.ReadAsync(args, Usage, error) is not { } arguments)
         {
-            if (args[i].StartsWith("--", StringComparison.Ordinal))
-            {
-                if (i + 1 >= args.Length)
-                {
-                    await error.WriteLineAsync($"{args[i]} needs a value. Usage: {Usage}");
-                    return 2;
-                }
-
-                options[args[i]] = args[++i];
-            }
-            else
-            {
-                positional.Add(args[i]);
-            }
+            return 2;
         }
 
+        var (positional, options) = (arguments.Positional, arguments.Options);
         var zonings = services.GetRequiredService<ZoningService>();
         try
         {
