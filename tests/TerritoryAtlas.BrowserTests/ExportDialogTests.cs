@@ -48,6 +48,10 @@ public sealed class ExportDialogTests(AtlasApp app) : IAsyncLifetime
     {
         var map = new MapPage(await _context.NewPageAsync());
         await map.OpenAsync(new Uri(app.BaseAddress, "/?level=commune&indicator=taux_pauvrete_60&year=2019&within=departement:93"));
+        // The map first fits Seine-Saint-Denis and writes that view into the URL; a location change closes MudBlazor's
+        // dialogs, so the dialog is opened once the view is in the URL.
+        await map.Page.WaitForURLAsync(url => url.Contains("at=", StringComparison.Ordinal), new() { Timeout = 30_000 });
+        await map.WaitForIdleAsync();
 
         // A click made while the page still renders its first figures can be lost: click until the dialog opens.
         for (var attempt = 0; !await map.Page.GetByTestId("export-preview").IsVisibleAsync(); attempt++)
