@@ -193,6 +193,4 @@ app.Run();
 return 0;
 
 static bool IsPageRequest(HttpContext context) =>
-    !context.Request.Path.StartsWithSegments("/api") && !context.Request.Path.StartsWithSegments("/ogc")
-    && !context.Request.Path.StartsWithSegments("/tiles") && !context.Request.Path.StartsWithSegments("/hubs")
-    && context.Request.Headers.Accept.ToString().Contains("text/html", StringComparison.Ordinal);
+    !MachineEndpoints.Serve(context.Request) && context.Request.Headers.Accept.ToString().Contains("text/html", StringComparison.Ordinal);

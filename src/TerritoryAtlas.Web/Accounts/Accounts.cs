@@ -48,12 +48,12 @@ public static class Accounts
             options.ExpireTimeSpan = TimeSpan.FromHours(12);
             options.SlidingExpiration = true;
             // APIs and hubs answer 401/403 problem+json; only pages redirect to the sign-in form.
-            options.Events.OnRedirectToLogin = context => IsApi(context.Request)
+            options.Events.OnRedirectToLogin = context => MachineEndpoints.Serve(context.Request)
                 ? Results.Problem(title: "Authentication required",
                     detail: "Sign in, or send a personal access token: Authorization: Bearer <token>.",
                     statusCode: StatusCodes.Status401Unauthorized).ExecuteAsync(context.HttpContext)
                 : Redirect(context);
-            options.Events.OnRedirectToAccessDenied = context => IsApi(context.Request)
+            options.Events.OnRedirectToAccessDenied = context => MachineEndpoints.Serve(context.Request)
                 ? Results.Problem(title: "Forbidden", detail: "Your account's role does not allow this.",
                     statusCode: StatusCodes.Status403Forbidden).ExecuteAsync(context.HttpContext)
                 : Redirect(context);
@@ -118,9 +118,6 @@ public static class Accounts
         app.UseAuthorization();
         return app;
     }
-
-    private static bool IsApi(HttpRequest request) =>
-        request.Path.StartsWithSegments("/api") || request.Path.StartsWithSegments("/hubs") || request.Path.StartsWithSegments("/ogc");
 
     private static Task Redirect(RedirectContext<CookieAuthenticationOptions> context)
     {
