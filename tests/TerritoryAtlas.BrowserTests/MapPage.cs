@@ -62,6 +62,8 @@ public sealed class MapPage(IPage page)
     /// <summary>The indicator and year whose values the map last applied.</summary>
     public async Task<(string Indicator, int Year)> ShownAsync()
     {
+        // The values can be between two loads (the circuit taking the map over shows them again): wait for them.
+        await Page.WaitForFunctionAsync("() => window.atlasMaps[0].values", null, new() { Timeout = TimeoutMs });
         var shown = await Page.EvaluateAsync<JsonElement>("() => ({ indicator: window.atlasMaps[0].values.indicator, year: window.atlasMaps[0].values.year })");
         return (shown.GetProperty("indicator").GetString()!, shown.GetProperty("year").GetInt32());
     }
