@@ -3,6 +3,7 @@ using MudBlazor.Services;
 using Npgsql;
 using TerritoryAtlas.Web;
 using TerritoryAtlas.Web.Accounts;
+using TerritoryAtlas.Web.Administration;
 using TerritoryAtlas.Web.Annotations;
 using TerritoryAtlas.Web.Components;
 using TerritoryAtlas.Web.Data;
@@ -79,6 +80,7 @@ builder.Services.AddOpenApi();
 builder.Services.AddWorkshops(builder.Configuration);
 builder.Services.AddDatasets(builder.Configuration);
 builder.Services.AddZonings();
+builder.Services.AddAdministration();
 
 var app = builder.Build();
 
@@ -181,6 +183,7 @@ app.MapWorkshopEndpoints(app.Configuration);
 app.MapDatasetEndpoints();
 app.MapZoningEndpoints();
 app.MapStudyAreaEndpoints();
+app.MapAdminEndpoints();
 
 // Circuits without WebSocket compression: each connection's deflate state cost ~0.5 MB of native memory, more than an
 // open map page's whole managed state (40 map pages in headless Chromium: ~1.6 MB RSS per page with it, ~1.0 MB without),

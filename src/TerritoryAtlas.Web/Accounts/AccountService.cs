@@ -26,7 +26,11 @@ public sealed class AccountService(UserManager<Account> users, NpgsqlDataSource 
     }
 
     /// <summary>Creates an account with one role and returns it with a one-time password (shown once, never stored in clear).</summary>
-    public async Task<(Account Account, string Password)> CreateAsync(string email, string role, string? organisation, CancellationToken ct)
+    public async Task<(Account Account, string Password)> CreateAsync(string email, string role, string? organisation, CancellationToken ct) =>
+        await CreateInOrganisationAsync(email, role, organisation is null || !AtlasRoles.All.Contains(role) ? null : await EnsureOrganisationAsync(organisation, ct), ct);
+
+    /// <inheritdoc cref="CreateAsync(string, string, string?, CancellationToken)"/>
+    public async Task<(Account Account, string Password)> CreateInOrganisationAsync(string email, string role, int? organisationId, CancellationToken ct)
     {
         if (!AtlasRoles.All.Contains(role))
         {
@@ -42,7 +46,7 @@ public sealed class AccountService(UserManager<Account> users, NpgsqlDataSource 
         {
             UserName = email,
             Email = email,
-            OrganisationId = organisation is null ? null : await EnsureOrganisationAsync(organisation, ct),
+            OrganisationId = organisationId,
         };
         var password = OneTimePassword();
         var created = await users.CreateAsync(account, password);

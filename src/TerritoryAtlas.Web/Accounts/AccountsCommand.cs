@@ -37,6 +37,7 @@ public static class AccountsCommand
 
                         var (account, password) = await scope.ServiceProvider.GetRequiredService<AccountService>()
                             .CreateAsync(email, role, options.GetValueOrDefault("--organisation"), CancellationToken.None);
+                        await AuditAsync(scope.ServiceProvider, "user.add", account.Email!, new { email = account.Email, role, organisation = options.GetValueOrDefault("--organisation") });
                         await output.WriteLineAsync($"account {account.Email} created, role {role}{(account.OrganisationId is { } o ? $", organisation {o}" : "")}");
                         await output.WriteLineAsync($"one-time password: {password}");
                         return 0;
@@ -58,6 +59,7 @@ public static class AccountsCommand
                         }
 
                         var link = await scope.ServiceProvider.GetRequiredService<PasswordResetLinks>().CreateAsync(account, baseUri);
+                        await AuditAsync(scope.ServiceProvider, "user.reset-link", account.Email!, null);
                         await output.WriteLineAsync("password reset link (valid until the password or the account's security stamp changes; hand it over privately):");
                         await output.WriteLineAsync(link);
                         return 0;
@@ -81,6 +83,7 @@ public static class AccountsCommand
 
                         var created = await scope.ServiceProvider.GetRequiredService<AccessTokens>()
                             .CreateAsync(account.Id, options.GetValueOrDefault("--name") ?? "command line", days, CancellationToken.None);
+                        await AuditAsync(scope.ServiceProvider, "token.create", account.Email!, new { name = options.GetValueOrDefault("--name") ?? "command line", expires = created.ExpiresAt });
                         await output.WriteLineAsync($"token (expires {created.ExpiresAt:yyyy-MM-dd HH:mm} UTC; shown once):");
                         await output.WriteLineAsync(created.Token);
                         return 0;
@@ -95,5 +98,12 @@ public static class AccountsCommand
             await error.WriteLineAsync(e.Message);
             return 1;
         }
+    }
+
+    // After the change (Identity's store commits on its own): the verbs are the server operator's, run one at a time.
+    private static async Task AuditAsync(IServiceProvider services, string action, string target, object? after)
+    {
+        await using var connection = await services.GetRequiredService<Npgsql.NpgsqlDataSource>().OpenConnectionAsync();
+        await Administration.AuditLog.WriteAsync(connection, null, Administration.AuditActor.CommandLine, action, target, null, after, CancellationToken.None);
     }
 }

@@ -67,9 +67,10 @@ public sealed class IndicatorQueries(NpgsqlDataSource db, DataVersion dataVersio
     /// <summary>
     /// Sets who may read an indicator (public, members, or the listed organisations); true when the indicator exists.
     /// The database's triggers bump the visibility version (other instances follow within two seconds); this instance
-    /// follows at once.
+    /// follows at once. <paramref name="record"/> runs in the same transaction with the state before (the audit log).
     /// </summary>
-    public async Task<bool> SetVisibilityAsync(string code, string visibility, IReadOnlyCollection<int> organisationIds, CancellationToken ct)
+    public async Task<bool> SetVisibilityAsync(string code, string visibility, IReadOnlyCollection<int> organisationIds, CancellationToken ct,
+        Func<NpgsqlConnection, NpgsqlTransaction, Administration.IndicatorVisibility, Task>? record = null)
     {
         if (visibility is not ("public" or "members" or "organisations"))
         {
@@ -83,12 +84,17 @@ public sealed class IndicatorQueries(NpgsqlDataSource db, DataVersion dataVersio
 
         await using var connection = await db.OpenConnectionAsync(ct);
         await using var transaction = await connection.BeginTransactionAsync(ct);
-        var found = await connection.ExecuteAsync(new CommandDefinition(
-            "update indicator set visibility = @visibility where code = @code", new { code, visibility }, transaction, cancellationToken: ct));
-        if (found == 0)
+        var before = await connection.QuerySingleOrDefaultAsync<VisibilityRow>(new CommandDefinition("""
+            select i.visibility, array(select organisation_id from indicator_organisation where indicator_code = i.code order by 1) as organisations
+            from indicator i where i.code = @code for update
+            """, new { code }, transaction, cancellationToken: ct));
+        if (before is null)
         {
             return false;
         }
+
+        await connection.ExecuteAsync(new CommandDefinition(
+            "update indicator set visibility = @visibility where code = @code", new { code, visibility }, transaction, cancellationToken: ct));
 
         await connection.ExecuteAsync(new CommandDefinition(
             "delete from indicator_organisation where indicator_code = @code", new { code }, transaction, cancellationToken: ct));
@@ -97,6 +103,11 @@ public sealed class IndicatorQueries(NpgsqlDataSource db, DataVersion dataVersio
             await connection.ExecuteAsync(new CommandDefinition("""
                 insert into indicator_organisation (indicator_code, organisation_id) select @code, unnest(@ids)
                 """, new { code, ids = organisationIds.Distinct().ToArray() }, transaction, cancellationToken: ct));
+        }
+
+        if (record is not null)
+        {
+            await record(connection, transaction, new Administration.IndicatorVisibility(before.Visibility, before.Organisations));
         }
 
         await transaction.CommitAsync(ct);
@@ -156,4 +167,12 @@ public sealed class IndicatorQueries(NpgsqlDataSource db, DataVersion dataVersio
         string licence, short polarity, string? numerator, string? denominator, double? multiplier, string? secrecy_rule,
         string series_breaks, string coverage, string visibility);
 #pragma warning restore IDE1006, CA1812
+
+    // Settable: Dapper maps an int[] column by property, not by constructor (it sees the column as System.Array).
+    private sealed class VisibilityRow
+    {
+        public string Visibility { get; set; } = "";
+
+        public int[] Organisations { get; set; } = [];
+    }
 }

@@ -121,5 +121,12 @@ public static class Csv
     public static string Field(string value) =>
         value.AsSpan().IndexOfAny(",\"\n\r") >= 0 ? $"\"{value.Replace("\"", "\"\"", StringComparison.Ordinal)}\"" : value;
 
+    /// <summary>
+    /// A field typed by people (a note, a name): quoted, and a leading = + - @ defused with an apostrophe so a
+    /// spreadsheet shows it instead of running it as a formula.
+    /// </summary>
+    public static string Text(string value) =>
+        Field(value.Length > 0 && "=+-@\t\r".Contains(value[0], StringComparison.Ordinal) ? "'" + value : value);
+
     public static string Number(double? value) => value?.ToString("R", CultureInfo.InvariantCulture) ?? "";
 }
