@@ -80,6 +80,26 @@ public sealed class AdminTests(AtlasFixture atlas)
     }
 
     [Fact]
+    public async Task The_administration_page_sends_visitors_to_sign_in_refuses_members_and_opens_for_admins()
+    {
+        var member = await AccountAsync(AtlasRoles.Member);
+        var admin = await AccountAsync(AtlasRoles.Admin);
+        using var anonymous = atlas.App.CreateClient(new() { AllowAutoRedirect = false });
+        var signIn = await anonymous.GetAsync("/admin");
+        Assert.Equal(HttpStatusCode.Redirect, signIn.StatusCode);
+        Assert.StartsWith("/compte/connexion", signIn.Headers.Location?.PathAndQuery, StringComparison.Ordinal);
+
+        using var asMember = atlas.App.CreateClient(new() { AllowAutoRedirect = false });
+        asMember.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", member.Token);
+        // A token is a program's: it gets the status, not a page to read.
+        Assert.Equal(HttpStatusCode.Forbidden, (await asMember.GetAsync("/admin")).StatusCode);
+
+        using var asAdmin = Client(admin.Token);
+        var page = await asAdmin.GetStringAsync("/admin");
+        Assert.Contains("Inviter une personne", page, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task An_admin_creates_an_organisation_invites_a_member_changes_the_role_and_disables_the_account_each_step_audited()
     {
         var admin = await AccountAsync(AtlasRoles.Admin);
