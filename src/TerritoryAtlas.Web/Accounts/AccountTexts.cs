@@ -6,7 +6,8 @@ public sealed record AccountTexts(
     string TooManyAttempts, string SignOut, string SignOutEverywhere, string AccountTitle, string Roles, string Organisation,
     string None, string Tokens, string TokensHint, string TokenName, string TokenDays, string CreateToken, string TokenShownOnce,
     string Created, string Expires, string LastUsed, string Status, string Active, string Expired, string Revoked, string Revoke,
-    string Never, string NoTokens, string SignedOut, string Forbidden, string OtherLanguage, string OtherLanguageName, string ForgotPassword)
+    string Never, string NoTokens, string SignedOut, string Forbidden, string OtherLanguage, string OtherLanguageName, string ForgotPassword,
+    string MyWorkshops, string NoWorkshops, string WorkshopTitle, string Participants, string Notes, string Projection)
 {
     public static readonly AccountTexts French = new(
         "fr", "Connexion", "Adresse électronique", "Mot de passe", "Rester connecté", "Se connecter",
@@ -16,7 +17,8 @@ public sealed record AccountTexts(
         "Un jeton permet à un script d'appeler l'API : en-tête Authorization: Bearer <jeton>.", "Nom du jeton", "Durée (jours)",
         "Créer le jeton", "Copiez ce jeton maintenant : il ne sera plus affiché.", "Créé le", "Expire le", "Dernier usage", "État",
         "actif", "expiré", "révoqué", "Révoquer", "jamais", "Aucun jeton.", "Vous êtes déconnecté.",
-        "Votre compte n'a pas accès à cette page.", "en", "English", "Mot de passe oublié ?");
+        "Votre compte n'a pas accès à cette page.", "en", "English", "Mot de passe oublié ?",
+        "Mes ateliers", "Vous n'avez ouvert aucun atelier connecté.", "Atelier", "Participants", "Annotations", "projection");
 
     public static readonly AccountTexts English = new(
         "en", "Sign in", "Email address", "Password", "Keep me signed in", "Sign in",
@@ -25,7 +27,8 @@ public sealed record AccountTexts(
         "Organisation", "none", "My access tokens", "A token lets a script call the API: header Authorization: Bearer <token>.",
         "Token name", "Lifetime (days)", "Create the token", "Copy this token now: it will not be shown again.", "Created",
         "Expires", "Last used", "Status", "active", "expired", "revoked", "Revoke", "never", "No tokens.", "You are signed out.",
-        "Your account has no access to this page.", "fr", "Français", "Forgotten password?");
+        "Your account has no access to this page.", "fr", "Français", "Forgotten password?",
+        "My workshops", "You have not opened any workshop while signed in.", "Workshop", "Participants", "Notes", "projection");
 
     public static AccountTexts For(string? lang) => lang == "en" ? English : French;
 }

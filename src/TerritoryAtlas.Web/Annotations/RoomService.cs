@@ -30,7 +30,8 @@ public sealed class RoomService(NpgsqlDataSource db, FranceArea france)
 
     public static readonly RoomView DefaultView = new(2.5, 46.6, 4.6, "departement", IndicatorQueries.DefaultIndicator, 2019);
 
-    public async Task<CreatedRoom> CreateAsync(CreateRoomRequest request, CancellationToken ct)
+    /// <summary>Opens a room; <paramref name="hostAccount"/> is the signed-in account opening it (listed on its account page).</summary>
+    public async Task<CreatedRoom> CreateAsync(CreateRoomRequest request, Guid? hostAccount, CancellationToken ct)
     {
         var title = request.Title?.Trim() ?? "";
         if (title.Length is 0 or > AnnotationRules.MaxTitleLength)
@@ -51,8 +52,9 @@ public sealed class RoomService(NpgsqlDataSource db, FranceArea france)
             try
             {
                 var roomId = await connection.ExecuteScalarAsync<Guid>(new CommandDefinition("""
-                    insert into room (title, join_code, host_secret_hash, view) values (@title, @code, @hash, @view::jsonb) returning id
-                    """, new { title, code, hash, view = JsonSerializer.Serialize(view, AnnotationRules.Json) }, tx, cancellationToken: ct));
+                    insert into room (title, join_code, host_secret_hash, view, host_account_id)
+                    values (@title, @code, @hash, @view::jsonb, @hostAccount) returning id
+                    """, new { title, code, hash, view = JsonSerializer.Serialize(view, AnnotationRules.Json), hostAccount }, tx, cancellationToken: ct));
                 await connection.ExecuteAsync(new CommandDefinition("""
                     insert into participant (room_id, display_name, token_hash, colour, is_host) values (@roomId, @hostName, @hash, @HostColour, true)
                     """, new { roomId, hostName, hash, HostColour }, tx, cancellationToken: ct));
@@ -65,6 +67,22 @@ public sealed class RoomService(NpgsqlDataSource db, FranceArea france)
                 // A join code already taken (rare at 40 bits): draw another.
             }
         }
+    }
+
+    /// <summary>The rooms this account opened, latest first, with how many people joined and how many notes they left.</summary>
+    public async Task<IReadOnlyList<HostedRoom>> HostedByAsync(Guid account, CancellationToken ct)
+    {
+        await using var connection = await db.OpenConnectionAsync(ct);
+        var rows = await connection.QueryAsync<HostedRoom>(new CommandDefinition("""
+            select r.title, r.join_code as JoinCode, r.created_at as CreatedAt, r.locked,
+                   (select count(*) from participant p where p.room_id = r.id and not p.is_host)::int as Participants,
+                   (select count(*) from annotation a where a.room_id = r.id)::int as Annotations
+            from room r
+            where r.host_account_id = @account
+            order by r.created_at desc
+            limit 200
+            """, new { account }, cancellationToken: ct));
+        return rows.AsList();
     }
 
     public async Task<(Session Session, Caller Caller)> JoinAsync(string? code, string? displayName, CancellationToken ct)

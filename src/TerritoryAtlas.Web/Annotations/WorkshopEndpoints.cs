@@ -60,6 +60,10 @@ public static class WorkshopEndpoints
         return app;
     }
 
+    /// <summary>The signed-in account opening a room, which then lists it on its account page.</summary>
+    public static Guid? HostAccount(System.Security.Claims.ClaimsPrincipal user) =>
+        Guid.TryParse(user.FindFirst(System.Security.Claims.ClaimTypes.NameIdentifier)?.Value, out var id) ? id : null;
+
     private static async Task<IResult> CreateAsync(CreateRoomRequest request, System.Security.Claims.ClaimsPrincipal user, RoomService rooms,
         Indicators.IndicatorQueries indicators, CancellationToken ct)
     {
@@ -72,7 +76,7 @@ public static class WorkshopEndpoints
                     statusCode: StatusCodes.Status404NotFound, extensions: new Dictionary<string, object?> { ["parameter"] = "indicator" });
             }
 
-            var room = await rooms.CreateAsync(request, ct);
+            var room = await rooms.CreateAsync(request, HostAccount(user), ct);
             return TypedResults.Created(room.ParticipantUrl, room);
         }
         catch (WorkshopException e)

@@ -9,6 +9,14 @@ public sealed record RoomView(double Lon, double Lat, double Zoom, string? Level
 public sealed record CreateRoomRequest(string? Title, RoomView? View, string? HostName);
 
 /// <summary>Answer to a room's creation: the host token is shown once and never stored in clear.</summary>
+/// <summary>A workshop as its host's account page lists it (the host link's secret is not stored, so not shown).</summary>
+public sealed record HostedRoom(string Title, string JoinCode, DateTime CreatedAt, bool Locked, int Participants, int Annotations)
+{
+    public string ParticipantUrl => $"/atelier/{JoinCode}";
+
+    public string ProjectionUrl => $"{ParticipantUrl}/projection";
+}
+
 public sealed record CreatedRoom(Guid RoomId, string Title, string JoinCode, string HostToken, string ParticipantUrl, string HostUrl, string ProjectionUrl);
 
 /// <summary>What a connection is, once it has joined, entered or started watching a room.</summary>

@@ -197,6 +197,16 @@ public sealed class AccountsTests(AtlasFixture atlas)
         Assert.Equal(HttpStatusCode.Created, created.StatusCode);
         Assert.Equal(1, await connection.ExecuteScalarAsync<long>("select count(*) from room where title = @title", new { title }));
 
+        // The host's account page lists the workshop; another member's does not.
+        var joinCode = (await created.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("joinCode").GetString()!;
+        var accountPage = await (await http.SendAsync(WithBearer(HttpMethod.Get, "/compte", await TokenAsync(account.Id)))).Content.ReadAsStringAsync();
+        Assert.Contains(title, accountPage, StringComparison.Ordinal);
+        Assert.Contains($"/atelier/{joinCode}/projection", accountPage, StringComparison.Ordinal);
+        var (other, _) = await CreateAccountAsync(AtlasRoles.Member);
+        var otherPage = await (await http.SendAsync(WithBearer(HttpMethod.Get, "/compte", await TokenAsync(other.Id)))).Content.ReadAsStringAsync();
+        Assert.Contains("data-testid=\"no-workshops\"", otherPage, StringComparison.Ordinal);
+        Assert.DoesNotContain(title, otherPage, StringComparison.Ordinal);
+
         // The start page still lets anyone join with a code, and tells an anonymous visitor to sign in to open one.
         var page = await http.GetStringAsync("/atelier");
         Assert.Contains("data-testid=\"sign-in-to-open\"", page, StringComparison.Ordinal);

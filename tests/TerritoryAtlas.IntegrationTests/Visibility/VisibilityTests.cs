@@ -158,7 +158,7 @@ public sealed class VisibilityTests(AtlasFixture atlas) : IAsyncLifetime
     public async Task A_room_showing_a_restricted_indicator_admits_no_anonymous_reader_and_a_host_cannot_share_one_it_may_not_read()
     {
         var rooms = atlas.App.Services.GetRequiredService<RoomService>();
-        var room = await rooms.CreateAsync(new CreateRoomRequest("Visibilité", null, null), CancellationToken.None);
+        var room = await rooms.CreateAsync(new CreateRoomRequest("Visibilité", null, null), null, CancellationToken.None);
         await using var host = await WorkshopClient.ConnectAsync(atlas.App.Server);
         await host.Connection.InvokeAsync<Session>("Enter", room.JoinCode, room.HostToken);
 
