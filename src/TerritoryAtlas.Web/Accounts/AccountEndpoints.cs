@@ -24,6 +24,7 @@ public static class AccountEndpoints
                 return TypedResults.LocalRedirect(SignInPage.SafeReturnUrl(returnUrl ?? "/compte/connexion?deconnecte=1"));
             })
             .ExcludeFromDescription();
+        SingleSignOn.MapSingleSignOn(app);
         return app;
     }
 }

@@ -61,7 +61,7 @@ public static class Accounts
         // A disabled account or a signed-out session (security stamp changed) loses its cookie within a minute.
         services.Configure<SecurityStampValidatorOptions>(options => options.ValidationInterval = TimeSpan.FromMinutes(1));
 
-        services.AddAuthentication(options =>
+        var authentication = services.AddAuthentication(options =>
             {
                 options.DefaultScheme = Scheme;
                 options.DefaultAuthenticateScheme = Scheme;
@@ -71,6 +71,7 @@ public static class Accounts
             .AddPolicyScheme(Scheme, "Cookie or bearer token", options => options.ForwardDefaultSelector = context =>
                 BearerTokenHandler.HasBearerHeader(context.Request) ? BearerTokenHandler.SchemeName : IdentityConstants.ApplicationScheme)
             .AddScheme<AuthenticationSchemeOptions, BearerTokenHandler>(BearerTokenHandler.SchemeName, null);
+        SingleSignOn.AddSingleSignOn(authentication, services, configuration);
         services.AddAuthorization();
         services.AddCascadingAuthenticationState();
         services.AddScoped<AuthenticationStateProvider, RevalidatingAccountStateProvider>();
