@@ -37,6 +37,9 @@ public sealed class SingleSignOnOptions
     /// <summary>Atlas role → the provider's value meaning it, e.g. admin = "atlas-admin"; anyone else is a member.</summary>
     public Dictionary<string, string> RoleMap { get; set; } = [];
 
+    /// <summary>True when the provider's claims decide roles (a RoleMap is set); otherwise the admins do, in /admin.</summary>
+    public bool ManagesRoles => RoleMap.Values.Any(v => !string.IsNullOrWhiteSpace(v));
+
     public bool Enabled => !string.IsNullOrWhiteSpace(Authority) && !string.IsNullOrWhiteSpace(ClientId);
 
     /// <summary>The atlas role the provider's role values give: the highest one mapped, else member.</summary>
@@ -194,39 +197,41 @@ public sealed class SingleSignOn(UserManager<Account> users, NpgsqlDataSource db
         return (account, "");
     }
 
-    // Role and organisation follow the provider at every sign-in; a change is written to the audit log.
+    // Role and organisation follow the provider at every sign-in where it manages them — the role when a RoleMap is
+    // configured, the organisation when the sign-in carries the claim — and stay as the admins set them otherwise; a
+    // change is written to the audit log.
     private async Task SyncAsync(Account account, ClaimsPrincipal external, CancellationToken ct)
     {
-        var role = settings.RoleFrom(external.FindAll(settings.RoleClaim).Select(c => c.Value));
-        int? organisationId = null;
-        var organisationName = external.FindFirstValue(settings.OrganisationClaim)?.Trim();
-        await using var connection = await db.OpenConnectionAsync(ct);
-        if (!string.IsNullOrEmpty(organisationName))
+        var roles = await users.GetRolesAsync(account);
+        var before = new { roles = string.Join(',', roles.Order(StringComparer.Ordinal)), organisation = account.OrganisationId };
+        var role = settings.ManagesRoles
+            ? settings.RoleFrom(external.FindAll(settings.RoleClaim).Select(c => c.Value))
+            : roles.Count > 0 ? null : AtlasRoles.Member;
+        if (role is not null && (roles.Count != 1 || roles[0] != role))
         {
-            organisationId = await connection.ExecuteScalarAsync<int?>(new CommandDefinition(
+            await users.RemoveFromRolesAsync(account, roles);
+            await users.AddToRoleAsync(account, role);
+        }
+
+        await using var connection = await db.OpenConnectionAsync(ct);
+        if (external.FindFirstValue(settings.OrganisationClaim)?.Trim() is { } organisationName)
+        {
+            var organisationId = organisationName.Length == 0 ? null : await connection.ExecuteScalarAsync<int?>(new CommandDefinition(
                 "select id from organisation where lower(name) = lower(@organisationName)", new { organisationName }, cancellationToken: ct));
             if (organisationId is null)
             {
                 logger.LogWarning("Single sign-on: the provider names organisation {Organisation}, which the atlas does not have; account {AccountId} gets none.",
                     organisationName, account.Id);
             }
+
+            if (account.OrganisationId != organisationId)
+            {
+                account.OrganisationId = organisationId;
+                await users.UpdateAsync(account);
+            }
         }
 
-        var roles = await users.GetRolesAsync(account);
-        var before = new { roles = string.Join(',', roles.Order(StringComparer.Ordinal)), organisation = account.OrganisationId };
-        if (roles.Count != 1 || roles[0] != role)
-        {
-            await users.RemoveFromRolesAsync(account, roles);
-            await users.AddToRoleAsync(account, role);
-        }
-
-        if (account.OrganisationId != organisationId)
-        {
-            account.OrganisationId = organisationId;
-            await users.UpdateAsync(account);
-        }
-
-        var after = new { roles = role, organisation = organisationId };
+        var after = new { roles = string.Join(',', (await users.GetRolesAsync(account)).Order(StringComparer.Ordinal)), organisation = account.OrganisationId };
         if (before.roles != after.roles || before.organisation != after.organisation)
         {
             await Administration.AuditLog.WriteAsync(connection, null, new Administration.AuditActor(null, "authentification unique"),

@@ -165,6 +165,44 @@ public sealed partial class SingleSignOnTests(AtlasFixture atlas) : IAsyncLifeti
     }
 
     [Fact]
+    public async Task Without_a_role_map_the_role_an_admin_gave_survives_the_next_sign_in()
+    {
+        await using var withoutRoles = _app.WithWebHostBuilder(b => b
+            .UseSetting("Authentication:OpenIdConnect:RoleMap:admin", "")
+            .UseSetting("Authentication:OpenIdConnect:RoleMap:producer", ""));
+        var email = $"sso{Guid.NewGuid():N}@example.org";
+        _provider.User = Person($"sub-{Guid.NewGuid():N}", email, null, true, "atlas-admin");
+        var original = _app;
+        _app = withoutRoles;
+        try
+        {
+            using (var browser = Browser())
+            {
+                await SignInThroughTheProviderAsync(browser);
+                Assert.Equal(["member"], (await browser.GetFromJsonAsync<JsonElement>("/api/account")).GetProperty("roles").EnumerateArray().Select(r => r.GetString()));
+            }
+
+            await using (var connection = await atlas.Db.OpenConnectionAsync())
+            {
+                await connection.ExecuteAsync("""
+                    update account_role set role_id = (select id from role where name = 'producer')
+                    where user_id = (select id from account where email = @email)
+                    """, new { email });
+            }
+
+            using (var browser = Browser())
+            {
+                await SignInThroughTheProviderAsync(browser);
+                Assert.Equal(["producer"], (await browser.GetFromJsonAsync<JsonElement>("/api/account")).GetProperty("roles").EnumerateArray().Select(r => r.GetString()));
+            }
+        }
+        finally
+        {
+            _app = original;
+        }
+    }
+
+    [Fact]
     public async Task A_disabled_account_an_unverified_address_for_an_existing_account_and_a_refusal_land_on_the_sign_in_page_with_a_sentence()
     {
         var subject = $"sub-{Guid.NewGuid():N}";
