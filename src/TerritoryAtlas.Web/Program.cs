@@ -73,6 +73,7 @@ builder.Services.AddIndicators();
 builder.Services.AddMaps();
 builder.Services.AddTerritories();
 builder.Services.AddAtlasRateLimits(builder.Configuration);
+builder.Services.AddAtlasForwardedHeaders(builder.Configuration);
 builder.Services.AddEmbed(builder.Configuration);
 builder.Services.AddPortraits();
 builder.Services.AddExport();
@@ -95,6 +96,7 @@ if (zoningVerb)
     return await ZoningCommand.RunAsync(app.Services, args, Console.Out, Console.Error);
 }
 
+app.UseForwardedHeaders();
 app.UseSecurityHeaders();
 app.UseQueryGuard();
 if (!app.Environment.IsDevelopment())

@@ -1,0 +1,63 @@
+#!/usr/bin/env bash
+# What accounts cost public readers: the app before members and visibility existed (BEFORE, default the commit before
+# d0f219e) and this checkout, side by side in one run on one database — warm tiles and map values, anonymous, with
+# wrk on loopback, alternating the two apps over several rounds so a warm-up or a noisy neighbour favours neither.
+# Then, on this checkout, a member's map of a restricted indicator (bearer token) against the same map public.
+# Usage: bench/members.sh [ROUNDS]  (needs ATLAS_DB pointing at an imported database; wrk: apt-get install wrk)
+set -euo pipefail
+REPO="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd -P)"
+ROUNDS="${1:-3}"
+BEFORE="${BEFORE:-d0f219e^}"
+export ATLAS_DB="${ATLAS_DB:-Host=127.0.0.1;Port=${ATLAS_PG_PORT:-55432};Database=atlas;Username=postgres}"
+command -v wrk >/dev/null || { echo "wrk is missing: apt-get install wrk" >&2; exit 1; }
+OLD=/tmp/atlas-before-members
+[ -d "$OLD" ] || git -C "$REPO" worktree add --detach "$OLD" "$BEFORE" >/dev/null
+dotnet build "$OLD/src/TerritoryAtlas.Web" -c Release -nologo -v q >/dev/null
+dotnet build "$REPO/src/TerritoryAtlas.Web" -c Release -nologo -v q >/dev/null
+(cd "$REPO/src/TerritoryAtlas.Web" && dotnet bin/Release/net10.0/TerritoryAtlas.Web.dll migrate >/dev/null)
+
+start() { # dir port
+  (cd "$1/src/TerritoryAtlas.Web" && exec env ASPNETCORE_URLS="http://127.0.0.1:$2" ASPNETCORE_ENVIRONMENT=Production \
+    Logging__LogLevel__Default=Error RateLimits__PublicReadsPerMinute=0 dotnet bin/Release/net10.0/TerritoryAtlas.Web.dll) &
+  echo $!
+}
+A=$(start "$OLD" 5191); B=$(start "$REPO" 5192)
+trap 'kill $A $B 2>/dev/null' EXIT
+for p in 5191 5192; do for _ in $(seq 120); do curl -sf "http://127.0.0.1:$p/health" >/dev/null && break; sleep 0.5; done; done
+
+rps() { # url [headers…] → requests/s (fails on any non-2xx)
+  local out; out="$(wrk -t2 -c16 -d"${DURATION:-8s}" "${@:2}" "$1")"
+  if grep -q "Non-2xx" <<<"$out"; then echo "non-2xx answers from $1" >&2; exit 1; fi
+  awk '/Requests\/sec/ {print $2}' <<<"$out"
+}
+TILE="tiles/commune/7/64/44.mvt"
+MAP="api/maps/commune/mediane_niveau_vie/2019"
+for port in 5191 5192; do  # warm-up: JIT and caches
+  DURATION=4s rps "http://127.0.0.1:$port/$TILE" -H 'Accept-Encoding: br' >/dev/null
+  DURATION=4s rps "http://127.0.0.1:$port/$MAP" -H 'Accept-Encoding: br' >/dev/null
+done
+echo "round endpoint before_rps after_rps after/before"
+for r in $(seq "$ROUNDS"); do
+  for path in "$TILE" "$MAP"; do
+    before=$(rps "http://127.0.0.1:5191/$path" -H 'Accept-Encoding: br')
+    after=$(rps "http://127.0.0.1:5192/$path" -H 'Accept-Encoding: br')
+    echo "$r $path $before $after $(awk -v a="$after" -v b="$before" 'BEGIN {printf "%.3f", a/b}')"
+  done
+done
+
+# A member's restricted map against the same map public, on this checkout.
+PSQL=(psql "$(sed 's/Host=\([^;]*\);Port=\([^;]*\);Database=\([^;]*\);Username=\([^;]*\).*/host=\1 port=\2 dbname=\3 user=\4/' <<<"$ATLAS_DB")" -qAt)
+EMAIL="bench-$(date +%s)@example.org"
+WEB="$REPO/src/TerritoryAtlas.Web"
+(cd "$WEB" && dotnet bin/Release/net10.0/TerritoryAtlas.Web.dll user add "$EMAIL" --role member --organisation "Bench organisation" >/dev/null)
+TOKEN=$(cd "$WEB" && dotnet bin/Release/net10.0/TerritoryAtlas.Web.dll token create "$EMAIL" --days 1 | tail -1)
+ORG=$("${PSQL[@]}" -c "select id from organisation where lower(name) = 'bench organisation'")
+anonymous=$(rps "http://127.0.0.1:5192/$MAP" -H 'Accept-Encoding: br')
+member_public=$(rps "http://127.0.0.1:5192/$MAP" -H 'Accept-Encoding: br' -H "Authorization: Bearer $TOKEN")
+"${PSQL[@]}" -c "update indicator set visibility = 'organisations' where code = 'mediane_niveau_vie'; insert into indicator_organisation values ('mediane_niveau_vie', $ORG) on conflict do nothing"
+restore() { "${PSQL[@]}" -c "update indicator set visibility = 'public' where code = 'mediane_niveau_vie'; delete from indicator_organisation where indicator_code = 'mediane_niveau_vie'"; }
+trap 'restore; kill $A $B 2>/dev/null' EXIT
+sleep 3  # every instance re-reads the visibility version every two seconds
+curl -sf -o /dev/null "http://127.0.0.1:5192/$MAP" && { echo "the restricted map answered an anonymous request" >&2; exit 1; } || true
+member_restricted=$(rps "http://127.0.0.1:5192/$MAP" -H 'Accept-Encoding: br' -H "Authorization: Bearer $TOKEN")
+echo "map values rps: anonymous public $anonymous; member public $member_public; member restricted $member_restricted (restricted/anonymous public $(awk -v a="$member_restricted" -v b="$anonymous" 'BEGIN {printf "%.3f", a/b}'))"
