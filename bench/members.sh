@@ -18,8 +18,8 @@ dotnet build "$REPO/src/TerritoryAtlas.Web" -c Release -nologo -v q >/dev/null
 
 start() { # dir port
   (cd "$1/src/TerritoryAtlas.Web" && exec env ASPNETCORE_URLS="http://127.0.0.1:$2" ASPNETCORE_ENVIRONMENT=Production \
-    Logging__LogLevel__Default=Error RateLimits__PublicReadsPerMinute=0 dotnet bin/Release/net10.0/TerritoryAtlas.Web.dll) &
-  echo $!
+    Logging__LogLevel__Default=Error RateLimits__PublicReadsPerMinute=0 dotnet bin/Release/net10.0/TerritoryAtlas.Web.dll) >/dev/null 2>&1 &
+  echo $!  # (the app's output goes elsewhere, or $(start …) would wait for it to close)
 }
 A=$(start "$OLD" 5191); B=$(start "$REPO" 5192)
 trap 'kill $A $B 2>/dev/null' EXIT
@@ -32,7 +32,8 @@ rps() { # url [headers…] → requests/s (fails on any non-2xx)
 }
 TILE="tiles/commune/7/64/44.mvt"
 MAP="api/maps/commune/mediane_niveau_vie/2019"
-for port in 5191 5192; do  # warm-up: JIT and caches
+for port in 5191 5192; do  # warm-up: JIT and caches (one request fills the values cache before 16 connections ask at once)
+  curl -s -o /dev/null -H 'Accept-Encoding: br' "http://127.0.0.1:$port/$MAP"
   DURATION=4s rps "http://127.0.0.1:$port/$TILE" -H 'Accept-Encoding: br' >/dev/null
   DURATION=4s rps "http://127.0.0.1:$port/$MAP" -H 'Accept-Encoding: br' >/dev/null
 done
@@ -53,11 +54,13 @@ WEB="$REPO/src/TerritoryAtlas.Web"
 TOKEN=$(cd "$WEB" && dotnet bin/Release/net10.0/TerritoryAtlas.Web.dll token create "$EMAIL" --days 1 | tail -1)
 ORG=$("${PSQL[@]}" -c "select id from organisation where lower(name) = 'bench organisation'")
 anonymous=$(rps "http://127.0.0.1:5192/$MAP" -H 'Accept-Encoding: br')
+curl -s -o /dev/null -H 'Accept-Encoding: br' -H "Authorization: Bearer $TOKEN" "http://127.0.0.1:5192/$MAP"
 member_public=$(rps "http://127.0.0.1:5192/$MAP" -H 'Accept-Encoding: br' -H "Authorization: Bearer $TOKEN")
 "${PSQL[@]}" -c "update indicator set visibility = 'organisations' where code = 'mediane_niveau_vie'; insert into indicator_organisation values ('mediane_niveau_vie', $ORG) on conflict do nothing"
 restore() { "${PSQL[@]}" -c "update indicator set visibility = 'public' where code = 'mediane_niveau_vie'; delete from indicator_organisation where indicator_code = 'mediane_niveau_vie'"; }
 trap 'restore; kill $A $B 2>/dev/null' EXIT
 sleep 3  # every instance re-reads the visibility version every two seconds
 curl -sf -o /dev/null "http://127.0.0.1:5192/$MAP" && { echo "the restricted map answered an anonymous request" >&2; exit 1; } || true
+curl -s -o /dev/null -H 'Accept-Encoding: br' -H "Authorization: Bearer $TOKEN" "http://127.0.0.1:5192/$MAP"
 member_restricted=$(rps "http://127.0.0.1:5192/$MAP" -H 'Accept-Encoding: br' -H "Authorization: Bearer $TOKEN")
 echo "map values rps: anonymous public $anonymous; member public $member_public; member restricted $member_restricted (restricted/anonymous public $(awk -v a="$member_restricted" -v b="$anonymous" 'BEGIN {printf "%.3f", a/b}'))"

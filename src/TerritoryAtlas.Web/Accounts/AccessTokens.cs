@@ -80,7 +80,7 @@ public sealed class AccessTokens(NpgsqlDataSource db, TimeProvider clock)
         var row = await connection.QuerySingleOrDefaultAsync<TokenRow>(
             new CommandDefinition("""
                 select t.id, t.account_id as AccountId, t.expires_at as ExpiresAt, t.revoked_at as RevokedAt,
-                       t.last_used_at as LastUsedAt, a.disabled
+                       t.last_used_at as LastUsedAt, a.disabled, coalesce(a.concurrency_stamp, '') as AccountStamp
                 from access_token t join account a on a.id = t.account_id
                 where t.token_hash = @hash
                 """, new { hash = Hash(token) }, cancellationToken: ct));
@@ -110,17 +110,21 @@ public sealed class AccessTokens(NpgsqlDataSource db, TimeProvider clock)
                 "update access_token set last_used_at = @now where id = @id", new { now, id = t.Id }, cancellationToken: ct));
         }
 
-        return new TokenCheck(t.AccountId, null);
+        return new TokenCheck(t.AccountId, null, t.AccountStamp);
     }
 
-    private sealed record TokenRow(int Id, Guid AccountId, DateTime ExpiresAt, DateTime? RevokedAt, DateTime? LastUsedAt, bool Disabled);
+    private sealed record TokenRow(int Id, Guid AccountId, DateTime ExpiresAt, DateTime? RevokedAt, DateTime? LastUsedAt, bool Disabled, string AccountStamp);
 
     public static byte[] Hash(string token) => SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(token));
 
     private static string Base64Url(byte[] bytes) => Convert.ToBase64String(bytes).TrimEnd('=').Replace('+', '-').Replace('/', '_');
 }
 
-public readonly record struct TokenCheck(Guid? AccountId, string? Problem);
+/// <summary>
+/// AccountStamp: the account's concurrency stamp, which every change of the account (role, organisation, e-mail…)
+/// renews: the principal built for one stamp can be reused until it changes.
+/// </summary>
+public readonly record struct TokenCheck(Guid? AccountId, string? Problem, string? AccountStamp = null);
 
 /// <summary>A refusal a person can read (bad input to an account operation); nothing was changed.</summary>
 public sealed class AccountException(string message) : Exception(message);

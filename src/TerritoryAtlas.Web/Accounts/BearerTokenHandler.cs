@@ -2,6 +2,7 @@ using System.Security.Claims;
 using System.Text.Encodings.Web;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Identity;
+using Microsoft.Extensions.Caching.Memory;
 using Microsoft.Extensions.Options;
 
 namespace TerritoryAtlas.Web.Accounts;
@@ -14,7 +15,7 @@ namespace TerritoryAtlas.Web.Accounts;
 /// </summary>
 public sealed class BearerTokenHandler(
     IOptionsMonitor<AuthenticationSchemeOptions> options, ILoggerFactory logger, UrlEncoder encoder,
-    AccessTokens tokens, UserManager<Account> users, IUserClaimsPrincipalFactory<Account> principals)
+    AccessTokens tokens, UserManager<Account> users, IUserClaimsPrincipalFactory<Account> principals, IMemoryCache cache)
     : AuthenticationHandler<AuthenticationSchemeOptions>(options, logger, encoder)
 {
     public const string SchemeName = "Bearer";
@@ -36,14 +37,23 @@ public sealed class BearerTokenHandler(
             return AuthenticateResult.Fail(check.Problem!);
         }
 
-        var account = await users.FindByIdAsync(accountId.ToString());
-        if (account is null)
+        // Building the principal reads the account, its roles and claims through EF (four queries): a script's thousand
+        // requests reuse it for as long as the account's concurrency stamp, which any change of the account renews,
+        // stays the same. The token itself (revoked, expired, account disabled) is checked on every request.
+        var key = $"bearer-principal:{accountId}:{check.AccountStamp}";
+        if (!cache.TryGetValue(key, out Claim[]? claims) || claims is null)
         {
-            return AuthenticateResult.Fail("The account of this bearer token no longer exists.");
+            var account = await users.FindByIdAsync(accountId.ToString());
+            if (account is null)
+            {
+                return AuthenticateResult.Fail("The account of this bearer token no longer exists.");
+            }
+
+            claims = [.. (await principals.CreateAsync(account)).Claims];
+            cache.Set(key, claims, new MemoryCacheEntryOptions { SlidingExpiration = TimeSpan.FromMinutes(5), Size = 1 });
         }
 
-        var principal = await principals.CreateAsync(account);
-        var identity = new ClaimsIdentity(principal.Claims, SchemeName, ClaimTypes.Name, ClaimTypes.Role);
+        var identity = new ClaimsIdentity(claims, SchemeName, ClaimTypes.Name, ClaimTypes.Role);
         return AuthenticateResult.Success(new AuthenticationTicket(new ClaimsPrincipal(identity), SchemeName));
     }
 

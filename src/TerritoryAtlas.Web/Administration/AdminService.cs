@@ -102,6 +102,7 @@ public sealed class AdminService(NpgsqlDataSource db, IServiceScopeFactory scope
             await connection.ExecuteAsync(new CommandDefinition("""
                 delete from account_role where user_id = @accountId;
                 insert into account_role (user_id, role_id) select @accountId, id from role where name = @role;
+                update account set concurrency_stamp = gen_random_uuid()::text where id = @accountId;
                 """, new { accountId, role }, transaction, cancellationToken: ct));
         }, ct);
     }
@@ -115,7 +116,7 @@ public sealed class AdminService(NpgsqlDataSource db, IServiceScopeFactory scope
             }
 
             await connection.ExecuteAsync(new CommandDefinition(
-                "update account set organisation_id = @organisationId where id = @accountId", new { accountId, organisationId }, transaction, cancellationToken: ct));
+                "update account set organisation_id = @organisationId, concurrency_stamp = gen_random_uuid()::text where id = @accountId", new { accountId, organisationId }, transaction, cancellationToken: ct));
         }, ct);
 
     /// <summary>
@@ -137,7 +138,8 @@ public sealed class AdminService(NpgsqlDataSource db, IServiceScopeFactory scope
             }
 
             await connection.ExecuteAsync(new CommandDefinition("""
-                update account set disabled = @disabled, security_stamp = case when @disabled then gen_random_uuid()::text else security_stamp end
+                update account set disabled = @disabled, concurrency_stamp = gen_random_uuid()::text,
+                    security_stamp = case when @disabled then gen_random_uuid()::text else security_stamp end
                 where id = @accountId
                 """, new { accountId, disabled }, transaction, cancellationToken: ct));
         }, ct);
