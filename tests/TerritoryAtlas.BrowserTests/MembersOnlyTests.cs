@@ -76,6 +76,39 @@ public sealed class MembersOnlyTests(AtlasApp app) : IAsyncLifetime
         Assert.DoesNotContain("Indice de Gini", await page.ContentAsync(), StringComparison.Ordinal);
     }
 
+    /// <summary>
+    /// A reader who clicks the notice's link before the map is drawn: the press on the link starts Blazor (map-boot.js
+    /// starts it at the reader's first input), and the circuit's first render must not race the link's navigation
+    /// back to the map. Tiles are held so the map never draws; the circuit's negotiation is slowed.
+    /// </summary>
+    [Fact]
+    public async Task The_sign_in_link_works_while_the_map_is_still_loading()
+    {
+        var page = await _context.NewPageAsync();
+        var tiles = new TaskCompletionSource();
+        await page.RouteAsync("**/tiles/**", _ => tiles.Task);
+        await page.RouteAsync("**/_blazor/negotiate**", async route =>
+        {
+            await Task.Delay(1500);
+            await route.ContinueAsync();
+        });
+        try
+        {
+            await page.GotoAsync(new Uri(app.BaseAddress, "/?level=departement&indicator=reserve_inconnu&year=2020").ToString());
+            await page.GetByTestId("sign-in-link").ClickAsync();
+            await Assertions.Expect(page.GetByTestId("sign-in-email")).ToBeVisibleAsync();
+            // Still there once the circuit had every chance to start and render the map again.
+            await page.WaitForTimeoutAsync(2500);
+            await Assertions.Expect(page.GetByTestId("sign-in-email")).ToBeVisibleAsync(new() { Timeout = 1000 });
+            Assert.Contains("/compte/connexion", page.Url, StringComparison.Ordinal);
+        }
+        finally
+        {
+            tiles.TrySetResult();
+            await page.CloseAsync();
+        }
+    }
+
     [Fact]
     public async Task An_admin_creates_an_organisation_and_invites_a_member_on_the_administration_page_and_reads_it_in_the_log()
     {

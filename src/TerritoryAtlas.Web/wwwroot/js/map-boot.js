@@ -14,6 +14,17 @@ function startBlazor(reason) {
   window.Blazor.start();
 }
 
+// Links to the pages outside Blazor's interactive routing (sign-in, account: static forms, see App.razor) are marked
+// data-full-load and load the whole page themselves. Left to Blazor, a click while its circuit starts (the press on
+// the link itself starts it, below) goes to enhanced navigation and the circuit's first render can put the page the
+// reader left back over the one they asked for.
+document.addEventListener('click', e => {
+  const link = e.target instanceof Element ? e.target.closest('a[data-full-load][href]') : null;
+  if (!link || e.defaultPrevented || e.button !== 0 || e.ctrlKey || e.metaKey || e.shiftKey || e.altKey) return;
+  e.preventDefault();
+  location.assign(link.href);
+}, { capture: true });
+
 const element = document.querySelector('[data-atlas-boot]');
 if (!element) {
   startBlazor('no map');
