@@ -98,6 +98,7 @@ if (zoningVerb)
 
 app.UseForwardedHeaders();
 app.UseSecurityHeaders();
+app.UseDatabaseOutages();
 app.UseQueryGuard();
 if (!app.Environment.IsDevelopment())
 {

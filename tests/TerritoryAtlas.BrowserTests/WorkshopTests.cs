@@ -1,6 +1,8 @@
 using System.Net.Http.Json;
 using System.Text.Json;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Playwright;
+using Npgsql;
 
 namespace TerritoryAtlas.BrowserTests;
 
@@ -92,6 +94,44 @@ public sealed class WorkshopTests(AtlasApp app) : IAsyncLifetime
             await bruno.ScreenshotAsync(new() { Path = "/tmp/atlas-workshop-laptop.png" });
             await alice.ScreenshotAsync(new() { Path = "/tmp/atlas-workshop-phone.png" });
         }
+    }
+
+    /// <summary>
+    /// The acknowledgement of a drawing is lost (as when the database restarts under the write, or the connection
+    /// drops): the page keeps the drawing, says so, and sends it again by itself with the same annotation id; the
+    /// room ends up with it once.
+    /// </summary>
+    [Fact]
+    public async Task A_drawing_whose_acknowledgement_was_lost_is_sent_again_and_written_once()
+    {
+        var response = await app.Http.PostAsJsonAsync("/api/workshops", new { title = "Atelier coupure" });
+        var code = (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("joinCode").GetString()!;
+        var alice = await JoinAsync(_laptop, code, "Alice");
+        var bruno = await JoinAsync(_phone, code, "Bruno");
+
+        // The server writes the first annotation, and its answer is turned into the refusal an outage gives.
+        await alice.EvaluateAsync("""
+            () => { const c = window.atlasWorkshop.connection; const real = c.invoke.bind(c); let lost = false;
+                    c.invoke = async (name, ...args) => { const answer = await real(name, ...args);
+                      if (name === 'AddAnnotation' && !lost) { lost = true; throw new Error('HubException: Le service de données est momentanément indisponible'); }
+                      return answer; }; }
+            """);
+        await alice.GetByTestId("tool-point").ClickAsync();
+        await ClickMapCentreAsync(alice);
+        await alice.GetByTestId("note").FillAsync("envoyé deux fois");
+        await alice.GetByTestId("save-note").ClickAsync();
+        await Assertions.Expect(alice.GetByTestId("workshop-status")).ToContainTextAsync("en attente");
+
+        await Assertions.Expect(alice.GetByTestId("workshop-status")).Not.ToContainTextAsync("en attente", new() { Timeout = 15_000 });
+        await Assertions.Expect(alice.GetByTestId("annotation")).ToHaveCountAsync(1);
+        await Assertions.Expect(bruno.GetByTestId("annotation")).ToHaveCountAsync(1);
+        await Assertions.Expect(bruno.GetByTestId("annotation-note")).ToHaveTextAsync("envoyé deux fois");
+        // Nothing was drawn twice: the room's log holds one creation.
+        var roomId = Guid.Parse(await alice.EvaluateAsync<string>("() => window.atlasWorkshop.session.roomId"));
+        await using var command = app.Services.GetRequiredService<NpgsqlDataSource>().CreateCommand(
+            "select count(*) from annotation_event where room_id = $1 and type = 'created'");
+        command.Parameters.AddWithValue(roomId);
+        Assert.Equal(1L, (long)(await command.ExecuteScalarAsync())!);
     }
 
     [Fact]

@@ -166,22 +166,36 @@ public sealed class RoomService(NpgsqlDataSource db, FranceArea france)
         var drawing = AnnotationRules.Check(input);
         await france.EnsureInsideAsync(drawing.Geometry, ct);
         if (caller.IsWatcher) throw new WorkshopException("The projection view is read-only.");
+        var clientId = input!.ClientId is { } id && id != Guid.Empty ? id : (Guid?)null;
         var colour = drawing.Colour ?? caller.Colour;
         var draft = new WorkshopEvent(caller.RoomId, 0, "created", DateTimeOffset.UnixEpoch, caller.ParticipantId,
             new AnnotationState(0, drawing.Kind, drawing.Geometry, drawing.Note, colour, caller.ParticipantId, caller.DisplayName,
                 false, false, 0, DateTimeOffset.UnixEpoch, DateTimeOffset.UnixEpoch));
         await using var connection = await db.OpenConnectionAsync(ct);
-        var row = await connection.QuerySingleOrDefaultAsync<(long Id, long Seq, DateTime CreatedAt)?>(new CommandDefinition(AddSql, new
+        (long Id, long Seq, DateTime CreatedAt)? row;
+        try
         {
-            caller.RoomId,
-            caller.ParticipantId,
-            caller.IsHost,
-            drawing.Kind,
-            wkb = new WKBWriter().Write(drawing.Geometry),
-            drawing.Note,
-            colour,
-            payload = JsonSerializer.Serialize(draft, AnnotationRules.Json),
-        }, cancellationToken: ct));
+            row = await connection.QuerySingleOrDefaultAsync<(long Id, long Seq, DateTime CreatedAt)?>(new CommandDefinition(AddSql, new
+            {
+                caller.RoomId,
+                caller.ParticipantId,
+                caller.IsHost,
+                drawing.Kind,
+                wkb = new WKBWriter().Write(drawing.Geometry),
+                drawing.Note,
+                colour,
+                clientId,
+                payload = JsonSerializer.Serialize(draft, AnnotationRules.Json),
+            }, cancellationToken: ct));
+        }
+        catch (PostgresException e) when (e.SqlState == PostgresErrorCodes.UniqueViolation && clientId is not null)
+        {
+            // The same annotation sent twice at once (a retry racing its original): the statement that lost wrote
+            // nothing, not even a sequence number, and answers with the one that won.
+            return await CreatedWithClientIdAsync(caller, clientId, ct)
+                ?? throw new WorkshopException("The annotation could not be written.");
+        }
+
         if (row is not { } r)
         {
             await ExplainRefusalAsync(connection, caller, ct);
@@ -199,8 +213,8 @@ public sealed class RoomService(NpgsqlDataSource db, FranceArea france)
               and exists (select 1 from participant where id = @ParticipantId and room_id = @RoomId and not removed)
             returning last_seq
         ), written as (
-            insert into annotation (room_id, author_id, kind, geom, note, colour, seq)
-            select @RoomId, @ParticipantId, @Kind, st_geomfromwkb(@wkb, 4326), @Note, @colour, last_seq from numbered
+            insert into annotation (room_id, author_id, kind, geom, note, colour, seq, client_id)
+            select @RoomId, @ParticipantId, @Kind, st_geomfromwkb(@wkb, 4326), @Note, @colour, last_seq, @clientId from numbered
             returning id, seq, created_at, updated_at
         ), logged as (
             insert into annotation_event (room_id, seq, type, actor_id, annotation_id, payload)
@@ -212,6 +226,26 @@ public sealed class RoomService(NpgsqlDataSource db, FranceArea france)
         )
         select w.id, w.seq, w.created_at from written w join logged l on l.seq = w.seq
         """;
+
+    /// <summary>
+    /// The event that created the caller's annotation with this client id, as the caller may see it now (an
+    /// annotation hidden since comes redacted to a participant), or null when there is none. Someone else's id is
+    /// refused rather than answered with their annotation.
+    /// </summary>
+    public async Task<WorkshopEvent?> CreatedWithClientIdAsync(Caller caller, Guid? clientId, CancellationToken ct)
+    {
+        if (clientId is null || clientId == Guid.Empty) return null;
+        await using var connection = await db.OpenConnectionAsync(ct);
+        var row = await connection.QuerySingleOrDefaultAsync<(string Payload, Guid Author, bool Hidden)?>(new CommandDefinition("""
+            select e.payload::text, a.author_id, a.hidden
+            from annotation a join annotation_event e on e.annotation_id = a.id and e.type = 'created'
+            where a.room_id = @RoomId and a.client_id = @clientId
+            """, new { caller.RoomId, clientId }, cancellationToken: ct));
+        if (row is not { } r) return null;
+        if (r.Author != caller.ParticipantId) throw new WorkshopException("This annotation id is already used by another annotation.");
+        var created = JsonSerializer.Deserialize<WorkshopEvent>(r.Payload, AnnotationRules.Json)!;
+        return caller.IsHost ? created : created.ForAudience(r.Hidden);
+    }
 
     // Why the one-statement write wrote nothing: the same checks as NextSeqAsync, in the same words.
     private static async Task ExplainRefusalAsync(NpgsqlConnection connection, Caller caller, CancellationToken ct)

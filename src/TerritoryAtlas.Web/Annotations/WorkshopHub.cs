@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.SignalR;
 using TerritoryAtlas.Web.Accounts;
+using TerritoryAtlas.Web.Data;
 using TerritoryAtlas.Web.Indicators;
 
 namespace TerritoryAtlas.Web.Annotations;
@@ -73,8 +74,17 @@ public sealed class WorkshopHub(RoomService rooms, PresenceTracker presence, Ind
 
     public IReadOnlyList<PresentParticipant> Presence(Guid roomId) => presence.In(CallerIn(roomId).RoomId);
 
-    public Task<WorkshopEvent> AddAnnotation(Guid roomId, AnnotationInput input) =>
-        WriteAsync(roomId, (caller, ct) => rooms.AddAsync(caller, input, ct));
+    public async Task<WorkshopEvent> AddAnnotation(Guid roomId, AnnotationInput input)
+    {
+        // Sent again (its acknowledgement was lost): acknowledged again with the event that created it, and not
+        // broadcast again — the room heard of it when it was written, and may since have seen it hidden.
+        if (await rooms.CreatedWithClientIdAsync(CallerIn(roomId), input?.ClientId, Context.ConnectionAborted) is { } already)
+        {
+            return already;
+        }
+
+        return await WriteAsync(roomId, (caller, ct) => rooms.AddAsync(caller, input, ct));
+    }
 
     public Task<WorkshopEvent> EditAnnotation(Guid roomId, long annotationId, AnnotationInput input) =>
         WriteAsync(roomId, (caller, ct) => rooms.EditAsync(caller, annotationId, input, ct));
@@ -243,7 +253,7 @@ public sealed class BareHub : Hub
     }
 }
 
-/// <summary>Refusals reach the caller, and only the caller, with their message; other failures stay generic.</summary>
+/// <summary>Refusals and outages reach the caller, and only the caller, with their message; other failures stay generic.</summary>
 public sealed class WorkshopErrors : IHubFilter
 {
     public async ValueTask<object?> InvokeMethodAsync(HubInvocationContext invocationContext, Func<HubInvocationContext, ValueTask<object?>> next)
@@ -255,6 +265,12 @@ public sealed class WorkshopErrors : IHubFilter
         catch (WorkshopException e)
         {
             throw new HubException(e.Message);
+        }
+        catch (Exception e) when (DatabaseOutage.Is(e))
+        {
+            // The client keeps what it was sending and tries again (workshop.js); an annotation's client id makes the
+            // retry of a write whose acknowledgement was lost return the same event instead of a second annotation.
+            throw new HubException(DatabaseOutage.MessageFr);
         }
     }
 }

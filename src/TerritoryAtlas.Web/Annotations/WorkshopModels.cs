@@ -25,7 +25,11 @@ public sealed record Session(
     string? Token, bool Locked, RoomView View, long LastSeq);
 
 /// <summary>A drawing sent by a client: kind point, line, polygon or label; a GeoJSON geometry; a note; a colour.</summary>
-public sealed record AnnotationInput(string? Kind, JsonElement Geometry, string? Note, string? Colour);
+/// <summary>
+/// An annotation as a client sends it. ClientId (a UUID the client makes, optional) makes creation idempotent: sent
+/// again, the same id returns the event that created it instead of a second annotation.
+/// </summary>
+public sealed record AnnotationInput(string? Kind, JsonElement Geometry, string? Note, string? Colour, Guid? ClientId = null);
 
 /// <summary>An annotation as it stands after an event.</summary>
 public sealed record AnnotationState(

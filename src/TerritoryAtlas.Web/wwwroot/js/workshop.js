@@ -41,7 +41,7 @@ export async function start(mapElement, panel, options) {
     code: options.code, mode: options.mode, hostToken: options.hostToken,
     session: null, annotations: new Map(), lastSeq: 0, seen: new Set(), present: [],
     locked: false, following: options.mode !== 'host', hostView: null, view: null,
-    tool: null, draft: [], labels: new Map(), stopped: false, error: null, status: 'connexion…',
+    tool: null, draft: [], labels: new Map(), stopped: false, error: null, status: 'connexion…', unsent: [],
   };
   window.atlasWorkshop = ws;
   ws.mapHandle = choropleth.create(mapElement, { lang: 'fr' });
@@ -61,7 +61,7 @@ export async function start(mapElement, panel, options) {
   ws.connection.on('Removed', () => { setStatus(ws, 'L\'animation vous a retiré de cet atelier.'); ws.stopped = true; ws.connection.stop(); });
   ws.connection.onreconnecting(() => setStatus(ws, 'connexion perdue, reconnexion…'));
   // A new connection has no room yet: enter again (the group is rejoined), then catch up from the last sequence.
-  ws.connection.onreconnected(() => enterAndSync(ws));
+  ws.connection.onreconnected(async () => { await enterAndSync(ws); await resend(ws); });
   ws.connection.onclose(() => { if (!ws.stopped) setTimeout(() => connect(ws), 2000); });
   await connect(ws);
   return ws;
@@ -324,15 +324,9 @@ function noteForm(ws) {
       e.preventDefault();
       const pending = ws.pending;
       ws.pending = null;
-      try {
-        const input = { kind: pending.kind, geometry: pending.geometry, note: textarea.value, colour: null };
-        const ack = pending.id
-          ? await ws.connection.invoke('EditAnnotation', ws.session.roomId, pending.id, input)
-          : await ws.connection.invoke('AddAnnotation', ws.session.roomId, input);
-        applyEvent(ws, ack);
-      } catch (err) {
-        showError(ws, err);
-      }
+      // A new annotation carries an id made here, so sending it again (below) can never draw it twice.
+      const input = { kind: pending.kind, geometry: pending.geometry, note: textarea.value, colour: null, clientId: pending.id ? null : newId() };
+      await save(ws, pending.id, input);
       renderTools(ws);
     },
   }, textarea,
@@ -340,6 +334,43 @@ function noteForm(ws) {
   el('button', { type: 'button', onclick: () => { ws.pending = null; ws.draft = []; drawDraft(ws); renderTools(ws); }, text: 'Annuler' }));
   setTimeout(() => textarea.focus(), 0);
   return form;
+}
+
+// Saves an annotation. When the server cannot (its database is restarting, the connection is down) it is kept and
+// sent again every few seconds and on reconnection until acknowledged, with the status saying so: a drawing made
+// during an outage is not lost. Refusals (locked, removed, invalid) are shown and not retried.
+async function save(ws, id, input) {
+  try {
+    const ack = id
+      ? await ws.connection.invoke('EditAnnotation', ws.session.roomId, id, input)
+      : await ws.connection.invoke('AddAnnotation', ws.session.roomId, input);
+    ws.unsent = ws.unsent.filter(u => u.input !== input);
+    if (!ws.unsent.length) setStatus(ws, null);
+    applyEvent(ws, ack);
+  } catch (err) {
+    const message = String(err?.message ?? err);
+    const transient = ws.connection.state !== 'Connected' || message.includes('indisponible') || message.includes('connection');
+    if (!transient) { ws.unsent = ws.unsent.filter(u => u.input !== input); showError(ws, err); return; }
+    if (!ws.unsent.some(u => u.input === input)) ws.unsent.push({ id, input });
+    setStatus(ws, `${ws.unsent.length} modification(s) en attente : le service est momentanément indisponible, nouvel essai dans quelques secondes…`);
+    clearTimeout(ws.resendTimer);
+    ws.resendTimer = setTimeout(() => resend(ws), 3000);
+  }
+}
+
+async function resend(ws) {
+  if (ws.connection.state !== 'Connected' || !ws.session) return; // onreconnected calls again
+  for (const u of [...ws.unsent]) await save(ws, u.id, u.input);
+}
+
+function newId() {
+  if (crypto.randomUUID) return crypto.randomUUID();
+  // Outside a secure context (plain http on a venue's network) randomUUID is missing; getRandomValues is not.
+  const b = crypto.getRandomValues(new Uint8Array(16));
+  b[6] = (b[6] & 0x0f) | 0x40;
+  b[8] = (b[8] & 0x3f) | 0x80;
+  const h = [...b].map(x => x.toString(16).padStart(2, '0')).join('');
+  return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20)}`;
 }
 
 function round(c) {

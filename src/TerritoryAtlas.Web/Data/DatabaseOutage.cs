@@ -1,0 +1,84 @@
+using System.Net.Sockets;
+using Npgsql;
+
+namespace TerritoryAtlas.Web.Data;
+
+/// <summary>
+/// PostgreSQL down or restarting is an outage, not a bug: readers are told the data service is briefly unavailable
+/// and when to try again (503 with Retry-After), instead of the generic 500 an unexpected failure gets. The hub says
+/// the same in its refusals (WorkshopErrors).
+/// </summary>
+public static class DatabaseOutage
+{
+    /// <summary>Seconds a client is asked to wait: about what a PostgreSQL restart or a failover takes.</summary>
+    public const int RetryAfterSeconds = 5;
+
+    public const string Message = "The data service is briefly unavailable (the database does not answer). Try again in a few seconds.";
+
+    public const string MessageFr = "Le service de données est momentanément indisponible (la base ne répond pas). Réessayez dans quelques secondes.";
+
+    /// <summary>
+    /// True for a failure to reach the database or a connection it dropped (refused, reset, shutting down, starting up,
+    /// no free connection in time), looked for through the wrappers (EF Core, Dapper) around the Npgsql exception.
+    /// A query's own error (a constraint, bad SQL) is not an outage.
+    /// </summary>
+    public static bool Is(Exception? exception)
+    {
+        for (var e = exception; e is not null; e = e.InnerException)
+        {
+            switch (e)
+            {
+                case PostgresException p:
+                    // 57P01 admin_shutdown, 57P02 crash_shutdown, 57P03 cannot_connect_now, 08xxx connection exceptions,
+                    // 53300 too_many_connections.
+                    return p.SqlState is PostgresErrorCodes.AdminShutdown or PostgresErrorCodes.CrashShutdown
+                        or PostgresErrorCodes.CannotConnectNow or PostgresErrorCodes.TooManyConnections
+                        || p.SqlState.StartsWith("08", StringComparison.Ordinal);
+                case NpgsqlException { IsTransient: true }:
+                case NpgsqlException { InnerException: SocketException or IOException or TimeoutException }:
+                    return true;
+            }
+        }
+
+        return false;
+    }
+
+    /// <summary>
+    /// The 503 of an HTTP request that met an outage: problem+json for APIs, a short page for browsers. In every
+    /// environment (the developer exception page included): an outage is not a bug to show the insides of.
+    /// </summary>
+    public static IApplicationBuilder UseDatabaseOutages(this IApplicationBuilder app) => app.Use(async (http, next) =>
+    {
+        try
+        {
+            await next(http);
+        }
+        catch (Exception e) when (Is(e) && !http.Response.HasStarted)
+        {
+            http.RequestServices.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(DatabaseOutage))
+                .LogWarning("Database unavailable for {Method} {Path}: {Error}", http.Request.Method, http.Request.Path, e.Message);
+            http.Response.Clear();
+            http.Response.StatusCode = StatusCodes.Status503ServiceUnavailable;
+            http.Response.Headers.RetryAfter = RetryAfterSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            http.Response.Headers.CacheControl = "no-store";
+            if (http.Request.Headers.Accept.ToString().Contains("text/html", StringComparison.Ordinal))
+            {
+                var english = http.Request.Query["lang"] == "en";
+                http.Response.ContentType = "text/html; charset=utf-8";
+                await http.Response.WriteAsync($"""
+                    <!DOCTYPE html><html lang="{(english ? "en" : "fr")}"><head><meta charset="utf-8"><meta http-equiv="refresh" content="{RetryAfterSeconds * 2}">
+                    <title>TerritoryAtlas</title></head><body style="font-family:sans-serif;max-width:40em;margin:3em auto">
+                    <h1>{(english ? "Briefly unavailable" : "Momentanément indisponible")}</h1><p>{(english ? Message : MessageFr)}</p>
+                    <p>{(english ? "This page reloads by itself." : "Cette page se recharge d'elle-même.")}</p></body></html>
+                    """);
+                return;
+            }
+
+            await http.RequestServices.GetRequiredService<IProblemDetailsService>().WriteAsync(new ProblemDetailsContext
+            {
+                HttpContext = http,
+                ProblemDetails = { Status = StatusCodes.Status503ServiceUnavailable, Title = "Service unavailable", Detail = Message },
+            });
+        }
+    });
+}
