@@ -26,11 +26,12 @@ public sealed class AtlasFixture : IAsyncLifetime
     {
         await TestDatabase.PrepareAsync(ConnectionString, CancellationToken.None);
         Db = AtlasDatabase.CreateDataSource(ConnectionString);
-        // Every test's requests come from one (test server) address: the room creation limit is off here, and its own
-        // test turns it on with a limit of its own. Workshop tests open rooms without an account; AccountsTests checks
+        // Every test's requests come from one (test server) address: the room creation and export limits are off
+        // here, and their own tests (WorkshopHubTests, RateLimitTests) run apps with limits of their own. Workshop tests open rooms without an account; AccountsTests checks
         // the default (members only) on an app of its own.
         App = new WebApplicationFactory<Program>().WithWebHostBuilder(b => b.UseSetting("ATLAS_DB", ConnectionString)
             .UseSetting("RateLimits:WorkshopsPerHour", "0")
+            .UseSetting("RateLimits:ExportsPerMinute", "0")
             .UseSetting("Workshops:AnonymousMayOpen", "true"));
     }
 

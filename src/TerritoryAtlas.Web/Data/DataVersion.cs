@@ -10,11 +10,17 @@ namespace TerritoryAtlas.Web.Data;
 /// </summary>
 public sealed class DataVersion(NpgsqlDataSource db)
 {
+    private readonly Lock _gate = new();
     private (long Version, long Visibility, long CheckedAt) _current = (-1, -1, 0);
+    private Task<(long Version, long Visibility, long CheckedAt)>? _reading;
 
     public async Task<long> CurrentAsync(CancellationToken ct) => (await StampAsync(ct)).Version;
 
-    /// <summary>Both versions: what caches of visibility decisions are keyed by.</summary>
+    /// <summary>
+    /// Both versions: what caches of visibility decisions are keyed by. When they are due, one read serves every
+    /// request waiting for them: four hundred people behind one address opening a map in the same second would
+    /// otherwise take four hundred connections for the same row.
+    /// </summary>
     public async Task<(long Version, long Visibility)> StampAsync(CancellationToken ct)
     {
         var cached = _current;
@@ -23,12 +29,24 @@ public sealed class DataVersion(NpgsqlDataSource db)
             return (cached.Version, cached.Visibility);
         }
 
+        Task<(long Version, long Visibility, long CheckedAt)> reading;
+        lock (_gate)
+        {
+            reading = _reading is { IsCompleted: false } underway ? underway : _reading = ReadAsync();
+        }
+
+        var current = await reading.WaitAsync(ct);
+        return (current.Version, current.Visibility);
+    }
+
+    private async Task<(long Version, long Visibility, long CheckedAt)> ReadAsync()
+    {
         await using var command = db.CreateCommand("select version, visibility_version from data_version");
-        await using var reader = await command.ExecuteReaderAsync(ct);
-        await reader.ReadAsync(ct);
+        await using var reader = await command.ExecuteReaderAsync();
+        await reader.ReadAsync();
         var current = (reader.GetInt64(0), reader.GetInt64(1), Environment.TickCount64);
         _current = current;
-        return (current.Item1, current.Item2);
+        return current;
     }
 
     /// <summary>Makes the next call read the database: this instance has just changed something.</summary>

@@ -21,7 +21,7 @@ public static class ExportEndpoints
 
     public static void MapExportEndpoints(this IEndpointRouteBuilder app)
     {
-        var export = app.MapGroup("/api/export").WithTags("Export");
+        var export = app.MapGroup("/api/export").WithTags("Export").RequireRateLimiting(RateLimits.Exports);
 
         export.MapGet("/{level}.geojson", async (string level, HttpContext http, IndicatorQueries indicators, ExportQueries queries, CancellationToken ct) =>
         {

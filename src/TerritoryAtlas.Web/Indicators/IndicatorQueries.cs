@@ -44,20 +44,28 @@ public sealed class IndicatorQueries(NpgsqlDataSource db, DataVersion dataVersio
     public async Task<IReadOnlyList<IndicatorInfo>> CatalogueAsync(Viewer viewer, CancellationToken ct)
     {
         var snapshot = await SnapshotAsync(ct);
-        if (snapshot.ByViewer.TryGetValue(viewer.CacheKey, out var visible))
+        // Entries are few (one per combination of organisations) and die with the snapshot; a crowd asking at once
+        // waits for one query. A failed one is forgotten, so the next request asks again.
+        var visible = snapshot.ByViewer.GetOrAdd(viewer.CacheKey, _ => new Lazy<Task<IReadOnlyList<IndicatorInfo>>>(() => VisibleAsync(snapshot, viewer)));
+        try
         {
-            return visible;
+            return await visible.Value.WaitAsync(ct);
         }
+        catch (Exception) when (visible.Value.IsFaulted)
+        {
+            snapshot.ByViewer.TryRemove(new(viewer.CacheKey, visible));
+            throw;
+        }
+    }
 
-        await using var connection = await db.OpenConnectionAsync(ct);
+    private async Task<IReadOnlyList<IndicatorInfo>> VisibleAsync(Snapshot snapshot, Viewer viewer)
+    {
+        await using var connection = await db.OpenConnectionAsync();
         var codes = (await connection.QueryAsync<string>(new CommandDefinition("""
             select code from indicator
             where indicator_visible(visibility, code, @isMember, @isAdmin, @organisations)
-            """, new { isMember = viewer.IsMember, isAdmin = viewer.IsAdmin, organisations = viewer.OrganisationArray },
-            cancellationToken: ct))).ToHashSet(StringComparer.Ordinal);
-        visible = snapshot.All.Where(i => codes.Contains(i.Code)).ToList();
-        // Entries are few (one per combination of organisations) and die with the snapshot.
-        return snapshot.ByViewer.GetOrAdd(viewer.CacheKey, visible);
+            """, new { isMember = viewer.IsMember, isAdmin = viewer.IsAdmin, organisations = viewer.OrganisationArray }))).ToHashSet(StringComparer.Ordinal);
+        return snapshot.All.Where(i => codes.Contains(i.Code)).ToList();
     }
 
     /// <summary>The indicator, or null when it does not exist or this viewer may not read it (callers answer both alike).</summary>
@@ -123,6 +131,25 @@ public sealed class IndicatorQueries(NpgsqlDataSource db, DataVersion dataVersio
             return cached;
         }
 
+        // One read of the catalogue per version, whoever asks meanwhile: it aggregates the observations, and a
+        // hundred readers opening the map at once on a fresh instance would otherwise run it a hundred times.
+        Task<Snapshot> loading;
+        lock (_loadingGate)
+        {
+            loading = _loading is { IsFaulted: false } underway && _loadingStamp == stamp ? underway : _loading = LoadSnapshotAsync(stamp);
+            _loadingStamp = stamp;
+        }
+
+        return await loading.WaitAsync(ct);
+    }
+
+    private readonly Lock _loadingGate = new();
+    private Task<Snapshot>? _loading;
+    private (long Version, long Visibility) _loadingStamp;
+
+    private async Task<Snapshot> LoadSnapshotAsync((long Version, long Visibility) stamp)
+    {
+        var ct = CancellationToken.None;
         await using var connection = await db.OpenConnectionAsync(ct);
         var rows = await connection.QueryAsync<CatalogueRow>(new CommandDefinition("""
             with coverage as (
@@ -149,14 +176,14 @@ public sealed class IndicatorQueries(NpgsqlDataSource db, DataVersion dataVersio
                 JsonSerializer.Deserialize<List<SeriesBreakInfo>>(r.series_breaks, SnakeCase) ?? [],
                 levels, byLevel.Values.SelectMany(y => y).Distinct().Order().ToList(), byLevel, r.visibility);
         }).ToList();
-        var snapshot = new Snapshot(stamp, catalogue, new ConcurrentDictionary<string, IReadOnlyList<IndicatorInfo>>(StringComparer.Ordinal));
+        var snapshot = new Snapshot(stamp, catalogue, new ConcurrentDictionary<string, Lazy<Task<IReadOnlyList<IndicatorInfo>>>>(StringComparer.Ordinal));
         _snapshot = snapshot;
         return snapshot;
     }
 
     /// <summary>The whole catalogue of one (data version, visibility version), and what each class of viewer may read of it.</summary>
     private sealed record Snapshot((long Version, long Visibility) Stamp, IReadOnlyList<IndicatorInfo> All,
-        ConcurrentDictionary<string, IReadOnlyList<IndicatorInfo>> ByViewer);
+        ConcurrentDictionary<string, Lazy<Task<IReadOnlyList<IndicatorInfo>>>> ByViewer);
 
     private static readonly JsonSerializerOptions SnakeCase = new() { PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower };
 

@@ -12,6 +12,7 @@ public static class MapEndpoints
     {
         // Sizes: value payloads count 1, tiles count their kilobytes; the bound keeps memory predictable.
         services.AddMemoryCache(options => options.SizeLimit = 256 * 1024);
+        services.AddSingleton<ComputedOnce>();
         services.AddSingleton<MapQueries>();
         services.AddSingleton<TileQueries>();
         return services;
@@ -20,7 +21,7 @@ public static class MapEndpoints
     public static void MapMapEndpoints(this IEndpointRouteBuilder app)
     {
         app.MapGet("/api/maps/{level}/{indicator}/{year:int}", async (
-            string level, string indicator, int year, MapQueries queries, HttpContext http, ClaimsPrincipal user, CancellationToken ct,
+            string level, string indicator, int year, MapQueries queries, RateLimits.ComputationGate gate, HttpContext http, ClaimsPrincipal user, CancellationToken ct,
             [FromQuery] string? classification, [FromQuery] int? classes, [FromQuery] string? breaks, [FromQuery] string? palette,
             [FromQuery] string? mode, [FromQuery] string? reference, [FromQuery] string? within) =>
         {
@@ -29,8 +30,9 @@ public static class MapEndpoints
                 var request = new MapRequest(level, indicator, year, classification ?? "quantile", classes ?? 5, ParseBreaks(breaks),
                     palette ?? "auto", mode ?? "classes", reference ?? "parent", within);
                 // Serialised and compressed once per data version and request, like tiles: a commune payload is
-                // 1 MB of JSON, and a page's first drawing waits for it on a machine busy starting the map.
-                var payload = await queries.ValuesJsonAsync(request, Viewer.From(user), ct);
+                // 1 MB of JSON, and a page's first drawing waits for it on a machine busy starting the map. Served
+                // from memory it is not counted; read from the database it takes a permit (RateLimits.ComputationGate).
+                var payload = await queries.ValuesJsonAsync(request, Viewer.From(user), ct, () => gate.Admit(http));
                 await payload.WriteAsync(http, "application/json; charset=utf-8", ct);
                 return Results.Empty;
             }
@@ -38,10 +40,14 @@ public static class MapEndpoints
             {
                 return Problem(e);
             }
-        }).RequireRateLimiting(RateLimits.PublicReads);
+            catch (ComputationRefusedException)
+            {
+                return RateLimits.ComputationGate.Refusal(http);
+            }
+        });
 
         app.MapGet("/tiles/{level}/{z:int}/{x:int}/{y:int}.mvt", async (
-            string level, int z, int x, int y, [FromQuery] long? v, HttpContext http, MapQueries maps, TileQueries tiles, CancellationToken ct) =>
+            string level, int z, int x, int y, [FromQuery] long? v, HttpContext http, MapQueries maps, TileQueries tiles, RateLimits.ComputationGate gate, CancellationToken ct) =>
         {
             if (!Levels.IsKnown(level))
             {
@@ -69,11 +75,21 @@ public static class MapEndpoints
                 return Results.StatusCode(StatusCodes.Status304NotModified);
             }
 
-            // Compressed once when the tile was built, not on every request.
-            var tile = await tiles.TileAsync(version, level, z, x, y, ct);
+            // Compressed once when the tile was built, not on every request. Served from memory it is not counted;
+            // built or read from the database it takes a permit (RateLimits.ComputationGate).
+            CompressedBytes tile;
+            try
+            {
+                tile = await tiles.TileAsync(version, level, z, x, y, ct, () => gate.Admit(http));
+            }
+            catch (ComputationRefusedException)
+            {
+                return RateLimits.ComputationGate.Refusal(http);
+            }
+
             await tile.WriteAsync(http, "application/vnd.mapbox-vector-tile", ct);
             return Results.Empty;
-        }).RequireRateLimiting(RateLimits.PublicReads);
+        });
 
         app.MapGet("/api/territories/{level}/names", async (string level, [FromQuery] long? v, HttpContext http, MapQueries maps, TileQueries tiles, CancellationToken ct) =>
         {

@@ -64,7 +64,7 @@ public sealed record MapReference(string Kind, string Level, double? FranceValue
 
 public sealed record MapWithin(string Level, string Code, string Name, double[] Bbox);
 
-public sealed class MapQueries(NpgsqlDataSource db, DataVersion dataVersion, IndicatorQueries indicators, IMemoryCache cache)
+public sealed class MapQueries(NpgsqlDataSource db, DataVersion dataVersion, IndicatorQueries indicators, ComputedOnce computed)
 {
     private static readonly string ValuesSql = AtlasDatabase.Sql("Maps.map_values.sql");
 
@@ -84,28 +84,24 @@ public sealed class MapQueries(NpgsqlDataSource db, DataVersion dataVersion, Ind
     /// keyed by the request alone: the figures are the same for everyone let through, and the visibility decision is
     /// made before it, so a member's map of a restricted indicator costs what a public one does.
     /// </summary>
-    public async Task<MapValues> ValuesAsync(MapRequest request, Viewer viewer, CancellationToken ct)
+    public async Task<MapValues> ValuesAsync(MapRequest request, Viewer viewer, CancellationToken ct, Func<bool>? admit = null)
     {
         var indicator = await ValidateAsync(request, viewer, ct);
         var version = await DataVersionAsync(ct);
-        return (await cache.GetOrCreateAsync($"values|{version}|{request.CacheKey}", async entry =>
-        {
-            entry.SetSize(1).SetSlidingExpiration(TimeSpan.FromMinutes(30));
-            return await LoadAsync(request, indicator, version, ct);
-        }))!;
+        return await computed.GetOrComputeAsync($"values|{version}|{request.CacheKey}", load => LoadAsync(request, indicator, version, load),
+            (entry, _) => entry.SetSize(1).SetSlidingExpiration(TimeSpan.FromMinutes(30)), ct, admit);
     }
 
+    private static string ValuesJsonKey(long version, MapRequest request) => $"values-json|{version}|{request.CacheKey}";
+
     /// <summary>The values as the API serves them: JSON, with its compressed copies, cached beside the values.</summary>
-    public async Task<CompressedBytes> ValuesJsonAsync(MapRequest request, Viewer viewer, CancellationToken ct)
+    public async Task<CompressedBytes> ValuesJsonAsync(MapRequest request, Viewer viewer, CancellationToken ct, Func<bool>? admit = null)
     {
-        var values = await ValuesAsync(request, viewer, ct);
-        return (await cache.GetOrCreateAsync($"values-json|{values.DataVersion}|{request.CacheKey}", entry =>
-        {
-            // Brotli 5: a tenth of brotli 11's time for a payload someone is waiting for, 5% larger.
-            var json = CompressedBytes.Compress(JsonSerializer.SerializeToUtf8Bytes(values, JsonSerializerOptions.Web), CompressionLevel.Optimal, brotliQuality: 5);
-            entry.SetSize(json.CacheSize).SetSlidingExpiration(TimeSpan.FromMinutes(30));
-            return Task.FromResult(json);
-        }))!;
+        var values = await ValuesAsync(request, viewer, ct, admit);
+        // Brotli 5: a tenth of brotli 11's time for a payload someone is waiting for, 5% larger.
+        return await computed.GetOrComputeAsync(ValuesJsonKey(values.DataVersion, request),
+            _ => Task.FromResult(CompressedBytes.Compress(JsonSerializer.SerializeToUtf8Bytes(values, JsonSerializerOptions.Web), CompressionLevel.Optimal, brotliQuality: 5)),
+            (entry, json) => entry.SetSize(json.CacheSize).SetSlidingExpiration(TimeSpan.FromMinutes(30)), ct);
     }
 
     private async Task<IndicatorInfo> ValidateAsync(MapRequest r, Viewer viewer, CancellationToken ct)

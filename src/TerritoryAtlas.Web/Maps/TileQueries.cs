@@ -11,21 +11,21 @@ namespace TerritoryAtlas.Web.Maps;
 /// (<see cref="TileGrid.PrebuiltMaxZoom"/>) and read from the vector_tile table; the others are built by PostGIS
 /// on first request. Either way a tile is then served from memory.
 /// </summary>
-public sealed class TileQueries(NpgsqlDataSource db, IMemoryCache cache)
+public sealed class TileQueries(NpgsqlDataSource db, IMemoryCache cache, ComputedOnce computed)
 {
     private static readonly string TileSql = AtlasDatabase.Sql("Maps.tile.sql");
 
-    public async Task<CompressedBytes> TileAsync(long version, string level, int z, int x, int y, CancellationToken ct) =>
-        (await cache.GetOrCreateAsync($"tile|{version}|{level}|{z}|{x}|{y}", async entry =>
+    private static string TileKey(long version, string level, int z, int x, int y) => $"tile|{version}|{level}|{z}|{x}|{y}";
+
+    public Task<CompressedBytes> TileAsync(long version, string level, int z, int x, int y, CancellationToken ct, Func<bool>? admit = null) =>
+        computed.GetOrComputeAsync(TileKey(version, level, z, x, y), async build =>
         {
-            await using var connection = await db.OpenConnectionAsync(ct);
-            var tile = z <= TileGrid.PrebuiltMaxZoom(level) ? await ReadPrebuiltAsync(connection, level, z, x, y, ct) : null;
+            await using var connection = await db.OpenConnectionAsync(build);
+            var tile = z <= TileGrid.PrebuiltMaxZoom(level) ? await ReadPrebuiltAsync(connection, level, z, x, y, build) : null;
             // Not built in advance (deeper zoom, or a tile outside the level's territories): build it now, with
             // quick compression settings since someone is waiting for it.
-            tile ??= CompressedBytes.Compress(await BuildAsync(connection, level, z, x, y, ct), CompressionLevel.Optimal, brotliQuality: 5);
-            entry.SetSize(tile.CacheSize);
-            return tile;
-        }))!;
+            return tile ?? CompressedBytes.Compress(await BuildAsync(connection, level, z, x, y, build), CompressionLevel.Optimal, brotliQuality: 5);
+        }, (entry, tile) => entry.SetSize(tile.CacheSize), ct, admit);
 
     private static async Task<CompressedBytes?> ReadPrebuiltAsync(NpgsqlConnection connection, string level, int z, int x, int y, CancellationToken ct)
     {

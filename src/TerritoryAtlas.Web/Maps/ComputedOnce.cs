@@ -1,0 +1,58 @@
+using System.Collections.Concurrent;
+using Microsoft.Extensions.Caching.Memory;
+
+namespace TerritoryAtlas.Web.Maps;
+
+/// <summary>
+/// The memory cache of tiles and map values, computing each missing entry once however many ask for it at the same
+/// moment: when a workshop's host moves to a new view, a hundred participants ask for the same tiles within a second,
+/// and they wait for one build instead of starting a hundred. What is being computed counts as in memory for the rate
+/// limit (RateLimits.ComputationGate), since the others cost nothing more.
+/// </summary>
+public sealed class ComputedOnce(IMemoryCache cache)
+{
+    private readonly ConcurrentDictionary<string, Lazy<Task<object>>> _inFlight = new();
+
+    public bool InMemory(string key) => cache.TryGetValue(key, out _) || _inFlight.ContainsKey(key);
+
+    /// <summary>
+    /// The cached value, else the one computation under way, else a new one — when admit (the caller's rate limit)
+    /// lets it start, else <see cref="ComputationRefusedException"/>. Only the request that starts a computation is
+    /// counted, however many join it. The computation does not take the caller's cancellation: one reader leaving
+    /// must not fail the others waiting for the same entry.
+    /// </summary>
+    public async Task<T> GetOrComputeAsync<T>(string key, Func<CancellationToken, Task<T>> compute, Action<ICacheEntry, T> configure,
+        CancellationToken ct, Func<bool>? admit = null)
+        where T : class
+    {
+        if (cache.TryGetValue(key, out T? cached))
+        {
+            return cached!;
+        }
+
+        var flight = _inFlight.GetOrAdd(key, k => new Lazy<Task<object>>(async () =>
+        {
+            try
+            {
+                if (admit is not null && !admit())
+                {
+                    throw new ComputationRefusedException();
+                }
+
+                var value = await compute(CancellationToken.None);
+                using (var entry = cache.CreateEntry(k))
+                {
+                    entry.Value = value;
+                    configure(entry, value);
+                }
+
+                return value;
+            }
+            finally
+            {
+                _inFlight.TryRemove(k, out _);
+            }
+        }));
+        return (T)await flight.Value.WaitAsync(ct);
+    }
+}
