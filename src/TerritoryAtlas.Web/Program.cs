@@ -57,6 +57,9 @@ builder.Logging.AddFilter("Microsoft.EntityFrameworkCore.Database.Command", LogL
 builder.Services.AddAtlasDatabase(builder.Configuration);
 builder.Services.AddAccounts(builder.Configuration);
 builder.Services.AddProblemDetails();
+builder.Services.AddExceptionHandler<ServerErrors>();
+// Each line of a request carries its TraceId (the X-Correlation-Id a reader can quote, and problem+json's traceId).
+builder.Logging.AddSimpleConsole(options => options.IncludeScopes = true);
 builder.Services.AddMudServices();
 builder.Services.AddRazorComponents().AddInteractiveServerComponents();
 builder.Services.AddResponseCompression(options =>
@@ -98,12 +101,15 @@ if (zoningVerb)
 
 app.UseForwardedHeaders();
 app.UseSecurityHeaders();
-app.UseDatabaseOutages();
+app.UseContentSecurityPolicy(app.Configuration);
 app.UseQueryGuard();
 if (!app.Environment.IsDevelopment())
 {
     app.UseExceptionHandler();
 }
+
+// Inside the exception handler, which would otherwise answer an outage as any failure (500).
+app.UseDatabaseOutages();
 
 // An error status without a body: a browser asking for a page gets the not-found page in the app's layout and the
 // reader's language (re-executed, so the status stays 404); APIs and tiles get problem+json.

@@ -1,5 +1,3 @@
-using System.Diagnostics;
-
 namespace TerritoryAtlas.Web;
 
 /// <summary>
@@ -12,13 +10,18 @@ public static class SecurityHeaders
 {
     public const string CorrelationHeader = "X-Correlation-Id";
 
+    // Set as the headers leave, so a response cleared on the way (the exception handler's) still carries them.
     public static IApplicationBuilder UseSecurityHeaders(this IApplicationBuilder app) => app.Use((context, next) =>
     {
-        var headers = context.Response.Headers;
-        headers.XContentTypeOptions = "nosniff";
-        headers["Referrer-Policy"] = "strict-origin-when-cross-origin";
-        headers["Permissions-Policy"] = "camera=(), microphone=(), geolocation=(), payment=(), usb=()";
-        headers[CorrelationHeader] = Activity.Current?.TraceId.ToString() ?? context.TraceIdentifier;
+        context.Response.OnStarting(() =>
+        {
+            var headers = context.Response.Headers;
+            headers.XContentTypeOptions = "nosniff";
+            headers["Referrer-Policy"] = "strict-origin-when-cross-origin";
+            headers["Permissions-Policy"] = "camera=(), microphone=(), geolocation=(), payment=(), usb=()";
+            headers[CorrelationHeader] = ServerErrors.CorrelationId(context);
+            return Task.CompletedTask;
+        });
         return next(context);
     });
 }

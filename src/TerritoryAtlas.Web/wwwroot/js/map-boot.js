@@ -25,6 +25,11 @@ document.addEventListener('click', e => {
   location.assign(link.href);
 }, { capture: true });
 
+// Buttons marked data-print print the page (no inline onclick: the Content-Security-Policy forbids inline handlers).
+document.addEventListener('click', e => {
+  if (e.target instanceof Element && e.target.closest('[data-print]')) window.print();
+});
+
 const element = document.querySelector('[data-atlas-boot]');
 if (!element) {
   startBlazor('no map');

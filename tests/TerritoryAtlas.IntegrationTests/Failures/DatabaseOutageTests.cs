@@ -2,13 +2,14 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
 using Dapper;
+using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.AspNetCore.SignalR;
 using Microsoft.AspNetCore.SignalR.Client;
 using TerritoryAtlas.IntegrationTests.Annotations;
 using TerritoryAtlas.Web.Annotations;
 
-namespace TerritoryAtlas.IntegrationTests.Outages;
+namespace TerritoryAtlas.IntegrationTests.Failures;
 
 /// <summary>
 /// PostgreSQL goes away under a running app (the relay between them is cut: open connections reset, new ones refused)
@@ -19,7 +20,7 @@ namespace TerritoryAtlas.IntegrationTests.Outages;
 public sealed class DatabaseOutageTests(AtlasFixture atlas)
 {
     private WebApplicationFactory<Program> App(PostgresCut relay) =>
-        new WebApplicationFactory<Program>().WithWebHostBuilder(b => b.UseSetting("ATLAS_DB", relay.ConnectionString(atlas.ConnectionString))
+        new WebApplicationFactory<Program>().WithWebHostBuilder(b => b.UseEnvironment("Production").UseSetting("ATLAS_DB", relay.ConnectionString(atlas.ConnectionString))
             .UseSetting("RateLimits:WorkshopsPerHour", "0")
             .UseSetting("Workshops:AnonymousMayOpen", "true"));
 
