@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # A longer fuzz of every documented operation with a random seed: every GET (OpenApiFuzzTests, FUZZ_ROUNDS rounds of
 # 8 hostile values per parameter) and every write (OpenApiBodyFuzzTests: malformed JSON, hostile values per body
-# property and path parameter, garbage uploads, FUZZ_ROUNDS rounds). Needs ATLAS_TEST_DB (an imported database) and a Release build; prints the seed so a failure replays.
+# property and path parameter, garbage uploads, FUZZ_ROUNDS rounds), and every workshop hub method (HubFuzzTests). Needs ATLAS_TEST_DB (an imported database) and a Release build; prints the seed so a failure replays.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 : "${ATLAS_TEST_DB:?set ATLAS_TEST_DB to an imported database}"
