@@ -28,7 +28,7 @@ public static class RateLimits
         var reads = configuration.GetValue("RateLimits:PublicReadsPerMinute", 3000);
         var rooms = configuration.GetValue("RateLimits:WorkshopsPerHour", 30);
         var exports = configuration.GetValue("RateLimits:ExportsPerMinute", 60);
-        services.AddSingleton(new ComputationGate(configuration.GetValue("RateLimits:ComputationsPerMinute", 600)));
+        services.AddSingleton(new ComputationGate(configuration.GetValue("RateLimits:ComputationsPerMinute", 3000)));
         return services.AddRateLimiter(options =>
         {
             options.RejectionStatusCode = StatusCodes.Status429TooManyRequests;
