@@ -13,6 +13,7 @@ public sealed class DataVersion(NpgsqlDataSource db)
     private readonly Lock _gate = new();
     private (long Version, long Visibility, long CheckedAt) _current = (-1, -1, 0);
     private Task<(long Version, long Visibility, long CheckedAt)>? _reading;
+    private long _generation;
 
     public async Task<long> CurrentAsync(CancellationToken ct) => (await StampAsync(ct)).Version;
 
@@ -32,23 +33,39 @@ public sealed class DataVersion(NpgsqlDataSource db)
         Task<(long Version, long Visibility, long CheckedAt)> reading;
         lock (_gate)
         {
-            reading = _reading is { IsCompleted: false } underway ? underway : _reading = ReadAsync();
+            reading = _reading is { IsCompleted: false } underway ? underway : _reading = ReadAsync(_generation);
         }
 
         var current = await reading.WaitAsync(ct);
         return (current.Version, current.Visibility);
     }
 
-    private async Task<(long Version, long Visibility, long CheckedAt)> ReadAsync()
+    private async Task<(long Version, long Visibility, long CheckedAt)> ReadAsync(long generation)
     {
         await using var command = db.CreateCommand("select version, visibility_version from data_version");
         await using var reader = await command.ExecuteReaderAsync();
         await reader.ReadAsync();
         var current = (reader.GetInt64(0), reader.GetInt64(1), Environment.TickCount64);
-        _current = current;
+        lock (_gate)
+        {
+            // A read that started before an Invalidate may predate the change: it answers its own waiters, but is not kept.
+            if (generation == _generation)
+            {
+                _current = current;
+            }
+        }
+
         return current;
     }
 
     /// <summary>Makes the next call read the database: this instance has just changed something.</summary>
-    public void Invalidate() => _current = (-1, -1, 0);
+    public void Invalidate()
+    {
+        lock (_gate)
+        {
+            _generation++;
+            _current = (-1, -1, 0);
+            _reading = null;
+        }
+    }
 }

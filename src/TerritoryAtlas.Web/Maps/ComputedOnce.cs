@@ -6,14 +6,12 @@ namespace TerritoryAtlas.Web.Maps;
 /// <summary>
 /// The memory cache of tiles and map values, computing each missing entry once however many ask for it at the same
 /// moment: when a workshop's host moves to a new view, a hundred participants ask for the same tiles within a second,
-/// and they wait for one build instead of starting a hundred. What is being computed counts as in memory for the rate
-/// limit (RateLimits.ComputationGate), since the others cost nothing more.
+/// and they wait for one build instead of starting a hundred. Only the request that starts a computation takes a
+/// rate-limit permit (RateLimits.ComputationGate): the others cost nothing more.
 /// </summary>
 public sealed class ComputedOnce(IMemoryCache cache)
 {
     private readonly ConcurrentDictionary<string, Lazy<Task<object>>> _inFlight = new();
-
-    public bool InMemory(string key) => cache.TryGetValue(key, out _) || _inFlight.ContainsKey(key);
 
     /// <summary>
     /// The cached value, else the one computation under way, else a new one — when admit (the caller's rate limit)
