@@ -250,7 +250,9 @@ public sealed class AdminService(NpgsqlDataSource db, IServiceScopeFactory scope
     private static string OrganisationName(string? name)
     {
         name = name?.Trim() ?? "";
-        return name.Length is 0 or > 200 ? throw new AccountException("An organisation's name has 1 to 200 characters.") : name;
+        return name.Length is 0 or > 200 ? throw new AccountException("An organisation's name has 1 to 200 characters.")
+            : name.Any(char.IsControl) ? throw new AccountException("An organisation's name cannot contain control characters.")
+            : name;
     }
 
 #pragma warning disable CA1812 // Dapper creates it.

@@ -266,6 +266,10 @@ public sealed class WorkshopErrors : IHubFilter
         {
             throw new HubException(e.Message);
         }
+        catch (Exception e) when (DatabaseOutage.IsUnstorableText(e))
+        {
+            throw new HubException(DatabaseOutage.UnstorableTextMessage);
+        }
         catch (Exception e) when (DatabaseOutage.Is(e))
         {
             // The client keeps what it was sending and tries again (workshop.js); an annotation's client id makes the

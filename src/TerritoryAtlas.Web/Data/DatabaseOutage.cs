@@ -4,7 +4,7 @@ using Npgsql;
 namespace TerritoryAtlas.Web.Data;
 
 /// <summary>
-/// PostgreSQL down or restarting is an outage, not a bug: readers are told the data service is briefly unavailable
+/// PostgreSQL down or restarting is an outage, not a bug (and a text it cannot store is bad input, not a bug): readers are told the data service is briefly unavailable
 /// and when to try again (503 with Retry-After), instead of the generic 500 an unexpected failure gets. The hub says
 /// the same in its refusals (WorkshopErrors).
 /// </summary>
@@ -44,6 +44,26 @@ public static class DatabaseOutage
     }
 
     /// <summary>
+    /// A text the database cannot store (a NUL character, 22021; a character the encoding lacks, 22P05): bad input,
+    /// refused by PostgreSQL before anything was written. Forms and APIs check their texts; this is the net under
+    /// every one of them, so such input gets a 400 and never a 500.
+    /// </summary>
+    public static bool IsUnstorableText(Exception? exception)
+    {
+        for (var e = exception; e is not null; e = e.InnerException)
+        {
+            if (e is PostgresException { SqlState: PostgresErrorCodes.CharacterNotInRepertoire or PostgresErrorCodes.UntranslatableCharacter })
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    public const string UnstorableTextMessage = "A text contains a character that cannot be stored (such as NUL, U+0000); nothing was written.";
+
+    /// <summary>
     /// The 503 of an HTTP request that met an outage: problem+json for APIs, a short page for browsers. In every
     /// environment (the developer exception page included): an outage is not a bug to show the insides of.
     /// </summary>
@@ -52,6 +72,16 @@ public static class DatabaseOutage
         try
         {
             await next(http);
+        }
+        catch (Exception e) when (IsUnstorableText(e) && !http.Response.HasStarted)
+        {
+            http.Response.Clear();
+            http.Response.StatusCode = StatusCodes.Status400BadRequest;
+            await http.RequestServices.GetRequiredService<IProblemDetailsService>().WriteAsync(new ProblemDetailsContext
+            {
+                HttpContext = http,
+                ProblemDetails = { Status = StatusCodes.Status400BadRequest, Title = "Text that cannot be stored", Detail = UnstorableTextMessage },
+            });
         }
         catch (Exception e) when (Is(e) && !http.Response.HasStarted)
         {

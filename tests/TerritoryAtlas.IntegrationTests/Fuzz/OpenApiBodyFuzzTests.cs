@@ -137,6 +137,27 @@ public sealed class OpenApiBodyFuzzTests(AtlasFixture atlas)
         Assert.True(failures.Count == 0, $"{failures.Count} of {requests} requests failed (seed {seed}):\n{string.Join('\n', failures.Take(30))}");
     }
 
+    /// <summary>
+    /// PostgreSQL cannot store a NUL in text: a name or note carrying one is refused as bad input (found by a random
+    /// seed of this fuzz: an organisation named "%00\u0000" gave a 500). The organisation's name is checked where it
+    /// is read; the study area's goes to the database and meets the net under every endpoint.
+    /// </summary>
+    [Theory]
+    [InlineData("/api/admin/organisations", """{"name":"TEXT"}""")]
+    [InlineData("/api/study-areas", """{"name":"TEXT","codes":["93066","93008"]}""")]
+    public async Task A_nul_character_in_a_text_is_refused_as_bad_input(string url, string body)
+    {
+        using var client = atlas.App.CreateClient();
+        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", await AdminTokenAsync());
+        var name = $"Nul {Guid.NewGuid():N}"[..16];
+        // The same body is accepted without the NUL: the NUL is what is refused. (JSON carries it as the escape \u0000.)
+        using var clean = await client.PostAsync(url, Json(body.Replace("TEXT", name, StringComparison.Ordinal)));
+        Assert.True(clean.IsSuccessStatusCode, $"{(int)clean.StatusCode} {await clean.Content.ReadAsStringAsync()}");
+        using var response = await client.PostAsync(url, Json(body.Replace("TEXT", name + "x\\u0000", StringComparison.Ordinal)));
+        Assert.Equal(System.Net.HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+    }
+
     private async Task<string> AdminTokenAsync()
     {
         await using var scope = atlas.App.Services.CreateAsyncScope();
