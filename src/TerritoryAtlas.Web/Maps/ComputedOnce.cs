@@ -28,7 +28,8 @@ public sealed class ComputedOnce(IMemoryCache cache)
             return cached!;
         }
 
-        var flight = _inFlight.GetOrAdd(key, k => new Lazy<Task<object>>(async () =>
+        Lazy<Task<object>>? mine = null;
+        mine = new Lazy<Task<object>>(async () =>
         {
             try
             {
@@ -38,7 +39,7 @@ public sealed class ComputedOnce(IMemoryCache cache)
                 }
 
                 var value = await compute(CancellationToken.None);
-                using (var entry = cache.CreateEntry(k))
+                using (var entry = cache.CreateEntry(key))
                 {
                     entry.Value = value;
                     configure(entry, value);
@@ -48,9 +49,19 @@ public sealed class ComputedOnce(IMemoryCache cache)
             }
             finally
             {
-                _inFlight.TryRemove(k, out _);
+                _inFlight.TryRemove(new KeyValuePair<string, Lazy<Task<object>>>(key, mine!));
             }
-        }));
-        return (T)await flight.Value.WaitAsync(ct);
+        });
+        var flight = _inFlight.GetOrAdd(key, mine);
+        try
+        {
+            return (T)await flight.Value.WaitAsync(ct);
+        }
+        catch (ComputationRefusedException) when (!ReferenceEquals(flight, mine))
+        {
+            // The computation this request joined was refused to the one that started it (another address over its
+            // budget): this request asks on its own account.
+            return await GetOrComputeAsync(key, compute, configure, ct, admit);
+        }
     }
 }
