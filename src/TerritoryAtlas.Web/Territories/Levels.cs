@@ -86,6 +86,9 @@ public sealed class LevelCatalogue(NpgsqlDataSource db, DataVersion dataVersion)
 {
     private (long Version, IReadOnlyList<Level>? Levels) _loaded = (-1, null);
 
+    /// <summary>Whether this instance has read the levels once: while the database is unreachable, those stay in force.</summary>
+    public bool Loaded => _loaded.Levels is not null;
+
     public async Task<IReadOnlyList<Level>> CurrentAsync(CancellationToken ct)
     {
         var version = await dataVersion.CurrentAsync(ct);

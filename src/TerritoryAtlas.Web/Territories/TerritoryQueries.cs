@@ -38,7 +38,17 @@ public static class TerritoryEndpoints
     /// </summary>
     public static void UseLevels(this IApplicationBuilder app) => app.Use(async (context, next) =>
     {
-        await context.RequestServices.GetRequiredService<LevelCatalogue>().CurrentAsync(context.RequestAborted);
+        var catalogue = context.RequestServices.GetRequiredService<LevelCatalogue>();
+        try
+        {
+            await catalogue.CurrentAsync(context.RequestAborted);
+        }
+        catch (Exception e) when (Data.DatabaseOutage.Is(e) && catalogue.Loaded)
+        {
+            // The database is unreachable: the levels in force stay. What needs the database fails on its own
+            // (503); the rest (a hub's transport, static files) goes on.
+        }
+
         await next(context);
     });
 

@@ -69,6 +69,9 @@ public sealed class DatabaseOutageTests(AtlasFixture atlas)
         var input = WorkshopClient.Input("point", Drawings.Lyon, "pendant la panne") with { ClientId = clientId };
 
         relay.Cut();
+        // Long enough for the data version to be due again: every request, the hub's transport included, then meets
+        // the outage in the middleware that keeps the levels current (which must let it through).
+        await Task.Delay(2500);
         var refused = await Assert.ThrowsAsync<HubException>(() => writer.Connection.InvokeAsync<WorkshopEvent>("AddAnnotation", writer.RoomId, input));
         Assert.Contains("momentanément indisponible", refused.Message, StringComparison.Ordinal);
 
