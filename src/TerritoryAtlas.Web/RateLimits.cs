@@ -59,7 +59,7 @@ public static class RateLimits
         /// <summary>Takes a permit for a computation this request starts; false when its address has none left.</summary>
         public bool Admit(HttpContext http)
         {
-            using var lease = _limiter.AttemptAcquire(http.Connection.RemoteIpAddress?.ToString() ?? "unknown");
+            using var lease = _limiter.AttemptAcquire(ClientAddress(http));
             return lease.IsAcquired;
         }
 
@@ -74,9 +74,12 @@ public static class RateLimits
         public void Dispose() => _limiter.Dispose();
     }
 
+    // After ForwardedHeaders: the client's address as the trusted proxy reported it.
+    private static string ClientAddress(HttpContext http) => http.Connection.RemoteIpAddress?.ToString() ?? "unknown";
+
     private static RateLimitPartition<string> PerClientAddress(HttpContext http, int permits, TimeSpan window) => permits <= 0
         ? RateLimitPartition.GetNoLimiter("off")
-        : RateLimitPartition.GetFixedWindowLimiter(http.Connection.RemoteIpAddress?.ToString() ?? "unknown",
+        : RateLimitPartition.GetFixedWindowLimiter(ClientAddress(http),
             _ => new FixedWindowRateLimiterOptions { PermitLimit = permits, Window = window });
 }
 

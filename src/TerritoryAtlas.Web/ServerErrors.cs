@@ -24,14 +24,24 @@ public sealed class ServerErrors(ILogger<ServerErrors> log) : IExceptionHandler
         var english = http.Request.Query["lang"] == "en";
         var id = System.Net.WebUtility.HtmlEncode(CorrelationId(http));
         http.Response.StatusCode = StatusCodes.Status500InternalServerError;
-        http.Response.ContentType = "text/html; charset=utf-8";
-        await http.Response.WriteAsync($"""
-            <!DOCTYPE html><html lang="{(english ? "en" : "fr")}"><head><meta charset="utf-8"><title>TerritoryAtlas</title></head>
-            <body style="font-family:sans-serif;max-width:40em;margin:3em auto">
+        await WritePageAsync(http, english, "", $"""
             <h1>{(english ? "Something went wrong" : "Une erreur est survenue")}</h1>
             <p>{(english ? "The page could not be shown. If it happens again, tell the observatory this reference:" : "La page n'a pas pu être affichée. Si cela se reproduit, indiquez à l'observatoire cette référence :")}
-            <code data-testid="correlation-id">{id}</code></p><p><a href="/">{(english ? "Back to the map" : "Retour à la carte")}</a></p></body></html>
+            <code data-testid="correlation-id">{id}</code></p><p><a href="/">{(english ? "Back to the map" : "Retour à la carte")}</a></p>
             """, ct);
         return true;
+    }
+
+    /// <summary>
+    /// The bare page a failure shows (this one, an outage's): no layout, no script, nothing that could fail in turn.
+    /// <paramref name="head"/> and <paramref name="body"/> are markup the caller has encoded.
+    /// </summary>
+    public static Task WritePageAsync(HttpContext http, bool english, string head, string body, CancellationToken ct)
+    {
+        http.Response.ContentType = "text/html; charset=utf-8";
+        return http.Response.WriteAsync($"""
+            <!DOCTYPE html><html lang="{(english ? "en" : "fr")}"><head><meta charset="utf-8">{head}<title>TerritoryAtlas</title></head>
+            <body style="font-family:sans-serif;max-width:40em;margin:3em auto">{body}</body></html>
+            """, ct);
     }
 }

@@ -94,13 +94,10 @@ public static class DatabaseOutage
             if (http.Request.Headers.Accept.ToString().Contains("text/html", StringComparison.Ordinal))
             {
                 var english = http.Request.Query["lang"] == "en";
-                http.Response.ContentType = "text/html; charset=utf-8";
-                await http.Response.WriteAsync($"""
-                    <!DOCTYPE html><html lang="{(english ? "en" : "fr")}"><head><meta charset="utf-8"><meta http-equiv="refresh" content="{RetryAfterSeconds * 2}">
-                    <title>TerritoryAtlas</title></head><body style="font-family:sans-serif;max-width:40em;margin:3em auto">
+                await ServerErrors.WritePageAsync(http, english, $"""<meta http-equiv="refresh" content="{RetryAfterSeconds * 2}">""", $"""
                     <h1>{(english ? "Briefly unavailable" : "Momentanément indisponible")}</h1><p>{(english ? Message : MessageFr)}</p>
-                    <p>{(english ? "This page reloads by itself." : "Cette page se recharge d'elle-même.")}</p></body></html>
-                    """);
+                    <p>{(english ? "This page reloads by itself." : "Cette page se recharge d'elle-même.")}</p>
+                    """, CancellationToken.None);
                 return;
             }
 
