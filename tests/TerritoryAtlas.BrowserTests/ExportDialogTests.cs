@@ -48,8 +48,8 @@ public sealed class ExportDialogTests(AtlasApp app) : IAsyncLifetime
     {
         var map = new MapPage(await _context.NewPageAsync());
         await map.OpenAsync(new Uri(app.BaseAddress, "/?level=commune&indicator=taux_pauvrete_60&year=2019&within=departement:93"));
-        // The map first fits Seine-Saint-Denis and writes that view into the URL; a location change closes MudBlazor's
-        // dialogs, so the dialog is opened once the view is in the URL.
+        // The map first fits Seine-Saint-Denis and writes that view into the URL (the test below opens the dialog
+        // before that).
         await map.Page.WaitForURLAsync(url => url.Contains("at=", StringComparison.Ordinal), new() { Timeout = 30_000 });
         await map.WaitForIdleAsync();
 
@@ -70,5 +70,43 @@ public sealed class ExportDialogTests(AtlasApp app) : IAsyncLifetime
         await Assertions.Expect(map.Page.GetByTestId("export-scope")).ToContainTextAsync("dans Seine-Saint-Denis");
         await Assertions.Expect(map.Page.GetByTestId("export-download"))
             .ToHaveAttributeAsync("href", "/api/export/commune.geojson?indicator=taux_pauvrete_60&year=2019&within=departement%3A93");
+    }
+
+    [Fact]
+    public async Task A_dialog_opened_before_the_map_fits_its_area_stays_open_and_the_view_reaches_the_url_after()
+    {
+        var page = await _context.NewPageAsync();
+        // The figures are held until the dialog is open: the map fits « Dans » only once it paints them.
+        var figures = new TaskCompletionSource();
+        await page.RouteAsync("**/api/maps/**", async route =>
+        {
+            await figures.Task;
+            await route.ContinueAsync();
+        });
+        await page.GotoAsync(new Uri(app.BaseAddress, "/?level=commune&indicator=taux_pauvrete_60&year=2019&within=departement:93").ToString());
+        var preview = page.GetByTestId("export-preview");
+        for (var attempt = 0; !await preview.IsVisibleAsync(); attempt++)
+        {
+            await page.GetByTestId("export-button").ClickAsync();
+            try
+            {
+                await preview.WaitForAsync(new() { Timeout = 10_000 });
+            }
+            catch (TimeoutException) when (attempt < 5)
+            {
+            }
+        }
+
+        figures.SetResult();
+        var map = new MapPage(page);
+        await page.WaitForFunctionAsync("() => window.atlasMaps?.[0]?.fittedWithin", null, new() { Timeout = 30_000 });
+        await map.WaitForIdleAsync();
+        // The map tells the page of a new view 250 ms after it stops moving; that report must not close the dialog.
+        await page.WaitForTimeoutAsync(1_500);
+        await Assertions.Expect(preview).ToBeVisibleAsync();
+        Assert.DoesNotContain("at=", page.Url, StringComparison.Ordinal);
+
+        await page.GetByRole(AriaRole.Dialog).GetByRole(AriaRole.Button, new() { Name = "Fermer", Exact = true }).ClickAsync();
+        await page.WaitForURLAsync(url => url.Contains("at=", StringComparison.Ordinal), new() { Timeout = 10_000 });
     }
 }
