@@ -20,6 +20,7 @@ delete from observation o
 using territory t
 where t.id = o.territory_id and t.level in (select code from summed_level);
 
+drop table if exists zone_member;
 create temporary table zone_member on commit drop as
 select m.parent_id as zone_id, m.territory_id as commune_id
 from territory_parent m
@@ -29,6 +30,7 @@ create index on zone_member (commune_id);
 
 -- The communes a merged commune absorbed (perimeter_change): once merged, they have no figure of their own, and the
 -- merged commune's figure covers them — for their zone only when both lie in it.
+drop table if exists absorbed_commune;
 create temporary table absorbed_commune on commit drop as
 select x.id as merged_id, part.id as part_id
 from perimeter_change pc
