@@ -52,12 +52,37 @@ public static class ExportEndpoints
             }
 
             Download(http, CsvType + "; charset=utf-8", request.Value!.FileStem + ".csv");
+            if (request.Value!.Pairs.Count > 0)
+            {
+                // Where each figure comes from: the sidecar with the same parameters (RFC 8288 describedby).
+                http.Response.Headers.Link = $"<{http.Request.PathBase}/api/export/{Uri.EscapeDataString(level)}/sources.csv{http.Request.QueryString}>; rel=\"describedby\"; type=\"text/csv\"";
+            }
+
             await ExportWriters.WriteCsvAsync(queries, request.Value!, http.Response.Body, ct);
             return Results.Empty;
         })
         .WithMetadata(new QueryParameterDocs([.. ExportRequest.CsvParameters.Order()]))
         .WithName("ExportCsv")
         .WithSummary("Territories of a level with indicator figures as CSV (UTF-8; sep=; for decimal commas, bom=true for Excel)")
+        .Produces(StatusCodes.Status200OK, contentType: CsvType)
+        .ProducesProblem(StatusCodes.Status400BadRequest)
+        .ProducesProblem(StatusCodes.Status404NotFound);
+
+        export.MapGet("/{level}/sources.csv", async (string level, HttpContext http, IndicatorQueries indicators, ExportQueries queries, CancellationToken ct) =>
+        {
+            var request = await ParseAsync(level, http, ExportRequest.CsvParameters, indicators, queries, ct);
+            if (request.Problem is { } problem)
+            {
+                return problem;
+            }
+
+            Download(http, CsvType + "; charset=utf-8", request.Value!.FileStem + "-sources.csv");
+            await ExportWriters.WriteSourcesCsvAsync(request.Value!, http.Response.Body, ct);
+            return Results.Empty;
+        })
+        .WithMetadata(new QueryParameterDocs([.. ExportRequest.CsvParameters.Order()]))
+        .WithName("ExportCsvSources")
+        .WithSummary("The CSV export's sidecar: one line per indicator with its definition, source, producer, licence and the years exported (same parameters as the CSV)")
         .Produces(StatusCodes.Status200OK, contentType: CsvType)
         .ProducesProblem(StatusCodes.Status400BadRequest)
         .ProducesProblem(StatusCodes.Status404NotFound);

@@ -23,4 +23,11 @@ public static class ExportLinks
 
         return $"/api/export/{Uri.EscapeDataString(level)}.{format}{QueryString.Create(query)}";
     }
+
+    /// <summary>The sidecar of a CSV download: where each indicator's figures come from.</summary>
+    public static string Sources(string level, string indicator, int year, string? within = null, bool semicolon = false, bool bom = false)
+    {
+        var csv = Download(level, indicator, year, "csv", within, semicolon, bom);
+        return csv.Replace($"{Uri.EscapeDataString(level)}.csv?", $"{Uri.EscapeDataString(level)}/sources.csv?", StringComparison.Ordinal);
+    }
 }

@@ -47,13 +47,13 @@ public sealed class ExportQueries(NpgsqlDataSource db)
         var rows = reader.GetInt32(0);
         var points = reader.GetInt64(1);
         // Measured on the real data: a coordinate pair costs ~22 bytes in GeoJSON (6 decimals), a feature's
-        // envelope and names ~150, each figure ~40. A CSV line repeats the territory (~30 bytes and ~8 per parent
-        // code) and, for each figure, the indicator's code, unit, label and source (often 200 bytes), so those are
-        // counted from the catalogue rather than guessed.
-        var territory = 30L + 8L * request.ParentLevels.Count;
+        // envelope and names ~150, each figure ~40. A CSV line repeats the territory (~12 bytes and ~8 per parent
+        // code) and, for each figure, the indicator's code, unit and label, so those are counted from the catalogue
+        // rather than guessed (the sources are in the sidecar file).
+        var territory = 12L + 8L * request.ParentLevels.Count;
         var csv = request.Pairs.Count == 0
             ? rows * territory
-            : rows * request.Pairs.Sum(p => territory + 30L + Utf8(p.Indicator.Code) + Utf8(p.Indicator.Unit) + Utf8(p.Indicator.Label) + Utf8(p.Indicator.Source));
+            : rows * request.Pairs.Sum(p => territory + 20L + Utf8(p.Indicator.Code) + Utf8(p.Indicator.Unit) + Utf8(p.Indicator.Label));
         var geoJson = (request.Simplify > 0 ? points / 4 : points) * 22 + rows * (150L + 40L * request.Pairs.Count);
         return new ExportPreview(rows, points, geoJson, csv);
     }

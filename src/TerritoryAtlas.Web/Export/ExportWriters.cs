@@ -171,7 +171,9 @@ public static class ExportWriters
         header.AddRange(request.ParentLevels);
         if (request.Pairs.Count > 0)
         {
-            header.AddRange(["indicator", "year", "value", "status", "unit", "label", "source"]);
+            // The sources (often 200 characters) are not repeated on every line: they are in the sidecar file
+            // (WriteSourcesCsvAsync), one line per indicator, which the response's Link header names.
+            header.AddRange(["indicator", "year", "value", "status", "unit", "label"]);
         }
 
         await writer.WriteLineAsync(string.Join(sep, header));
@@ -208,8 +210,7 @@ public static class ExportWriters
 
                 line.Append(sep).Append(row.Statuses[i]).Append(sep);
                 Field(line, pair.Indicator.Unit, sep).Append(sep);
-                Field(line, pair.Indicator.Label, sep).Append(sep);
-                Field(line, pair.Indicator.Source, sep);
+                Field(line, pair.Indicator.Label, sep);
                 await writer.WriteLineAsync(line, ct);
                 lines++;
             }
@@ -220,6 +221,41 @@ public static class ExportWriters
                 await writer.FlushAsync(ct);
             }
         }, ct);
+        await writer.FlushAsync(ct);
+    }
+
+    /// <summary>
+    /// The data file's sidecar: one line per indicator of the export with its definition, source, producer, licence
+    /// and the years exported — what makes each figure traceable without repeating it on every line. Same
+    /// separator and byte order mark as the data file, so both open alike.
+    /// </summary>
+    public static async Task WriteSourcesCsvAsync(ExportRequest request, Stream output, CancellationToken ct)
+    {
+        if (request.Bom)
+        {
+            await output.WriteAsync(Encoding.UTF8.Preamble.ToArray(), ct);
+        }
+
+        await using var writer = new StreamWriter(output, new UTF8Encoding(false), 16 * 1024, leaveOpen: true) { NewLine = "\r\n" };
+        var sep = request.Separator;
+        await writer.WriteLineAsync(string.Join(sep, "indicator", "label", "unit", "years", "definition", "source", "producer", "licence", "level"));
+        var line = new StringBuilder(512);
+        foreach (var group in request.Pairs.GroupBy(p => p.Indicator.Code))
+        {
+            var indicator = group.First().Indicator;
+            line.Clear();
+            Field(line, indicator.Code, sep).Append(sep);
+            Field(line, indicator.Label, sep).Append(sep);
+            Field(line, indicator.Unit, sep).Append(sep);
+            Field(line, string.Join(' ', group.Select(p => p.Year).Distinct().Order()), sep).Append(sep);
+            Field(line, indicator.Definition, sep).Append(sep);
+            Field(line, indicator.Source, sep).Append(sep);
+            Field(line, indicator.Producer, sep).Append(sep);
+            Field(line, indicator.Licence, sep).Append(sep);
+            Field(line, request.Level, sep);
+            await writer.WriteLineAsync(line, ct);
+        }
+
         await writer.FlushAsync(ct);
     }
 

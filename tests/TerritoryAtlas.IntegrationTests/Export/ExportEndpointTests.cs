@@ -191,7 +191,7 @@ public sealed class ExportEndpointTests(AtlasFixture atlas)
         Assert.Equal(bom, bytes.AsSpan().StartsWith(Encoding.UTF8.Preamble));
         var text = Encoding.UTF8.GetString(bom ? bytes[3..] : bytes);
         var csv = CsvFile.Read(new StringReader(text), "export");
-        Assert.Equal(["code", "name", "region", "departement", "arrondissement", "epci", "indicator", "year", "value", "status", "unit", "label", "source"], csv.Header);
+        Assert.Equal(["code", "name", "region", "departement", "arrondissement", "epci", "indicator", "year", "value", "status", "unit", "label"], csv.Header);
         Assert.Equal(80, csv.Records.Count);
 
         await using var connection = await atlas.Db.OpenConnectionAsync();
@@ -214,8 +214,45 @@ public sealed class ExportEndpointTests(AtlasFixture atlas)
             Assert.Equal(expected[i].Value, value.Length == 0 ? null : double.Parse(value, NumberStyles.Float, culture));
         }
 
-        // Labels with the separator inside (the sources hold ';') come back whole.
-        Assert.All(csv.Records, r => Assert.Contains("INSEE", r[csv.Column("source")], StringComparison.Ordinal));
+    }
+
+    [Theory]
+    [InlineData(",", false)]
+    [InlineData(";", true)]
+    public async Task The_csv_names_its_sources_file_which_gives_each_indicator_its_source_once(string separator, bool bom)
+    {
+        using var client = atlas.App.CreateClient();
+        var query = $"?indicator=taux_pauvrete_60,mediane_niveau_vie&year=2019&within=departement:93&sep={Uri.EscapeDataString(separator)}&bom={bom.ToString().ToLowerInvariant()}";
+        using var data = await client.GetAsync($"/api/export/commune.csv{query}");
+        data.EnsureSuccessStatusCode();
+        var link = Assert.Single(data.Headers.GetValues("Link"));
+        Assert.Equal($"</api/export/commune/sources.csv{query}>; rel=\"describedby\"; type=\"text/csv\"", link);
+
+        var bytes = await client.GetByteArrayAsync(link[1..link.IndexOf('>', StringComparison.Ordinal)]);
+        Assert.Equal(bom, bytes.AsSpan().StartsWith(Encoding.UTF8.Preamble));
+        var sources = CsvFile.Read(new StringReader(Encoding.UTF8.GetString(bom ? bytes[3..] : bytes)), "sources");
+        Assert.Equal(["indicator", "label", "unit", "years", "definition", "source", "producer", "licence", "level"], sources.Header);
+        Assert.Equal(["taux_pauvrete_60", "mediane_niveau_vie"], sources.Records.Select(r => r[0]));
+        // Sources hold the separator (';') and come back whole, with the years exported and the catalogue's words.
+        await using var connection = await atlas.Db.OpenConnectionAsync();
+        foreach (var record in sources.Records)
+        {
+            var (source, licence) = await connection.QuerySingleAsync<(string, string)>(
+                "select source, licence from indicator where code = @code", new { code = record[0] });
+            Assert.Equal(source, record[sources.Column("source")]);
+            Assert.Equal(licence, record[sources.Column("licence")]);
+            Assert.Equal("2019", record[sources.Column("years")]);
+        }
+    }
+
+    [Fact]
+    public async Task The_sources_file_keeps_the_exportʼs_visibility_and_validation()
+    {
+        using var client = atlas.App.CreateClient();
+        using var unknown = await client.GetAsync("/api/export/commune/sources.csv?indicator=no_such_indicator");
+        Assert.Equal(System.Net.HttpStatusCode.NotFound, unknown.StatusCode);
+        using var badYear = await client.GetAsync("/api/export/departement/sources.csv?indicator=aah_allocataires&year=1802");
+        Assert.Equal(System.Net.HttpStatusCode.BadRequest, badYear.StatusCode);
     }
 
     [Theory]
