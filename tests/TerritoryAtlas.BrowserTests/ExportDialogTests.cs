@@ -41,6 +41,9 @@ public sealed class ExportDialogTests(AtlasApp app) : IAsyncLifetime
         // CSV for a French spreadsheet: semicolons and a BOM are the dialog's defaults.
         await map.Page.GetByText("CSV (tableur, R, Python)").ClickAsync();
         await Assertions.Expect(download).ToHaveAttributeAsync("href", $"/api/export/departement.csv?indicator={indicator}&year={year}&sep=;&bom=true");
+        // The sources, once per indicator, in the sidecar the dialog links.
+        await Assertions.Expect(map.Page.GetByTestId("export-sources"))
+            .ToHaveAttributeAsync("href", $"/api/export/departement/sources.csv?indicator={indicator}&year={year}&sep=;&bom=true");
     }
 
     [Fact]
@@ -107,6 +110,7 @@ public sealed class ExportDialogTests(AtlasApp app) : IAsyncLifetime
         Assert.DoesNotContain("at=", page.Url, StringComparison.Ordinal);
 
         await page.GetByRole(AriaRole.Dialog).GetByRole(AriaRole.Button, new() { Name = "Fermer", Exact = true }).ClickAsync();
-        await page.WaitForURLAsync(url => url.Contains("at=", StringComparison.Ordinal), new() { Timeout = 10_000 });
+        // Polled: Blazor writes the URL with history.replaceState, which is no navigation to wait for.
+        await Assertions.Expect(page).ToHaveURLAsync(new System.Text.RegularExpressions.Regex("[?&]at="), new() { Timeout = 10_000 });
     }
 }

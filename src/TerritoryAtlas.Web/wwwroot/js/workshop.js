@@ -206,6 +206,7 @@ function setUpLayers(ws) {
   map.addLayer({ id: 'draft-line', type: 'line', source: DRAFT, paint: { 'line-color': '#333', 'line-width': 2, 'line-dasharray': [2, 1] } });
   map.addLayer({ id: 'draft-point', type: 'circle', source: DRAFT, filter: ['==', ['geometry-type'], 'Point'], paint: { 'circle-color': '#333', 'circle-radius': 4 } });
   map.on('click', e => onMapClick(ws, e));
+  map.getCanvas().addEventListener('keydown', e => onMapKey(ws, e));
   map.on('click', 'annotation-point', e => { if (!ws.tool && !e.originalEvent.workshopDrawing) showPopup(ws, e.features[0].id, e.lngLat); });
   map.on('click', 'annotation-fill', e => { if (!ws.tool && !e.originalEvent.workshopDrawing) showPopup(ws, e.features[0].id, e.lngLat); });
   map.on('click', 'annotation-line', e => { if (!ws.tool && !e.originalEvent.workshopDrawing) showPopup(ws, e.features[0].id, e.lngLat); });
@@ -306,12 +307,16 @@ function renderTools(ws) {
     text: label,
   });
   const children = [el('h3', { text: 'Dessiner' }), button('point', 'Point'), button('line', 'Ligne'), button('polygon', 'Zone'), button('label', 'Étiquette')];
+  // Without a mouse: the map pans with the arrow keys (its canvas takes the focus), and the centre, marked by a
+  // cross while a tool is on, is placed by this button or by Enter on the map.
+  const placeCentre = () => el('button', { type: 'button', 'data-testid': 'place-centre', onclick: () => placeAt(ws, ws.map.getCenter()), text: 'Placer au centre de la carte' });
   if (ws.tool === 'line' || ws.tool === 'polygon') {
-    children.push(el('div', { class: 'status', text: `Cliquez les sommets (${ws.draft.length}), puis « Terminer ».` }),
+    children.push(el('div', { class: 'status', text: `Cliquez les sommets (${ws.draft.length}), puis « Terminer ».` }), placeCentre(),
       el('button', { type: 'button', class: 'primary', 'data-testid': 'finish', onclick: () => finishDraft(ws), text: 'Terminer' }));
   } else if (ws.tool) {
-    children.push(el('div', { class: 'status', text: 'Cliquez sur la carte.' }));
+    children.push(el('div', { class: 'status', text: 'Cliquez sur la carte (ou déplacez-la avec les flèches, puis Entrée).' }), placeCentre());
   }
+  ws.map.getContainer().classList.toggle('atlas-drawing', !!ws.tool);
   if (ws.pending) children.push(noteForm(ws));
   parts.tools.replaceChildren(...children);
 }
@@ -381,7 +386,18 @@ function onMapClick(ws, e) {
   if (!ws.tool || !canWrite(ws)) return;
   // This click draws: the annotation under it must not open its popup too.
   e.originalEvent.workshopDrawing = true;
-  const at = round(e.lngLat);
+  placeAt(ws, e.lngLat);
+}
+
+function onMapKey(ws, e) {
+  if (e.key !== 'Enter' || !ws.tool || !canWrite(ws)) return;
+  e.preventDefault();
+  placeAt(ws, ws.map.getCenter());
+}
+
+function placeAt(ws, lngLat) {
+  if (!ws.tool || !canWrite(ws)) return;
+  const at = round(lngLat);
   if (ws.tool === 'point' || ws.tool === 'label') {
     ws.pending = { kind: ws.tool, geometry: { type: 'Point', coordinates: at } };
     ws.tool = null;

@@ -1,0 +1,124 @@
+using System.Net.Http.Json;
+using System.Text.Json;
+using Microsoft.Playwright;
+
+namespace TerritoryAtlas.BrowserTests;
+
+/// <summary>
+/// The main journeys with the keyboard only: every control is reached with Tab (never focused by the test) and
+/// worked with the keys a keyboard user has — typing, arrows, Enter. The mouse is never used.
+/// </summary>
+[Collection(AtlasCollection.Name)]
+public sealed class KeyboardJourneyTests(AtlasApp app) : IAsyncLifetime
+{
+    private IBrowserContext _context = null!;
+
+    public async Task InitializeAsync() =>
+        _context = await app.Browser.NewContextAsync(new() { ViewportSize = new() { Width = 1280, Height = 900 }, Locale = "fr-FR" });
+
+    public async Task DisposeAsync() => await _context.DisposeAsync();
+
+    [Fact]
+    public async Task The_map_journey_indicator_level_year_table_and_portrait_works_with_the_keyboard_alone()
+    {
+        var map = new MapPage(await _context.NewPageAsync());
+        var page = map.Page;
+        await map.OpenAsync(new Uri(app.BaseAddress, "/?level=departement&indicator=taux_pauvrete_60&year=2019"));
+
+        // Indicator: type in the picker, arrow to the first match, Enter.
+        await TabToAsync(page, "[data-testid=indicator-picker]");
+        await page.Keyboard.TypeAsync("RSA", new() { Delay = 30 });
+        await Assertions.Expect(page.Locator(".mud-popover-open .mud-list-item").First).ToBeVisibleAsync(new() { Timeout = 10_000 });
+        await page.Keyboard.PressAsync("ArrowDown");
+        await page.Keyboard.PressAsync("Enter");
+        await QueryChangedAsync(page, "indicator", "taux_pauvrete_60");
+
+        // Level: the native select takes the arrow keys.
+        await TabToAsync(page, "[data-testid=level-select]");
+        var level = await page.Locator("[data-testid=level-select]").InputValueAsync();
+        await page.Keyboard.PressAsync(level == "region" ? "ArrowDown" : "ArrowUp");
+        await QueryChangedAsync(page, "level", level);
+
+        // Year: the slider takes the arrow keys.
+        var year = await page.GetByTestId("year-value").InnerTextAsync();
+        await TabToAsync(page, "[data-testid=year-slider]");
+        var atFirst = await page.EvaluateAsync<bool>("() => document.activeElement.value === document.activeElement.min");
+        await page.Keyboard.PressAsync(atFirst ? "End" : "Home");
+        await Assertions.Expect(page.GetByTestId("year-value")).Not.ToHaveTextAsync(year, new() { Timeout = 20_000 });
+
+        // The table alternative, then the first territory, then its portrait.
+        await TabToAsync(page, "[data-testid=toggle-table]");
+        await page.Keyboard.PressAsync("Enter");
+        await Assertions.Expect(page.GetByTestId("map-table")).ToBeVisibleAsync(new() { Timeout = 20_000 });
+        await TabToAsync(page, "[data-testid=table-territory]");
+        var name = await page.EvaluateAsync<string>("() => document.activeElement.textContent.trim()");
+        await page.Keyboard.PressAsync("Enter");
+        await Assertions.Expect(page.GetByTestId("selection-panel")).ToContainTextAsync(name, new() { Timeout = 20_000 });
+        await TabToAsync(page, "[data-testid=selection-panel] a[href^='/territoire/']");
+        await page.Keyboard.PressAsync("Enter");
+        await page.WaitForURLAsync(url => url.Contains("/territoire/", StringComparison.Ordinal), new() { Timeout = 20_000 });
+        await Assertions.Expect(page.GetByRole(AriaRole.Heading, new() { Level = 1 })).ToContainTextAsync(name, new() { Timeout = 20_000 });
+    }
+
+    [Fact]
+    public async Task A_participant_joins_and_adds_a_point_with_a_note_with_the_keyboard_alone()
+    {
+        var response = await app.Http.PostAsJsonAsync("/api/workshops", new { title = "Atelier au clavier" });
+        var code = (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("joinCode").GetString()!;
+        var page = await _context.NewPageAsync();
+        await page.GotoAsync(new Uri(app.BaseAddress, $"/atelier/{code}").ToString());
+
+        // The name form takes the focus when it appears: type, Enter.
+        await Assertions.Expect(page.GetByTestId("display-name")).ToBeFocusedAsync(new() { Timeout = 20_000 });
+        await page.Keyboard.TypeAsync("Clara");
+        await page.Keyboard.PressAsync("Enter");
+        await page.WaitForFunctionAsync("() => window.atlasWorkshop && window.atlasWorkshop.layersReady && window.atlasWorkshop.session", null, new() { Timeout = 20_000 });
+
+        // The point tool, then the map: pan it with the arrows and place the point at its centre with Enter.
+        await TabToAsync(page, "[data-testid=tool-point]");
+        await page.Keyboard.PressAsync("Enter");
+        await TabToAsync(page, "[data-testid=workshop-map] canvas");
+        var before = await page.EvaluateAsync<double[]>("() => { const c = window.atlasWorkshop.map.getCenter(); return [c.lng, c.lat]; }");
+        await page.Keyboard.PressAsync("ArrowRight");
+        await page.Keyboard.PressAsync("ArrowRight");
+        await page.WaitForFunctionAsync("x => window.atlasWorkshop.map.getCenter().lng > x && !window.atlasWorkshop.map.isMoving()", before[0], new() { Timeout = 10_000 });
+        var centre = await page.EvaluateAsync<double[]>("() => { const c = window.atlasWorkshop.map.getCenter(); return [c.lng, c.lat]; }");
+        await page.Keyboard.PressAsync("Enter");
+
+        // The note takes the focus; Tab to « Enregistrer », Enter.
+        await Assertions.Expect(page.GetByTestId("note")).ToBeFocusedAsync(new() { Timeout = 10_000 });
+        await page.Keyboard.TypeAsync("Une permanence ici, au clavier");
+        await TabToAsync(page, "[data-testid=save-note]", 3);
+        await page.Keyboard.PressAsync("Enter");
+
+        await Assertions.Expect(page.GetByTestId("annotation-note")).ToHaveTextAsync("Une permanence ici, au clavier", new() { Timeout = 20_000 });
+        var stored = await page.EvaluateAsync<double[]>("() => [...window.atlasWorkshop.annotations.values()][0].geometry.coordinates");
+        Assert.Equal(centre[0], stored[0], 4);
+        Assert.Equal(centre[1], stored[1], 4);
+    }
+
+    /// <summary>Presses Tab until the focus is on (or inside) what <paramref name="selector"/> finds; fails when it never gets there.</summary>
+    internal static async Task TabToAsync(IPage page, string selector, int maxPresses = 120)
+    {
+        var trail = new List<string>();
+        for (var i = 0; i < maxPresses; i++)
+        {
+            await page.Keyboard.PressAsync("Tab");
+            trail.Add(await page.EvaluateAsync<string>("() => { const e = document.activeElement; return e.tagName + (e.id ? '#' + e.id : '') + '[' + (e.getAttribute('data-testid') ?? e.getAttribute('aria-label') ?? e.textContent.trim().slice(0, 20)) + ']'; }"));
+            if (await page.EvaluateAsync<bool>("s => [...document.querySelectorAll(s)].some(e => e === document.activeElement || e.contains(document.activeElement))", selector))
+            {
+                return;
+            }
+        }
+
+        Assert.Fail($"Tab never reached {selector} in {maxPresses} presses; the focus went through {string.Join(" → ", trail.Distinct())}");
+    }
+
+    /// <summary>
+    /// Waits until the URL's parameter holds another value than <paramref name="was"/>, polled: Blazor writes the URL
+    /// with history.replaceState, which is no navigation to wait for.
+    /// </summary>
+    private static Task QueryChangedAsync(IPage page, string name, string was) =>
+        page.WaitForFunctionAsync("([name, was]) => { const v = new URL(location.href).searchParams.get(name); return v && v !== was; }",
+            new[] { name, was }, new() { Timeout = 20_000 });
+}
