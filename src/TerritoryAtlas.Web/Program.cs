@@ -61,6 +61,7 @@ builder.Services.AddExceptionHandler<ServerErrors>();
 // Each line of a request carries its TraceId (the X-Correlation-Id a reader can quote, and problem+json's traceId).
 builder.Logging.AddSimpleConsole(options => options.IncludeScopes = true);
 builder.Services.AddMudServices();
+builder.Services.AddScoped<TerritoryAtlas.Web.Components.ReaderLanguage>();
 builder.Services.AddRazorComponents().AddInteractiveServerComponents();
 builder.Services.AddResponseCompression(options =>
 {
@@ -103,6 +104,7 @@ app.UseForwardedHeaders();
 app.UseSecurityHeaders();
 app.UseContentSecurityPolicy(app.Configuration);
 app.UseQueryGuard();
+app.UseLanguagePreference();
 if (!app.Environment.IsDevelopment())
 {
     app.UseExceptionHandler();
