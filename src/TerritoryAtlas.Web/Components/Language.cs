@@ -75,7 +75,11 @@ public static class LanguagePreference
             {
                 context.Response.Cookies.Append(Cookie, asked, new CookieOptions
                 {
-                    MaxAge = TimeSpan.FromDays(365), SameSite = SameSiteMode.Lax, HttpOnly = true, Secure = request.IsHttps, IsEssential = true,
+                    MaxAge = TimeSpan.FromDays(365),
+                    SameSite = SameSiteMode.Lax,
+                    HttpOnly = true,
+                    Secure = request.IsHttps,
+                    IsEssential = true,
                 });
             }
         }
