@@ -12,7 +12,8 @@ namespace TerritoryAtlas.Web.Indicators;
 /// <summary>A territory's series for one indicator with those of its parents: what GET /api/series answers.</summary>
 public sealed record SeriesResponse(SeriesIndicator Indicator, IReadOnlyList<SeriesBreakInfo> SeriesBreaks, IReadOnlyList<TerritorySeries> Series);
 
-public sealed record SeriesIndicator(string Code, string Label, string Unit, string Kind, int Decimals, string Source, string Producer, string? SecrecyRule);
+public sealed record SeriesIndicator(string Code, string Label, string Unit, string Kind, int Decimals, string Source, string Producer, string? SecrecyRule,
+    string? LabelEn = null, string? UnitEn = null);
 
 /// <summary>One territory's line: Role is "territory" for the one asked for, "parent" for the others.</summary>
 public sealed record TerritorySeries(string Level, string Code, string Name, string Role, IReadOnlyList<SeriesPoint> Points, Evolution? Evolution);
@@ -69,7 +70,7 @@ public sealed partial class SeriesQueries(NpgsqlDataSource db, IndicatorQueries 
             .ToList();
         return new SeriesResponse(
             new SeriesIndicator(indicator.Code, indicator.Label, indicator.Unit, indicator.Kind, indicator.Decimals, indicator.Source,
-                indicator.Producer, indicator.SecrecyRule),
+                indicator.Producer, indicator.SecrecyRule, indicator.LabelEn, indicator.UnitEn),
             indicator.SeriesBreaks, series);
     }
 

@@ -24,7 +24,7 @@ public sealed record PortraitTheme(string Code, string Label, IReadOnlyList<Port
 /// no rank among communes drawn on the boundary vintage, and its evolution starts after any year that cannot be
 /// carried over.
 public sealed record PortraitIndicator(IndicatorInfo Indicator, int Year, double? Value, string Status, int? Rank, int? Peers, Evolution? Evolution,
-    bool BreakInPeriod, IReadOnlyList<ParentFigure> Parents, string? PerimeterNote = null);
+    bool BreakInPeriod, IReadOnlyList<ParentFigure> Parents, string? PerimeterNote = null, string? PerimeterNoteEn = null);
 
 /// <summary>A parent's figure of the territory's year, else of its latest earlier year (Year says which).</summary>
 public sealed record ParentFigure(TerritoryRef Territory, int? Year, double? Value, string Status);
@@ -76,8 +76,8 @@ public sealed class PortraitQueries(NpgsqlDataSource db, IndicatorQueries indica
             """, new { ids }, cancellationToken: ct))).ToLookup(o => (o.Indicator, o.TerritoryId));
         // A commune whose perimeter changed: its own figures on its current perimeter (summed merged communes, or a
         // break with the reason), as the series API gives them.
-        var perimeterNote = await connection.ExecuteScalarAsync<string?>(new CommandDefinition(
-            "select string_agg(reason_fr, ' ; ') from perimeter_change where level = @level and code = @code",
+        var (perimeterNote, perimeterNoteEn) = await connection.QuerySingleAsync<(string?, string?)>(new CommandDefinition(
+            "select string_agg(reason_fr, ' ; '), string_agg(reason_en, '; ') from perimeter_change where level = @level and code = @code",
             new { level, code = territory.code }, cancellationToken: ct));
         var carried = perimeterNote is null
             ? null
@@ -113,7 +113,7 @@ public sealed class PortraitQueries(NpgsqlDataSource db, IndicatorQueries indica
             // Its peers are drawn on the boundary vintage's communes: a merged commune is no peer of theirs.
             var ranked = ranks.TryGetValue(indicator.Code, out var rank) && perimeterNote is null;
             shown.Add(new PortraitIndicator(indicator, latest.Year, latest.Value, latest.Status, ranked ? rank.Rank : null,
-                ranked ? rank.Peers : null, evolution, breakInPeriod, parentFigures, perimeterNote));
+                ranked ? rank.Peers : null, evolution, breakInPeriod, parentFigures, perimeterNote, perimeterNoteEn));
         }
 
         var themes = shown

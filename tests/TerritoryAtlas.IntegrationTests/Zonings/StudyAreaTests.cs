@@ -134,7 +134,7 @@ public sealed class StudyAreaTests(AtlasFixture atlas)
             Assert.Equal(HttpStatusCode.OK, page.StatusCode);
             var html = WebUtility.HtmlDecode(await page.Content.ReadAsStringAsync());
             Assert.Contains("Contrat de ville (test)", html, StringComparison.Ordinal);
-            Assert.Contains(TerritoryAtlas.Web.Indicators.FrenchFormat.Number(sum, 0), html, StringComparison.Ordinal);
+            Assert.Contains(TerritoryAtlas.Web.Indicators.FigureFormat.Number(sum, 0), html, StringComparison.Ordinal);
         }
 
         using (var page = await atlas.App.CreateClient().SendAsync(Request(HttpMethod.Get, $"/zone-etude/{id}", await TokenAsync(AtlasRoles.Member))))

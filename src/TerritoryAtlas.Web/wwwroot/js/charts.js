@@ -32,7 +32,9 @@ function withFormatters(options, format) {
       formatter: (v, { seriesIndex, dataPointIndex, w }) => {
         if (v !== null && v !== undefined) return number(v) + unit;
         const year = w?.config?.series?.[seriesIndex]?.data?.[dataPointIndex]?.x;
-        return (suppressed[seriesIndex] ?? []).includes(year) ? 'secret statistique' : 'donnée non disponible';
+        const english = locale.startsWith('en');
+        if ((suppressed[seriesIndex] ?? []).includes(year)) return english ? 'statistical secrecy' : 'secret statistique';
+        return english ? 'no data' : 'donnée non disponible';
       },
     },
   };

@@ -32,19 +32,24 @@ function el(tag, attributes, ...children) {
   return node;
 }
 
-const KIND_LABELS = { point: 'Point', line: 'Ligne', polygon: 'Zone', label: 'Étiquette' };
-const timeFormat = new Intl.DateTimeFormat('fr-FR', { hour: '2-digit', minute: '2-digit' });
+// The page's language (options.lang: 'fr' by default, 'en'): one workshop per page, so one module-wide setting.
+let english = false;
+const tr = (french, englishText) => (english ? englishText : french);
+const kindLabel = kind => ({ point: 'Point', line: tr('Ligne', 'Line'), polygon: tr('Zone', 'Area'), label: tr('Étiquette', 'Label') })[kind] ?? kind;
+let timeFormat = new Intl.DateTimeFormat('fr-FR', { hour: '2-digit', minute: '2-digit' });
 
 export async function start(mapElement, panel, options) {
+  english = options.lang === 'en';
+  timeFormat = new Intl.DateTimeFormat(english ? 'en-GB' : 'fr-FR', { hour: '2-digit', minute: '2-digit' });
   await loadSignalR();
   const ws = {
     code: options.code, mode: options.mode, hostToken: options.hostToken,
     session: null, annotations: new Map(), lastSeq: 0, seen: new Set(), present: [],
     locked: false, following: options.mode !== 'host', hostView: null, view: null,
-    tool: null, draft: [], labels: new Map(), stopped: false, error: null, status: 'connexion…', unsent: [],
+    tool: null, draft: [], labels: new Map(), stopped: false, error: null, status: tr('connexion…', 'connecting…'), unsent: [],
   };
   window.atlasWorkshop = ws;
-  ws.mapHandle = choropleth.create(mapElement, { lang: 'fr' });
+  ws.mapHandle = choropleth.create(mapElement, { lang: english ? 'en' : 'fr' });
   ws.map = ws.mapHandle.map;
   ws.map.on('load', () => setUpLayers(ws));
   ws.panel = panel;
@@ -58,8 +63,8 @@ export async function start(mapElement, panel, options) {
   ws.connection.on('Event', e => applyEvent(ws, e));
   ws.connection.on('Presence', list => { ws.present = list; renderPresence(ws); });
   ws.connection.on('ViewChanged', view => { ws.hostView = view; if (ws.following) followView(ws, view); renderFollow(ws); });
-  ws.connection.on('Removed', () => { setStatus(ws, 'L\'animation vous a retiré de cet atelier.'); ws.stopped = true; ws.connection.stop(); });
-  ws.connection.onreconnecting(() => setStatus(ws, 'connexion perdue, reconnexion…'));
+  ws.connection.on('Removed', () => { setStatus(ws, tr('L\'animation vous a retiré de cet atelier.', 'The host removed you from this workshop.')); ws.stopped = true; ws.connection.stop(); });
+  ws.connection.onreconnecting(() => setStatus(ws, tr('connexion perdue, reconnexion…', 'connection lost, reconnecting…')));
   // A new connection has no room yet: enter again (the group is rejoined), then catch up from the last sequence.
   ws.connection.onreconnected(async () => { await enterAndSync(ws); await resend(ws); });
   ws.connection.onclose(() => { if (!ws.stopped) setTimeout(() => connect(ws), 2000); });
@@ -80,7 +85,7 @@ async function connect(ws) {
     await ws.connection.start();
     await enterAndSync(ws);
   } catch (e) {
-    setStatus(ws, 'serveur injoignable, nouvel essai…');
+    setStatus(ws, tr('serveur injoignable, nouvel essai…', 'server unreachable, trying again…'));
     setTimeout(() => connect(ws), 2000);
   }
 }
@@ -125,7 +130,7 @@ async function enter(ws) {
 
 function askName(ws) {
   return new Promise(resolve => {
-    const input = el('input', { type: 'text', maxlength: '60', placeholder: 'Votre prénom ou pseudonyme', 'data-testid': 'display-name', 'aria-label': 'Nom affiché' });
+    const input = el('input', { type: 'text', maxlength: '60', placeholder: tr('Votre prénom ou pseudonyme', 'Your first name or a nickname'), 'data-testid': 'display-name', 'aria-label': tr('Nom affiché', 'Display name') });
     const form = el('form', {
       onsubmit: e => {
         e.preventDefault();
@@ -133,7 +138,7 @@ function askName(ws) {
         form.remove();
         resolve(input.value.trim());
       },
-    }, el('h3', { text: 'Rejoindre l\'atelier' }), input, el('button', { type: 'submit', class: 'primary', 'data-testid': 'join', text: 'Rejoindre' }));
+    }, el('h3', { text: tr('Rejoindre l\'atelier', 'Join the workshop') }), input, el('button', { type: 'submit', class: 'primary', 'data-testid': 'join', text: tr('Rejoindre', 'Join') }));
     ws.panelParts.join.replaceChildren(form);
     input.focus();
   });
@@ -179,7 +184,7 @@ function applyEvent(ws, e) {
   }
   if (e.type === 'participantRemoved' && ws.session && e.participantId === ws.session.participantId) {
     ws.stopped = true;
-    setStatus(ws, 'L\'animation vous a retiré de cet atelier.');
+    setStatus(ws, tr('L\'animation vous a retiré de cet atelier.', 'The host removed you from this workshop.'));
     ws.connection.stop();
   }
   scheduleRender(ws);
@@ -247,7 +252,7 @@ function renderAnnotations(ws) {
 function showPopup(ws, id, lngLat) {
   const a = ws.annotations.get(id);
   if (!a) return;
-  const node = el('div', {}, el('strong', { text: a.authorName }), el('div', { class: 'note', text: a.note || KIND_LABELS[a.kind] }));
+  const node = el('div', {}, el('strong', { text: a.authorName }), el('div', { class: 'note', text: a.note || kindLabel(a.kind) }));
   new maplibregl.Popup({ closeButton: true }).setLngLat(lngLat).setDOMContent(node).addTo(ws.map);
 }
 
@@ -285,11 +290,11 @@ function showError(ws, e) {
 function renderHeader(ws) {
   const s = ws.session;
   if (!s) return;
-  const role = ws.mode === 'host' ? 'animation' : ws.mode === 'projection' ? 'projection' : s.displayName;
+  const role = ws.mode === 'host' ? tr('animation', 'host') : ws.mode === 'projection' ? 'projection' : s.displayName;
   ws.panelParts.header.replaceChildren(
     el('h2', { text: s.title }),
-    el('div', { class: 'meta' }, el('span', { text: `Code : ${s.joinCode}` }), el('span', { text: ` · ${role}` }),
-      ws.locked ? el('strong', { 'data-testid': 'locked', text: ' · verrouillé' }) : null),
+    el('div', { class: 'meta' }, el('span', { text: `${tr('Code : ', 'Code: ')}${s.joinCode}` }), el('span', { text: ` · ${role}` }),
+      ws.locked ? el('strong', { 'data-testid': 'locked', text: tr(' · verrouillé', ' · locked') }) : null),
   );
   renderTools(ws);
   renderHost(ws);
@@ -300,21 +305,21 @@ function renderHeader(ws) {
 function renderTools(ws) {
   const parts = ws.panelParts;
   if (ws.mode === 'projection' || !ws.session) { parts.tools.replaceChildren(); return; }
-  if (!canWrite(ws)) { parts.tools.replaceChildren(el('div', { class: 'status', text: 'L\'atelier est verrouillé : lecture seule.' })); return; }
+  if (!canWrite(ws)) { parts.tools.replaceChildren(el('div', { class: 'status', text: tr('L\'atelier est verrouillé : lecture seule.', 'The workshop is locked: read only.') })); return; }
   const button = (tool, label) => el('button', {
     type: 'button', class: ws.tool === tool ? 'active' : null, 'data-testid': `tool-${tool}`,
     onclick: () => { ws.tool = ws.tool === tool ? null : tool; ws.draft = []; drawDraft(ws); renderTools(ws); },
     text: label,
   });
-  const children = [el('h3', { text: 'Dessiner' }), button('point', 'Point'), button('line', 'Ligne'), button('polygon', 'Zone'), button('label', 'Étiquette')];
+  const children = [el('h3', { text: tr('Dessiner', 'Draw') }), button('point', kindLabel('point')), button('line', kindLabel('line')), button('polygon', kindLabel('polygon')), button('label', kindLabel('label'))];
   // Without a mouse: the map pans with the arrow keys (its canvas takes the focus), and the centre, marked by a
   // cross while a tool is on, is placed by this button or by Enter on the map.
-  const placeCentre = () => el('button', { type: 'button', 'data-testid': 'place-centre', onclick: () => placeAt(ws, ws.map.getCenter()), text: 'Placer au centre de la carte' });
+  const placeCentre = () => el('button', { type: 'button', 'data-testid': 'place-centre', onclick: () => placeAt(ws, ws.map.getCenter()), text: tr('Placer au centre de la carte', 'Place at the map\'s centre') });
   if (ws.tool === 'line' || ws.tool === 'polygon') {
-    children.push(el('div', { class: 'status', text: `Cliquez les sommets (${ws.draft.length}), puis « Terminer ».` }), placeCentre(),
-      el('button', { type: 'button', class: 'primary', 'data-testid': 'finish', onclick: () => finishDraft(ws), text: 'Terminer' }));
+    children.push(el('div', { class: 'status', text: tr(`Cliquez les sommets (${ws.draft.length}), puis « Terminer ».`, `Click the vertices (${ws.draft.length}), then “Finish”.`) }), placeCentre(),
+      el('button', { type: 'button', class: 'primary', 'data-testid': 'finish', onclick: () => finishDraft(ws), text: tr('Terminer', 'Finish') }));
   } else if (ws.tool) {
-    children.push(el('div', { class: 'status', text: 'Cliquez sur la carte (ou déplacez-la avec les flèches, puis Entrée).' }), placeCentre());
+    children.push(el('div', { class: 'status', text: tr('Cliquez sur la carte (ou déplacez-la avec les flèches, puis Entrée).', 'Click the map (or move it with the arrow keys, then Enter).') }), placeCentre());
   }
   ws.map.getContainer().classList.toggle('atlas-drawing', !!ws.tool);
   if (ws.pending) children.push(noteForm(ws));
@@ -322,7 +327,7 @@ function renderTools(ws) {
 }
 
 function noteForm(ws) {
-  const textarea = el('textarea', { rows: '3', maxlength: '2000', placeholder: ws.pending.kind === 'label' ? 'Texte de l\'étiquette' : 'Note (facultative)', 'data-testid': 'note', 'aria-label': 'Note' });
+  const textarea = el('textarea', { rows: '3', maxlength: '2000', placeholder: ws.pending.kind === 'label' ? tr('Texte de l\'étiquette', 'Label text') : tr('Note (facultative)', 'Note (optional)'), 'data-testid': 'note', 'aria-label': 'Note' });
   textarea.value = ws.pending.note ?? '';
   const form = el('form', {
     onsubmit: async e => {
@@ -335,8 +340,8 @@ function noteForm(ws) {
       renderTools(ws);
     },
   }, textarea,
-  el('button', { type: 'submit', class: 'primary', 'data-testid': 'save-note', text: 'Enregistrer' }),
-  el('button', { type: 'button', onclick: () => { ws.pending = null; ws.draft = []; drawDraft(ws); renderTools(ws); }, text: 'Annuler' }));
+  el('button', { type: 'submit', class: 'primary', 'data-testid': 'save-note', text: tr('Enregistrer', 'Save') }),
+  el('button', { type: 'button', onclick: () => { ws.pending = null; ws.draft = []; drawDraft(ws); renderTools(ws); }, text: tr('Annuler', 'Cancel') }));
   setTimeout(() => textarea.focus(), 0);
   return form;
 }
@@ -357,7 +362,8 @@ async function save(ws, id, input) {
     const transient = ws.connection.state !== 'Connected' || message.includes('indisponible') || message.includes('connection');
     if (!transient) { ws.unsent = ws.unsent.filter(u => u.input !== input); showError(ws, err); return; }
     if (!ws.unsent.some(u => u.input === input)) ws.unsent.push({ id, input });
-    setStatus(ws, `${ws.unsent.length} modification(s) en attente : le service est momentanément indisponible, nouvel essai dans quelques secondes…`);
+    setStatus(ws, tr(`${ws.unsent.length} modification(s) en attente : le service est momentanément indisponible, nouvel essai dans quelques secondes…`,
+      `${ws.unsent.length} change(s) waiting: the service is briefly unavailable, trying again in a few seconds…`));
     clearTimeout(ws.resendTimer);
     ws.resendTimer = setTimeout(() => resend(ws), 3000);
   }
@@ -437,15 +443,15 @@ function renderList(ws) {
   list.replaceChildren(...items.map(a => {
     const actions = [];
     if (ws.mode !== 'projection' && mine(a.authorId) && canWrite(ws)) {
-      actions.push(el('button', { type: 'button', text: 'Modifier', onclick: e => { e.stopPropagation(); ws.pending = { id: a.id, kind: a.kind, geometry: a.geometry, note: a.note }; renderTools(ws); } }));
-      actions.push(el('button', { type: 'button', text: 'Supprimer', 'data-testid': 'delete', onclick: e => { e.stopPropagation(); invokeWrite(ws, 'DeleteAnnotation', a.id); } }));
+      actions.push(el('button', { type: 'button', text: tr('Modifier', 'Edit'), onclick: e => { e.stopPropagation(); ws.pending = { id: a.id, kind: a.kind, geometry: a.geometry, note: a.note }; renderTools(ws); } }));
+      actions.push(el('button', { type: 'button', text: tr('Supprimer', 'Delete'), 'data-testid': 'delete', onclick: e => { e.stopPropagation(); invokeWrite(ws, 'DeleteAnnotation', a.id); } }));
     }
     if (ws.mode === 'host') {
-      actions.push(el('button', { type: 'button', text: a.hidden ? 'Montrer' : 'Masquer', onclick: e => { e.stopPropagation(); invokeWrite(ws, 'SetHidden', a.id, !a.hidden); } }));
+      actions.push(el('button', { type: 'button', text: a.hidden ? tr('Montrer', 'Show') : tr('Masquer', 'Hide'), onclick: e => { e.stopPropagation(); invokeWrite(ws, 'SetHidden', a.id, !a.hidden); } }));
     }
     return el('li', { class: `annotation${a.hidden ? ' hidden' : ''}`, 'data-testid': 'annotation', 'data-id': String(a.id), onclick: () => flyTo(ws, a) },
       el('div', { class: 'meta' }, el('span', { class: 'atlas-dot', style: `background:${a.colour}` }),
-        el('span', { text: `${KIND_LABELS[a.kind] ?? a.kind} · ${a.authorName} · ${timeFormat.format(new Date(a.createdAt))}` })),
+        el('span', { text: `${kindLabel(a.kind)} · ${a.authorName} · ${timeFormat.format(new Date(a.createdAt))}` })),
       el('div', { class: 'note', 'data-testid': 'annotation-note', text: a.note }),
       actions.length ? el('div', {}, ...actions) : null);
   }));
@@ -471,12 +477,12 @@ function flyTo(ws, a) {
 
 function renderPresence(ws) {
   const parts = ws.panelParts;
-  parts.presence.replaceChildren(el('h3', { text: `Présents (${ws.present.length})` }),
+  parts.presence.replaceChildren(el('h3', { text: `${tr('Présents', 'Present')} (${ws.present.length})` }),
     el('ul', { 'data-testid': 'presence' }, ...ws.present.map(p => el('li', {},
       el('span', { class: 'atlas-dot', style: `background:${p.colour}` }),
-      el('span', { text: p.isHost ? `${p.displayName} (animation)` : p.displayName }),
+      el('span', { text: p.isHost ? `${p.displayName} (${tr('animation', 'host')})` : p.displayName }),
       ws.mode === 'host' && !p.isHost
-        ? el('button', { type: 'button', text: 'Retirer', onclick: () => { if (confirm(`Retirer ${p.displayName} de l'atelier ?`)) invokeWrite(ws, 'RemoveParticipant', p.participantId); } })
+        ? el('button', { type: 'button', text: tr('Retirer', 'Remove'), onclick: () => { if (confirm(tr(`Retirer ${p.displayName} de l'atelier ?`, `Remove ${p.displayName} from the workshop?`))) invokeWrite(ws, 'RemoveParticipant', p.participantId); } })
         : null))));
 }
 
@@ -485,12 +491,13 @@ function renderHost(ws) {
   if (ws.mode !== 'host' || !ws.session) { parts.host.replaceChildren(); return; }
   const roomId = ws.session.roomId;
   const token = encodeURIComponent(ws.hostToken);
-  parts.host.replaceChildren(el('h3', { text: 'Animation' }),
-    el('button', { type: 'button', 'data-testid': 'lock', text: ws.locked ? 'Déverrouiller' : 'Verrouiller', onclick: () => invokeWrite(ws, 'SetLocked', !ws.locked) }),
-    el('button', { type: 'button', text: 'Tout effacer', onclick: () => { if (confirm('Effacer toutes les annotations ?')) invokeWrite(ws, 'ClearAnnotations'); } }),
-    el('div', {}, el('a', { href: `/api/workshops/${roomId}/annotations.geojson?host=${token}`, download: 'atelier.geojson', text: 'Exporter en GeoJSON' }),
-      el('span', { text: ' · ' }), el('a', { href: `/api/workshops/${roomId}/summary.csv?host=${token}`, text: 'Synthèse CSV' })),
-    el('div', { class: 'meta', text: `Participants : ${location.origin}/atelier/${ws.session.joinCode} · projection : /atelier/${ws.session.joinCode}/projection` }),
+  parts.host.replaceChildren(el('h3', { text: tr('Animation', 'Hosting') }),
+    el('button', { type: 'button', 'data-testid': 'lock', text: ws.locked ? tr('Déverrouiller', 'Unlock') : tr('Verrouiller', 'Lock'), onclick: () => invokeWrite(ws, 'SetLocked', !ws.locked) }),
+    el('button', { type: 'button', text: tr('Tout effacer', 'Clear all'), onclick: () => { if (confirm(tr('Effacer toutes les annotations ?', 'Clear every annotation?'))) invokeWrite(ws, 'ClearAnnotations'); } }),
+    el('div', {}, el('a', { href: `/api/workshops/${roomId}/annotations.geojson?host=${token}`, download: 'atelier.geojson', text: tr('Exporter en GeoJSON', 'Export as GeoJSON') }),
+      el('span', { text: ' · ' }), el('a', { href: `/api/workshops/${roomId}/summary.csv?host=${token}`, text: tr('Synthèse CSV', 'CSV summary') })),
+    el('div', { class: 'meta', text: tr(`Participants : ${location.origin}/atelier/${ws.session.joinCode} · projection : /atelier/${ws.session.joinCode}/projection`,
+      `Participants: ${location.origin}/atelier/${ws.session.joinCode}?lang=en · projection: /atelier/${ws.session.joinCode}/projection?lang=en`) }),
     indicatorPicker(ws));
 }
 
@@ -499,9 +506,9 @@ function indicatorPicker(ws) {
   fetch('/api/indicators').then(r => r.json()).then(catalogue => {
     const level = ws.view?.level ?? 'departement';
     const usable = catalogue.filter(i => i.levels.includes(level));
-    const indicator = el('select', { 'aria-label': 'Indicateur', onchange: () => { pickYear(); } },
-      ...usable.map(i => el('option', { value: i.code, text: `${i.themeLabel} — ${i.label}`, selected: i.code === ws.view?.indicator })));
-    const year = el('select', { 'aria-label': 'Année', onchange: () => applyPick() });
+    const indicator = el('select', { 'aria-label': tr('Indicateur', 'Indicator'), onchange: () => { pickYear(); } },
+      ...usable.map(i => el('option', { value: i.code, text: english ? `${i.themeLabelEn} — ${i.labelEn}` : `${i.themeLabel} — ${i.label}`, selected: i.code === ws.view?.indicator })));
+    const year = el('select', { 'aria-label': tr('Année', 'Year'), onchange: () => applyPick() });
     const pickYear = () => {
       const chosen = usable.find(i => i.code === indicator.value);
       const years = [...(chosen?.yearsByLevel?.[level] ?? [])].reverse();
@@ -513,7 +520,7 @@ function indicatorPicker(ws) {
       followView(ws, ws.view);
       shareView(ws, true);
     };
-    wrapper.replaceChildren(el('h3', { text: 'Carte projetée' }), indicator, year);
+    wrapper.replaceChildren(el('h3', { text: tr('Carte projetée', 'Projected map') }), indicator, year);
     const chosen = usable.find(i => i.code === indicator.value);
     year.replaceChildren(...[...(chosen?.yearsByLevel?.[level] ?? [])].reverse().map(y => el('option', { value: String(y), text: String(y), selected: y === ws.view?.year })));
   }).catch(() => {});
@@ -524,8 +531,8 @@ function renderFollow(ws) {
   const parts = ws.panelParts;
   if (ws.mode !== 'participant' || !ws.session) { parts.follow.replaceChildren(); return; }
   parts.follow.replaceChildren(ws.following
-    ? el('div', { class: 'status', 'data-testid': 'following', text: 'Vous suivez la vue de l\'animation (déplacez la carte pour explorer).' })
-    : el('button', { type: 'button', 'data-testid': 'follow', text: 'Suivre à nouveau l\'animation', onclick: () => { ws.following = true; if (ws.hostView) followView(ws, ws.hostView); renderFollow(ws); } }));
+    ? el('div', { class: 'status', 'data-testid': 'following', text: tr('Vous suivez la vue de l\'animation (déplacez la carte pour explorer).', 'You follow the host\'s view (move the map to explore).') })
+    : el('button', { type: 'button', 'data-testid': 'follow', text: tr('Suivre à nouveau l\'animation', 'Follow the host again'), onclick: () => { ws.following = true; if (ws.hostView) followView(ws, ws.hostView); renderFollow(ws); } }));
 }
 
 // Shows a view: moves the map, and re-colours it when the indicator, year or level changed.
@@ -569,7 +576,7 @@ function renderLegend(ws) {
   const legend = ws.panelParts.legend;
   if (!v) { legend.replaceChildren(); return; }
   const c = v.classification;
-  const format = n => n.toLocaleString('fr-FR', { maximumFractionDigits: v.decimals ?? 1 });
+  const format = n => n.toLocaleString(english ? 'en-GB' : 'fr-FR', { maximumFractionDigits: v.decimals ?? 1 });
   const rows = c.colours.map((colour, i) => el('tr', {},
     el('td', {}, el('span', { class: 'atlas-legend-swatch', style: `background:${colour}` })),
     el('td', { text: `${format(c.bounds[i])} – ${format(c.bounds[i + 1])}` })));
