@@ -1,4 +1,5 @@
 using Bunit;
+using Microsoft.Extensions.DependencyInjection;
 using MudBlazor.Services;
 
 namespace TerritoryAtlas.Tests;
@@ -13,6 +14,8 @@ public abstract class BunitTest : IAsyncLifetime
     protected BunitTest()
     {
         Context.Services.AddMudServices();
+        // Every component reads the reader's language (_Imports.razor); French unless a test navigates to lang=en.
+        Context.Services.AddScoped<TerritoryAtlas.Web.Components.ReaderLanguage>();
         Context.JSInterop.Mode = JSRuntimeMode.Loose;
     }
 

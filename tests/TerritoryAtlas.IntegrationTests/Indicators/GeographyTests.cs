@@ -59,7 +59,8 @@ public sealed class GeographyTests(AtlasFixture atlas)
     public async Task Saint_Denis_portrait_shows_no_rank_and_the_evolution_on_its_current_perimeter()
     {
         using var client = atlas.App.CreateClient();
-        var html = await client.GetStringAsync("/territoire/commune/93066");
+        // Decoded: text written by an expression (the page's language) comes HTML-encoded (é as &#xE9;).
+        var html = System.Net.WebUtility.HtmlDecode(await client.GetStringAsync("/territoire/commune/93066"));
         var row = html[html.IndexOf("data-indicator=\"population_municipale\"", StringComparison.Ordinal)..];
         row = row[..row.IndexOf("</tr>", StringComparison.Ordinal)];
         Assert.Contains("149", row, StringComparison.Ordinal);
