@@ -60,7 +60,7 @@ public sealed class PortraitPageTests(AtlasApp app) : IAsyncLifetime
             // Choosing another indicator in the portrait's table redraws the chart and table with its series (poverty rates
             // reach 2021, AAH stops in 2019).
             await page.Locator("[data-testid=portrait-indicator][data-indicator=taux_pauvrete_60] a").ClickAsync();
-            await Assertions.Expect(page.GetByTestId("series-panel").Locator("h6")).ToContainTextAsync("Taux de pauvreté");
+            await Assertions.Expect(page.GetByTestId("series-panel").GetByRole(AriaRole.Heading)).ToContainTextAsync("Taux de pauvreté");
             await Assertions.Expect(page.Locator("[data-testid=series-table] tbody tr[data-year='2021']")).ToHaveCountAsync(1);
             await Assertions.Expect(page.Locator("[data-testid=chart] svg .apexcharts-series path.apexcharts-line").First).ToBeAttachedAsync();
 
