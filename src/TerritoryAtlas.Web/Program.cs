@@ -62,6 +62,7 @@ builder.Services.AddExceptionHandler<ServerErrors>();
 builder.Logging.AddSimpleConsole(options => options.IncludeScopes = true);
 builder.Services.AddMudServices();
 builder.Services.AddScoped<TerritoryAtlas.Web.Components.ReaderLanguage>();
+builder.Services.AddTransient<MudBlazor.MudLocalizer, TerritoryAtlas.Web.Components.MudBlazorTexts>();
 builder.Services.AddRazorComponents().AddInteractiveServerComponents();
 builder.Services.AddResponseCompression(options =>
 {

@@ -40,6 +40,16 @@ public sealed class LanguageTests(AtlasApp app) : IAsyncLifetime
         Assert.DoesNotContain("lang=", page.Url, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData("fr", "Page suivante")]
+    [InlineData("en", "Next page")]
+    public async Task MudBlazorʼs_own_words_follow_the_language(string lang, string next)
+    {
+        var page = await _context.NewPageAsync();
+        await page.GotoAsync(new Uri(app.BaseAddress, $"/indicateurs?lang={lang}").ToString());
+        await Assertions.Expect(page.GetByTestId("catalogue-pages").GetByRole(AriaRole.Button, new() { Name = next })).ToBeVisibleAsync();
+    }
+
     [Fact]
     public async Task A_portrait_in_english_has_english_words_numbers_and_ranks()
     {
