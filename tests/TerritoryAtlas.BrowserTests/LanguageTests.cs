@@ -66,6 +66,31 @@ public sealed class LanguageTests(AtlasApp app) : IAsyncLifetime
     }
 
     [Fact]
+    public async Task The_download_dialog_in_english_offers_a_comma_separated_csv()
+    {
+        var map = new MapPage(await _context.NewPageAsync());
+        await map.Page.GotoAsync(new Uri(app.BaseAddress, "/?lang=en&level=departement&indicator=taux_pauvrete_60&year=2019").ToString());
+        await map.Page.WaitForFunctionAsync("() => window.atlasMaps?.[0]?.live && window.atlasMaps[0].painted > 0", null, new() { Timeout = 30_000 });
+        var preview = map.Page.GetByTestId("export-preview");
+        for (var attempt = 0; !await preview.IsVisibleAsync(); attempt++)
+        {
+            await map.Page.GetByTestId("export-button").ClickAsync();
+            try
+            {
+                await preview.WaitForAsync(new() { Timeout = 10_000 });
+            }
+            catch (TimeoutException) when (attempt < 5)
+            {
+            }
+        }
+
+        await Assertions.Expect(preview).ToContainTextAsync("101 territories, about");
+        await map.Page.GetByText("CSV (spreadsheet, R, Python)").ClickAsync();
+        await Assertions.Expect(map.Page.GetByTestId("export-download"))
+            .ToHaveAttributeAsync("href", "/api/export/departement.csv?indicator=taux_pauvrete_60&year=2019&bom=true");
+    }
+
+    [Fact]
     public async Task A_workshop_in_english_speaks_english_from_the_name_form_to_the_tools()
     {
         var response = await app.Http.PostAsJsonAsync("/api/workshops", new { title = "Workshop in English" });
