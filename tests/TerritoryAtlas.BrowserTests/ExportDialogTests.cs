@@ -56,18 +56,7 @@ public sealed class ExportDialogTests(AtlasApp app) : IAsyncLifetime
         await map.Page.WaitForURLAsync(url => url.Contains("at=", StringComparison.Ordinal), new() { Timeout = 30_000 });
         await map.WaitForIdleAsync();
 
-        // A click made while the page still renders its first figures can be lost: click until the dialog opens.
-        for (var attempt = 0; !await map.Page.GetByTestId("export-preview").IsVisibleAsync(); attempt++)
-        {
-            await map.Page.GetByTestId("export-button").ClickAsync();
-            try
-            {
-                await map.Page.GetByTestId("export-preview").WaitForAsync(new() { Timeout = 10_000 });
-            }
-            catch (TimeoutException) when (attempt < 5)
-            {
-            }
-        }
+        await map.OpenExportDialogAsync();
 
         await Assertions.Expect(map.Page.GetByTestId("export-preview")).ToContainTextAsync("40 territoires", new() { Timeout = 30_000 });
         await Assertions.Expect(map.Page.GetByTestId("export-scope")).ToContainTextAsync("dans Seine-Saint-Denis");
@@ -87,21 +76,10 @@ public sealed class ExportDialogTests(AtlasApp app) : IAsyncLifetime
             await route.ContinueAsync();
         });
         await page.GotoAsync(new Uri(app.BaseAddress, "/?level=commune&indicator=taux_pauvrete_60&year=2019&within=departement:93").ToString());
-        var preview = page.GetByTestId("export-preview");
-        for (var attempt = 0; !await preview.IsVisibleAsync(); attempt++)
-        {
-            await page.GetByTestId("export-button").ClickAsync();
-            try
-            {
-                await preview.WaitForAsync(new() { Timeout = 10_000 });
-            }
-            catch (TimeoutException) when (attempt < 5)
-            {
-            }
-        }
+        var map = new MapPage(page);
+        var preview = await map.OpenExportDialogAsync();
 
         figures.SetResult();
-        var map = new MapPage(page);
         await page.WaitForFunctionAsync("() => window.atlasMaps?.[0]?.fittedWithin", null, new() { Timeout = 30_000 });
         await map.WaitForIdleAsync();
         // The map tells the page of a new view 250 ms after it stops moving; that report must not close the dialog.

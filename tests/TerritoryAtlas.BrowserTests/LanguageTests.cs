@@ -71,18 +71,7 @@ public sealed class LanguageTests(AtlasApp app) : IAsyncLifetime
         var map = new MapPage(await _context.NewPageAsync());
         await map.Page.GotoAsync(new Uri(app.BaseAddress, "/?lang=en&level=departement&indicator=taux_pauvrete_60&year=2019").ToString());
         await map.Page.WaitForFunctionAsync("() => window.atlasMaps?.[0]?.live && window.atlasMaps[0].painted > 0", null, new() { Timeout = 30_000 });
-        var preview = map.Page.GetByTestId("export-preview");
-        for (var attempt = 0; !await preview.IsVisibleAsync(); attempt++)
-        {
-            await map.Page.GetByTestId("export-button").ClickAsync();
-            try
-            {
-                await preview.WaitForAsync(new() { Timeout = 10_000 });
-            }
-            catch (TimeoutException) when (attempt < 5)
-            {
-            }
-        }
+        var preview = await map.OpenExportDialogAsync();
 
         await Assertions.Expect(preview).ToContainTextAsync("101 territories, about");
         await map.Page.GetByText("CSV (spreadsheet, R, Python)").ClickAsync();

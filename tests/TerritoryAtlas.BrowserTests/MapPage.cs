@@ -124,6 +124,28 @@ public sealed class MapPage(IPage page)
     public Task<string> FillColourAsync() =>
         Page.EvaluateAsync<string>("() => JSON.stringify(window.atlasMaps[0].map.getPaintProperty('territory-fill', 'fill-color'))");
 
+    /// <summary>
+    /// Opens the download dialog and waits for its row count. A click made while the page still renders its first
+    /// figures (the circuit starting) can be lost: it clicks again until the dialog opens.
+    /// </summary>
+    public async Task<ILocator> OpenExportDialogAsync()
+    {
+        var preview = Page.GetByTestId("export-preview");
+        for (var attempt = 0; !await preview.IsVisibleAsync(); attempt++)
+        {
+            await Page.GetByTestId("export-button").ClickAsync();
+            try
+            {
+                await preview.WaitForAsync(new() { Timeout = 10_000 });
+            }
+            catch (TimeoutException) when (attempt < 5)
+            {
+            }
+        }
+
+        return preview;
+    }
+
     /// <summary>The territory counts the legend shows, one per class, as a reader reads them.</summary>
     public async Task<IReadOnlyList<int>> LegendClassCountsAsync() =>
         (await Page.GetByTestId("map-legend").Locator("[data-testid=legend-class] td.count").AllInnerTextsAsync())
