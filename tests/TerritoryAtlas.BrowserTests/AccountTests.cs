@@ -36,6 +36,28 @@ public sealed class AccountTests(AtlasApp app) : IAsyncLifetime
     }
 
     [Fact]
+    public async Task An_admin_reads_a_refusal_in_french()
+    {
+        var organisation = $"Organisation {Guid.NewGuid():N}";
+        var email = $"a{Guid.NewGuid():N}@example.org";
+        string password;
+        await using (var scope = app.Services.CreateAsyncScope())
+        {
+            var accounts = scope.ServiceProvider.GetRequiredService<AccountService>();
+            await accounts.CreateAsync($"m{Guid.NewGuid():N}@example.org", AtlasRoles.Member, organisation, CancellationToken.None);
+            (_, password) = await accounts.CreateAsync(email, AtlasRoles.Admin, (string?)null, CancellationToken.None);
+        }
+
+        var page = await SignInAsync(email, password, "/admin");
+        await Assertions.Expect(page.GetByTestId("admin")).ToHaveAttributeAsync("data-live", "true", new() { Timeout = 20_000 });
+        await page.GetByRole(AriaRole.Tab, new() { Name = "Organisations" }).ClickAsync();
+        await page.Locator("input[data-testid=organisation-name], [data-testid=organisation-name] input").First.FillAsync(organisation);
+        await page.GetByTestId("organisation-create").ClickAsync();
+        // The API says it in English; the page, in the reader's language.
+        await Assertions.Expect(page.Locator(".mud-snackbar")).ToContainTextAsync($"Une organisation s'appelle déjà « {organisation} ».", new() { Timeout = 10_000 });
+    }
+
+    [Fact]
     public async Task A_member_signs_in_through_the_page_sees_the_account_page_creates_a_token_and_signs_out()
     {
         var (email, password) = await NewAccountAsync();

@@ -26,12 +26,13 @@ public sealed class AccessTokens(NpgsqlDataSource db, TimeProvider clock)
     {
         if (string.IsNullOrWhiteSpace(name) || name.Length > 100)
         {
-            throw new AccountException("A token needs a name of 1 to 100 characters, saying what uses it.");
+            throw new AccountException("A token needs a name of 1 to 100 characters, saying what uses it.",
+                "Un jeton a un nom de 1 à 100 caractères, qui dit ce qui l'utilise.");
         }
 
         if (days is < 1 or > MaxDays)
         {
-            throw new AccountException($"A token lives from 1 to {MaxDays} days.");
+            throw new AccountException($"A token lives from 1 to {MaxDays} days.", $"Un jeton vit de 1 à {MaxDays} jours.");
         }
 
         var token = Prefix + Base64Url(RandomNumberGenerator.GetBytes(32));
@@ -127,4 +128,14 @@ public sealed class AccessTokens(NpgsqlDataSource db, TimeProvider clock)
 public readonly record struct TokenCheck(Guid? AccountId, string? Problem, string? AccountStamp = null);
 
 /// <summary>A refusal a person can read (bad input to an account operation); nothing was changed.</summary>
-public sealed class AccountException(string message) : Exception(message);
+/// <summary>
+/// A refused account or administration change. <see cref="Exception.Message"/> is the API's English; the pages show
+/// <see cref="French"/> to French readers.
+/// </summary>
+public sealed class AccountException(string message, string? french = null) : Exception(message)
+{
+    public string French { get; } = french ?? message;
+
+    /// <summary>The refusal in the reader's language.</summary>
+    public string For(TerritoryAtlas.Web.Components.Language language) => language.T(French, Message);
+}

@@ -14,7 +14,7 @@ public sealed class AccountService(UserManager<Account> users, NpgsqlDataSource 
         name = name.Trim();
         if (name.Length is 0 or > 200)
         {
-            throw new AccountException("An organisation's name has 1 to 200 characters.");
+            throw new AccountException("An organisation's name has 1 to 200 characters.", "Le nom d'une organisation a de 1 à 200 caractères.");
         }
 
         await using var connection = await db.OpenConnectionAsync(ct);
@@ -34,12 +34,13 @@ public sealed class AccountService(UserManager<Account> users, NpgsqlDataSource 
     {
         if (!AtlasRoles.All.Contains(role))
         {
-            throw new AccountException($"Unknown role '{role}': use {string.Join(", ", AtlasRoles.All)}.");
+            throw new AccountException($"Unknown role '{role}': use {string.Join(", ", AtlasRoles.All)}.",
+                $"Rôle inconnu « {role} » : les rôles sont {string.Join(", ", AtlasRoles.All)}.");
         }
 
         if (await users.FindByEmailAsync(email) is not null)
         {
-            throw new AccountException($"An account already exists for {email}.");
+            throw new AccountException($"An account already exists for {email}.", $"Un compte existe déjà pour {email}.");
         }
 
         var account = new Account

@@ -68,7 +68,7 @@ public sealed class AdminService(NpgsqlDataSource db, IServiceScopeFactory scope
         email = email.Trim();
         if (!System.Net.Mail.MailAddress.TryCreate(email, out _))
         {
-            throw new AccountException($"'{email}' is not an e-mail address.");
+            throw new AccountException($"'{email}' is not an e-mail address.", $"« {email} » n'est pas une adresse électronique.");
         }
 
         await using var scope = scopes.CreateAsyncScope();
@@ -89,7 +89,8 @@ public sealed class AdminService(NpgsqlDataSource db, IServiceScopeFactory scope
     {
         if (!AtlasRoles.All.Contains(role))
         {
-            throw new AccountException($"Unknown role '{role}': use {string.Join(", ", AtlasRoles.All)}.");
+            throw new AccountException($"Unknown role '{role}': use {string.Join(", ", AtlasRoles.All)}.",
+                $"Rôle inconnu « {role} » : les rôles sont {string.Join(", ", AtlasRoles.All)}.");
         }
 
         await ChangeAccountAsync(actor, accountId, "user.role", async (connection, transaction, before) =>
@@ -127,7 +128,7 @@ public sealed class AdminService(NpgsqlDataSource db, IServiceScopeFactory scope
     {
         if (disabled && actor.Id == accountId)
         {
-            throw new AccountException("You cannot disable your own account.");
+            throw new AccountException("You cannot disable your own account.", "Vous ne pouvez pas désactiver votre propre compte.");
         }
 
         await ChangeAccountAsync(actor, accountId, disabled ? "user.disable" : "user.enable", async (connection, transaction, before) =>
@@ -152,7 +153,7 @@ public sealed class AdminService(NpgsqlDataSource db, IServiceScopeFactory scope
         await using var transaction = await connection.BeginTransactionAsync(ct);
         var id = await connection.ExecuteScalarAsync<int?>(new CommandDefinition(
             "insert into organisation (name) values (@name) on conflict ((lower(name))) do nothing returning id", new { name }, transaction, cancellationToken: ct))
-            ?? throw new AccountException($"An organisation named '{name}' already exists.");
+            ?? throw new AccountException($"An organisation named '{name}' already exists.", $"Une organisation s'appelle déjà « {name} ».");
         await AuditLog.WriteAsync(connection, transaction, actor, "organisation.create", name, null, new { id, name }, ct);
         await transaction.CommitAsync(ct);
         return id;
@@ -167,7 +168,7 @@ public sealed class AdminService(NpgsqlDataSource db, IServiceScopeFactory scope
         if (await connection.ExecuteScalarAsync<bool>(new CommandDefinition(
                 "select exists (select 1 from organisation where lower(name) = lower(@name) and id <> @id)", new { id, name }, transaction, cancellationToken: ct)))
         {
-            throw new AccountException($"An organisation named '{name}' already exists.");
+            throw new AccountException($"An organisation named '{name}' already exists.", $"Une organisation s'appelle déjà « {name} ».");
         }
 
         await connection.ExecuteAsync(new CommandDefinition("update organisation set name = @name where id = @id", new { id, name }, transaction, cancellationToken: ct));
@@ -185,7 +186,8 @@ public sealed class AdminService(NpgsqlDataSource db, IServiceScopeFactory scope
             "select count(*) from account where organisation_id = @id", new { id }, transaction, cancellationToken: ct));
         if (members > 0)
         {
-            throw new AccountException($"'{name}' still has {members} member account(s): move them to another organisation first.");
+            throw new AccountException($"'{name}' still has {members} member account(s): move them to another organisation first.",
+                $"« {name} » a encore {members} compte(s) membre(s) : rattachez-les d'abord à une autre organisation.");
         }
 
         var shared = (await connection.QueryAsync<string>(new CommandDefinition(
@@ -210,7 +212,7 @@ public sealed class AdminService(NpgsqlDataSource db, IServiceScopeFactory scope
     {
         await using var connection = await db.OpenConnectionAsync(ct);
         await using var transaction = await connection.BeginTransactionAsync(ct);
-        var before = await AccountStateAsync(connection, transaction, accountId, ct) ?? throw new AccountException("There is no such account.");
+        var before = await AccountStateAsync(connection, transaction, accountId, ct) ?? throw new AccountException("There is no such account.", "Ce compte n'existe pas.");
         await change(connection, transaction, before);
         var after = (await AccountStateAsync(connection, transaction, accountId, ct))!;
         await AuditLog.WriteAsync(connection, transaction, actor, action, before.Email, before, after, ct);
@@ -238,20 +240,21 @@ public sealed class AdminService(NpgsqlDataSource db, IServiceScopeFactory scope
             """, new { accountId }, transaction, cancellationToken: ct));
         if (others == 0)
         {
-            throw new AccountException("This is the last active admin account: make another admin first.");
+            throw new AccountException("This is the last active admin account: make another admin first.",
+                "C'est le dernier compte administrateur actif : nommez d'abord un autre administrateur.");
         }
     }
 
     private static async Task<string> OrganisationNameAsync(System.Data.Common.DbConnection connection, System.Data.Common.DbTransaction transaction, int id, CancellationToken ct) =>
         await connection.ExecuteScalarAsync<string>(new CommandDefinition(
             "select name from organisation where id = @id", new { id }, transaction, cancellationToken: ct))
-        ?? throw new AccountException($"There is no organisation number {id}.");
+        ?? throw new AccountException($"There is no organisation number {id}.", $"Il n'y a pas d'organisation numéro {id}.");
 
     private static string OrganisationName(string? name)
     {
         name = name?.Trim() ?? "";
-        return name.Length is 0 or > 200 ? throw new AccountException("An organisation's name has 1 to 200 characters.")
-            : name.Any(char.IsControl) ? throw new AccountException("An organisation's name cannot contain control characters.")
+        return name.Length is 0 or > 200 ? throw new AccountException("An organisation's name has 1 to 200 characters.", "Le nom d'une organisation a de 1 à 200 caractères.")
+            : name.Any(char.IsControl) ? throw new AccountException("An organisation's name cannot contain control characters.", "Le nom d'une organisation ne peut pas contenir de caractères de contrôle.")
             : name;
     }
 

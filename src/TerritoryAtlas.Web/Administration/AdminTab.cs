@@ -15,6 +15,8 @@ public abstract class AdminTab : ComponentBase
 
     [Inject] private ISnackbar Snackbar { get; set; } = default!;
 
+    [Inject] private TerritoryAtlas.Web.Components.ReaderLanguage Reader { get; set; } = default!;
+
     [CascadingParameter] private Task<AuthenticationState> Authentication { get; set; } = default!;
 
     [Parameter] public IReadOnlyList<OrganisationRow> Organisations { get; set; } = [];
@@ -32,7 +34,11 @@ public abstract class AdminTab : ComponentBase
         {
             Snackbar.Add(await change(AuditActor.From((await Authentication).User)), Severity.Success);
         }
-        catch (Exception e) when (e is AccountException or ParameterException)
+        catch (AccountException e)
+        {
+            Snackbar.Add(e.For(Reader.Current), Severity.Error);
+        }
+        catch (ParameterException e)
         {
             Snackbar.Add(e.Message, Severity.Error);
         }
