@@ -28,7 +28,7 @@ public sealed class FranceArea(NpgsqlDataSource db)
 
         if (!inside)
         {
-            throw new WorkshopException("The drawing is outside France: annotations must touch French territory (metropolitan France or overseas).");
+            throw new WorkshopException("The drawing is outside France: annotations must touch French territory (metropolitan France or overseas).", "Le dessin est hors de France : une annotation doit toucher le territoire français (métropole ou outre-mer).");
         }
     }
 
@@ -43,7 +43,7 @@ public sealed class FranceArea(NpgsqlDataSource db)
                 from territory where level = 'france'
                 """);
             var wkb = await command.ExecuteScalarAsync(ct) as byte[]
-                      ?? throw new WorkshopException("France's outline is not imported yet: run the import before a workshop.");
+                      ?? throw new WorkshopException("France's outline is not imported yet: run the import before a workshop.", "Le contour de la France n'est pas encore importé : lancez l'import avant un atelier.");
             var shape = new WKBReader().Read(wkb);
             _france = PreparedGeometryFactory.Prepare(shape);
             return _france;

@@ -36,7 +36,7 @@ public sealed class RoomService(NpgsqlDataSource db, FranceArea france)
         var title = request.Title?.Trim() ?? "";
         if (title.Length is 0 or > AnnotationRules.MaxTitleLength)
         {
-            throw new WorkshopException($"Give the workshop a title of 1 to {AnnotationRules.MaxTitleLength} characters.");
+            throw new WorkshopException($"Give the workshop a title of 1 to {AnnotationRules.MaxTitleLength} characters.", $"Donnez à l'atelier un titre de 1 à {AnnotationRules.MaxTitleLength} caractères.");
         }
 
         var view = request.View is null ? DefaultView : AnnotationRules.CheckView(request.View);
@@ -104,13 +104,13 @@ public sealed class RoomService(NpgsqlDataSource db, FranceArea france)
     public async Task<(Session Session, Caller Caller)> EnterAsync(string? code, string? token, CancellationToken ct)
     {
         var room = await RoomByCodeAsync(code, ct);
-        if (string.IsNullOrEmpty(token) || token.Length > 100) throw new WorkshopException("This link's token is missing or malformed.");
+        if (string.IsNullOrEmpty(token) || token.Length > 100) throw new WorkshopException("This link's token is missing or malformed.", "Le jeton de ce lien manque ou est mal formé.");
         await using var connection = await db.OpenConnectionAsync(ct);
         var participant = await connection.QuerySingleOrDefaultAsync<(Guid Id, string Name, string Colour, bool IsHost, bool Removed)?>(new CommandDefinition("""
             select id, display_name, colour, is_host, removed from participant where room_id = @RoomId and token_hash = @hash
             """, new { room.RoomId, hash = Hash(token) }, cancellationToken: ct));
-        if (participant is not { } p) throw new WorkshopException("This token does not open this room.");
-        if (p.Removed) throw new WorkshopException("The host removed you from this workshop.");
+        if (participant is not { } p) throw new WorkshopException("This token does not open this room.", "Ce jeton n'ouvre pas cet atelier.");
+        if (p.Removed) throw new WorkshopException("The host removed you from this workshop.", "L'animation vous a retiré de cet atelier.");
         var role = p.IsHost ? Roles.Host : Roles.Participant;
         var caller = new Caller(room.RoomId, p.Id, p.Name, p.Colour, role);
         return (room with { ParticipantId = p.Id, DisplayName = p.Name, Colour = p.Colour, Role = role }, caller);
@@ -130,7 +130,7 @@ public sealed class RoomService(NpgsqlDataSource db, FranceArea france)
         var row = await connection.QuerySingleOrDefaultAsync<(Guid Id, string Title, string Code, bool Locked, string View, long LastSeq)?>(new CommandDefinition(
             "select id, title, join_code, locked, view::text, last_seq from room where join_code = @normalised",
             new { normalised }, cancellationToken: ct));
-        if (row is not { } r) throw new WorkshopException($"No workshop has the code '{code}'.");
+        if (row is not { } r) throw new WorkshopException($"No workshop has the code '{code}'.", $"Aucun atelier n'a le code « {code} ».");
         return new Session(r.Id, r.Title, r.Code, null, null, null, Roles.Watcher, null, r.Locked,
             JsonSerializer.Deserialize<RoomView>(r.View, AnnotationRules.Json)!, r.LastSeq);
     }
@@ -165,7 +165,7 @@ public sealed class RoomService(NpgsqlDataSource db, FranceArea france)
     {
         var drawing = AnnotationRules.Check(input);
         await france.EnsureInsideAsync(drawing.Geometry, ct);
-        if (caller.IsWatcher) throw new WorkshopException("The projection view is read-only.");
+        if (caller.IsWatcher) throw new WorkshopException("The projection view is read-only.", "L'écran de projection est en lecture seule.");
         var clientId = input!.ClientId is { } id && id != Guid.Empty ? id : (Guid?)null;
         var colour = drawing.Colour ?? caller.Colour;
         var draft = new WorkshopEvent(caller.RoomId, 0, "created", DateTimeOffset.UnixEpoch, caller.ParticipantId,
@@ -193,13 +193,13 @@ public sealed class RoomService(NpgsqlDataSource db, FranceArea france)
             // The same annotation sent twice at once (a retry racing its original): the statement that lost wrote
             // nothing, not even a sequence number, and answers with the one that won.
             return await CreatedWithClientIdAsync(caller, clientId, ct)
-                ?? throw new WorkshopException("The annotation could not be written.");
+                ?? throw new WorkshopException("The annotation could not be written.", "L'annotation n'a pas pu être enregistrée.");
         }
 
         if (row is not { } r)
         {
             await ExplainRefusalAsync(connection, caller, ct);
-            throw new WorkshopException("The annotation could not be written.");
+            throw new WorkshopException("The annotation could not be written.", "L'annotation n'a pas pu être enregistrée.");
         }
 
         var at = new DateTimeOffset(r.CreatedAt, TimeSpan.Zero);
@@ -242,7 +242,7 @@ public sealed class RoomService(NpgsqlDataSource db, FranceArea france)
             where a.room_id = @RoomId and a.client_id = @clientId
             """, new { caller.RoomId, clientId }, cancellationToken: ct));
         if (row is not { } r) return null;
-        if (r.Author != caller.ParticipantId) throw new WorkshopException("This annotation id is already used by another annotation.");
+        if (r.Author != caller.ParticipantId) throw new WorkshopException("This annotation id is already used by another annotation.", "Cet identifiant d'annotation est déjà pris par une autre annotation.");
         var created = JsonSerializer.Deserialize<WorkshopEvent>(r.Payload, AnnotationRules.Json)!;
         return caller.IsHost ? created : created.ForAudience(r.Hidden);
     }
@@ -253,9 +253,9 @@ public sealed class RoomService(NpgsqlDataSource db, FranceArea france)
         var state = await connection.QuerySingleOrDefaultAsync<(bool Locked, bool? Removed)?>(new CommandDefinition("""
             select r.locked, p.removed from room r left join participant p on p.id = @ParticipantId and p.room_id = r.id where r.id = @RoomId
             """, new { caller.RoomId, caller.ParticipantId }, cancellationToken: ct));
-        if (state is not { } s) throw new WorkshopException("This workshop no longer exists.");
-        if (s.Removed is null or true) throw new WorkshopException("The host removed you from this workshop.");
-        if (s.Locked && !caller.IsHost) throw new WorkshopException("The host has locked the workshop: annotations are read-only for now.");
+        if (state is not { } s) throw new WorkshopException("This workshop no longer exists.", "Cet atelier n'existe plus.");
+        if (s.Removed is null or true) throw new WorkshopException("The host removed you from this workshop.", "L'animation vous a retiré de cet atelier.");
+        if (s.Locked && !caller.IsHost) throw new WorkshopException("The host has locked the workshop: annotations are read-only for now.", "L'animation a verrouillé l'atelier : les annotations sont en lecture seule pour le moment.");
     }
 
     public async Task<WorkshopEvent> EditAsync(Caller caller, long annotationId, AnnotationInput? input, CancellationToken ct)
@@ -336,7 +336,7 @@ public sealed class RoomService(NpgsqlDataSource db, FranceArea france)
         var removed = await connection.ExecuteAsync(new CommandDefinition(
             "update participant set removed = true where id = @participantId and room_id = @RoomId and not is_host",
             new { participantId, caller.RoomId }, tx, cancellationToken: ct));
-        if (removed == 0) throw new WorkshopException("No such participant in this room (the host cannot be removed).");
+        if (removed == 0) throw new WorkshopException("No such participant in this room (the host cannot be removed).", "Ce participant n'est pas dans l'atelier (l'animation ne peut pas être retirée).");
         var ev = new WorkshopEvent(caller.RoomId, seq, "participantRemoved", DateTimeOffset.UtcNow, caller.ParticipantId, ParticipantId: participantId);
         await AppendAsync(connection, tx, ev, null, ct);
         await tx.CommitAsync(ct);
@@ -383,21 +383,21 @@ public sealed class RoomService(NpgsqlDataSource db, FranceArea france)
 
     private static void RequireHost(Caller caller)
     {
-        if (!caller.IsHost) throw new WorkshopException("Only the workshop's host can do this.");
+        if (!caller.IsHost) throw new WorkshopException("Only the workshop's host can do this.", "Seule l'animation de l'atelier peut faire cela.");
     }
 
     // Takes the room's next number; the row lock it holds until commit orders the room's writers. The checks that
     // depend on the room's state (locked, participant removed) run under that lock, so none can race a change.
     private static async Task<long> NextSeqAsync(NpgsqlConnection connection, DbTransaction tx, Caller caller, CancellationToken ct)
     {
-        if (caller.IsWatcher) throw new WorkshopException("The projection view is read-only.");
+        if (caller.IsWatcher) throw new WorkshopException("The projection view is read-only.", "L'écran de projection est en lecture seule.");
         var room = await connection.QuerySingleOrDefaultAsync<(long Seq, bool Locked)?>(new CommandDefinition(
             "update room set last_seq = last_seq + 1 where id = @RoomId returning last_seq, locked", new { caller.RoomId }, tx, cancellationToken: ct));
-        if (room is not { } r) throw new WorkshopException("This workshop no longer exists.");
+        if (room is not { } r) throw new WorkshopException("This workshop no longer exists.", "Cet atelier n'existe plus.");
         var removed = await connection.ExecuteScalarAsync<bool?>(new CommandDefinition(
             "select removed from participant where id = @ParticipantId and room_id = @RoomId", new { caller.ParticipantId, caller.RoomId }, tx, cancellationToken: ct));
-        if (removed is null or true) throw new WorkshopException("The host removed you from this workshop.");
-        if (r.Locked && !caller.IsHost) throw new WorkshopException("The host has locked the workshop: annotations are read-only for now.");
+        if (removed is null or true) throw new WorkshopException("The host removed you from this workshop.", "L'animation vous a retiré de cet atelier.");
+        if (r.Locked && !caller.IsHost) throw new WorkshopException("The host has locked the workshop: annotations are read-only for now.", "L'animation a verrouillé l'atelier : les annotations sont en lecture seule pour le moment.");
         return r.Seq;
     }
 
@@ -408,8 +408,8 @@ public sealed class RoomService(NpgsqlDataSource db, FranceArea france)
             select a.author_id, p.display_name, a.deleted from annotation a join participant p on p.id = a.author_id
             where a.id = @annotationId and a.room_id = @RoomId for update of a
             """, new { annotationId, caller.RoomId }, tx, cancellationToken: ct));
-        if (row is not { } a || a.Deleted) throw new WorkshopException($"Annotation {annotationId} does not exist in this room (or was deleted).");
-        if (a.AuthorId != caller.ParticipantId && !caller.IsHost) throw new WorkshopException("You can only change your own annotations.");
+        if (row is not { } a || a.Deleted) throw new WorkshopException($"Annotation {annotationId} does not exist in this room (or was deleted).", $"L'annotation {annotationId} n'existe pas dans cet atelier (ou a été supprimée).");
+        if (a.AuthorId != caller.ParticipantId && !caller.IsHost) throw new WorkshopException("You can only change your own annotations.", "Vous ne pouvez modifier que vos propres annotations.");
         return a.Name;
     }
 

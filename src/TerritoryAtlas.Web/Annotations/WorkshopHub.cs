@@ -123,12 +123,12 @@ public sealed class WorkshopHub(RoomService rooms, PresenceTracker presence, Ind
     public async Task ShareView(Guid roomId, RoomView view)
     {
         var caller = CallerIn(roomId);
-        if (!caller.IsHost) throw new HubException("Only the workshop's host can lead the view.");
+        if (!caller.IsHost) throw Refusal("Only the workshop's host can lead the view.", "Seule l'animation mène la vue.");
         AnnotationRules.CheckView(view);
         // A host shares only what it may read itself, and an unknown indicator and a reserved one are refused alike.
         var indicator = view.Indicator is { } code
             ? await indicators.FindAsync(code, Viewer, Context.ConnectionAborted)
-              ?? throw new HubException($"Unknown indicator '{code}'.")
+              ?? throw Refusal($"Unknown indicator '{code}'.", $"Indicateur inconnu « {code} ».")
             : null;
 
         var now = DateTime.UtcNow;
@@ -195,22 +195,43 @@ public sealed class WorkshopHub(RoomService rooms, PresenceTracker presence, Ind
             // opens, its map without figures.
             && await indicators.FindAsync(indicator, Viewer.Staff, Context.ConnectionAborted) is not null)
         {
-            throw new HubException(Viewer.IsAnonymous
-                ? "This workshop shows an indicator reserved to the observatory's members: sign in to take part."
-                : "This workshop shows an indicator that is not shared with your organisation.");
+            throw Viewer.IsAnonymous
+                ? Refusal("This workshop shows an indicator reserved to the observatory's members: sign in to take part.",
+                    "Cet atelier montre un indicateur réservé aux membres de l'observatoire : connectez-vous pour y participer.")
+                : Refusal("This workshop shows an indicator that is not shared with your organisation.",
+                    "Cet atelier montre un indicateur qui n'est pas partagé avec votre organisation.");
         }
     }
+
+    /// <summary>
+    /// The language of a connection's refusals: what its address says (<c>/hubs/workshop?lang=fr</c>, as the
+    /// workshop page connects), else the API's English (the data outage says it in French, as it always did).
+    /// </summary>
+    public static string? LanguageOf(HubCallerContext context) => context.GetHttpContext()?.Request.Query["lang"].ToString() switch
+    {
+        "fr" => "fr",
+        "en" => "en",
+        _ => null,
+    };
+
+    private HubException Refusal(string english, string french) => new(LanguageOf(Context) == "fr" ? french : english);
 
     private Caller CallerIn(Guid roomId) =>
         Context.Items.TryGetValue(CallerKey, out var value) && value is Caller caller && caller.RoomId == roomId
             ? caller
-            : throw new HubException("Join or enter this workshop first (Join, Enter or Watch with its code).");
+            : throw Refusal("Join or enter this workshop first (Join, Enter or Watch with its code).",
+                "Rejoignez d'abord cet atelier (Join, Enter ou Watch avec son code).");
 
     private void Throttle()
     {
         if (Context.Items.TryGetValue(BucketKey, out var value) && value is TokenBucket bucket)
         {
-            if (!bucket.TryTake()) throw new HubException($"Too many changes: at most {TokenBucket.PerSecond} a second (bursts of {TokenBucket.Burst}). Wait a moment.");
+            if (!bucket.TryTake())
+            {
+                throw Refusal($"Too many changes: at most {TokenBucket.PerSecond} a second (bursts of {TokenBucket.Burst}). Wait a moment.",
+                    $"Trop de modifications : au plus {TokenBucket.PerSecond} par seconde (par rafales de {TokenBucket.Burst}). Patientez un instant.");
+            }
+
             return;
         }
 
@@ -264,17 +285,19 @@ public sealed class WorkshopErrors : IHubFilter
         }
         catch (WorkshopException e)
         {
-            throw new HubException(e.Message);
+            throw new HubException(WorkshopHub.LanguageOf(invocationContext.Context) == "fr" ? e.French : e.Message);
         }
         catch (Exception e) when (DatabaseOutage.IsUnstorableText(e))
         {
-            throw new HubException(DatabaseOutage.UnstorableTextMessage);
+            throw new HubException(WorkshopHub.LanguageOf(invocationContext.Context) == "fr"
+                ? "Un texte contient un caractère qui ne peut pas être enregistré (comme NUL, U+0000) : rien n'a été écrit."
+                : DatabaseOutage.UnstorableTextMessage);
         }
         catch (Exception e) when (DatabaseOutage.Is(e))
         {
             // The client keeps what it was sending and tries again (workshop.js); an annotation's client id makes the
             // retry of a write whose acknowledgement was lost return the same event instead of a second annotation.
-            throw new HubException(DatabaseOutage.MessageFr);
+            throw new HubException(WorkshopHub.LanguageOf(invocationContext.Context) == "en" ? DatabaseOutage.Message : DatabaseOutage.MessageFr);
         }
     }
 }

@@ -72,5 +72,11 @@ public static class Roles
     public const string Watcher = "watcher";
 }
 
-/// <summary>A request refused for a reason the caller can act on; the hub turns it into a HubException.</summary>
-public sealed class WorkshopException(string message) : Exception(message);
+/// <summary>
+/// A request refused for a reason the caller can act on; the hub turns it into a HubException in the connection's
+/// language (<see cref="WorkshopHub.LanguageOf"/>). <see cref="Exception.Message"/> is the API's English.
+/// </summary>
+public sealed class WorkshopException(string message, string french) : Exception(message)
+{
+    public string French { get; } = french;
+}

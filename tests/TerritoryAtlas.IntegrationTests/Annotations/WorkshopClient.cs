@@ -31,10 +31,10 @@ public sealed class WorkshopClient : IAsyncDisposable
     public Guid RoomId => Session.RoomId;
 
     /// <summary>A client of the in-process test server (long polling through the TestServer's handler).</summary>
-    public static async Task<WorkshopClient> ConnectAsync(TestServer server)
+    public static async Task<WorkshopClient> ConnectAsync(TestServer server, string? lang = null)
     {
         var connection = new HubConnectionBuilder()
-            .WithUrl(new Uri(server.BaseAddress, "/hubs/workshop"), o =>
+            .WithUrl(new Uri(server.BaseAddress, lang is null ? "/hubs/workshop" : $"/hubs/workshop?lang={lang}"), o =>
             {
                 o.HttpMessageHandlerFactory = _ => server.CreateHandler();
                 o.Transports = HttpTransportType.LongPolling;

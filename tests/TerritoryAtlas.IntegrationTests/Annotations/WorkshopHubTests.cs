@@ -355,6 +355,29 @@ public sealed class WorkshopHubTests(AtlasFixture atlas)
     }
 
     [Fact]
+    public async Task Refusals_come_in_the_language_the_page_connects_with()
+    {
+        using var http = atlas.App.CreateClient();
+        var room = await WorkshopClient.CreateRoomAsync(http, "Langues");
+
+        await using var french = await WorkshopClient.ConnectAsync(atlas.App.Server, "fr");
+        await french.WatchAsync(room.JoinCode);
+        var refused = await Assert.ThrowsAsync<HubException>(() => french.AddAsync("point", Drawings.Lyon));
+        Assert.Contains("L'écran de projection est en lecture seule.", refused.Message, StringComparison.Ordinal);
+        var unknown = await Assert.ThrowsAsync<HubException>(() => french.JoinAsync("ZZZZZZZZ", "Eve"));
+        Assert.Contains("Aucun atelier n'a le code", unknown.Message, StringComparison.Ordinal);
+
+        // English when the page is English, and for API clients that say nothing.
+        foreach (var lang in new[] { "en", null })
+        {
+            await using var english = await WorkshopClient.ConnectAsync(atlas.App.Server, lang);
+            await english.WatchAsync(room.JoinCode);
+            var readOnly = await Assert.ThrowsAsync<HubException>(() => english.AddAsync("point", Drawings.Lyon));
+            Assert.Contains("The projection view is read-only.", readOnly.Message, StringComparison.Ordinal);
+        }
+    }
+
+    [Fact]
     public async Task The_host_leads_the_view_and_followers_receive_it()
     {
         var (room, host, alice, bob) = await RoomWithTwoParticipantsAsync();

@@ -56,7 +56,7 @@ export async function start(mapElement, panel, options) {
   ws.panelParts = buildPanel(ws);
 
   ws.connection = new signalR.HubConnectionBuilder()
-    .withUrl('/hubs/workshop')
+    .withUrl(`/hubs/workshop?lang=${english ? 'en' : 'fr'}`)
     // Keep trying for as long as the page is open: a restarted server comes back within seconds.
     .withAutomaticReconnect({ nextRetryDelayInMilliseconds: ctx => Math.min(5000, 500 * (ctx.previousRetryCount + 1)) })
     .build();
@@ -359,7 +359,7 @@ async function save(ws, id, input) {
     applyEvent(ws, ack);
   } catch (err) {
     const message = String(err?.message ?? err);
-    const transient = ws.connection.state !== 'Connected' || message.includes('indisponible') || message.includes('connection');
+    const transient = ws.connection.state !== 'Connected' || message.includes('indisponible') || message.includes('unavailable') || message.includes('connection');
     if (!transient) { ws.unsent = ws.unsent.filter(u => u.input !== input); showError(ws, err); return; }
     if (!ws.unsent.some(u => u.input === input)) ws.unsent.push({ id, input });
     setStatus(ws, tr(`${ws.unsent.length} modification(s) en attente : le service est momentanément indisponible, nouvel essai dans quelques secondes…`,
