@@ -51,6 +51,8 @@ public sealed class StudyAreaTests(AtlasApp app) : IAsyncLifetime
         await page.Locator("#area-codes").FillAsync("93001 99999");
         await page.GetByTestId("study-area-create").ClickAsync();
         await Assertions.Expect(page.GetByTestId("study-area-error")).ToContainTextAsync("99999");
+        // In the reader's language (the API says it in English).
+        await Assertions.Expect(page.GetByTestId("study-area-error")).ToContainTextAsync("ne sont pas des communes de l'atlas");
 
         await page.Locator("#area-name").FillAsync("Nord-Ouest du 93");
         await page.Locator("#area-codes").FillAsync(string.Join("\n", codes));

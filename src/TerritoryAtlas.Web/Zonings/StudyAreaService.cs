@@ -73,7 +73,7 @@ public sealed class StudyAreaService(NpgsqlDataSource db)
 
         if (!current.Mine && !viewer.IsAdmin)
         {
-            throw new StudyAreaRefused(403, "only the area's owner (or an admin) may change it");
+            throw new StudyAreaRefused(403, "only the area's owner (or an admin) may change it", "seul le propriétaire de la zone (ou un administrateur) peut la modifier");
         }
 
         var (name, visibility, organisation) = Check(input with { Name = input.Name ?? current.Name, Visibility = input.Visibility ?? current.Visibility },
@@ -102,7 +102,7 @@ public sealed class StudyAreaService(NpgsqlDataSource db)
 
         if (!current.Mine && !viewer.IsAdmin)
         {
-            throw new StudyAreaRefused(403, "only the area's owner (or an admin) may delete it");
+            throw new StudyAreaRefused(403, "only the area's owner (or an admin) may delete it", "seul le propriétaire de la zone (ou un administrateur) peut la supprimer");
         }
 
         await using var connection = await db.OpenConnectionAsync(ct);
@@ -186,14 +186,14 @@ public sealed class StudyAreaService(NpgsqlDataSource db)
         Guid.TryParse(user.FindFirstValue(ClaimTypes.NameIdentifier), out var id) ? id : null;
 
     private static (Guid Account, Viewer Viewer) Caller(ClaimsPrincipal user) =>
-        AccountId(user) is { } id ? (id, Viewer.From(user)) : throw new StudyAreaRefused(401, "sign in (or send a bearer token) to keep study areas");
+        AccountId(user) is { } id ? (id, Viewer.From(user)) : throw new StudyAreaRefused(401, "sign in (or send a bearer token) to keep study areas", "connectez-vous (ou envoyez un jeton) pour garder des zones d'étude");
 
     private static (string Name, string Visibility, int? Organisation) Check(StudyAreaInput input, ClaimsPrincipal user, Viewer viewer)
     {
         var name = input.Name?.Trim() ?? "";
         if (name.Length is 0 or > 200)
         {
-            throw new StudyAreaRefused(422, "name: 1 to 200 characters");
+            throw new StudyAreaRefused(422, "name: 1 to 200 characters", "nom : de 1 à 200 caractères");
         }
 
         var visibility = input.Visibility?.Trim() is { Length: > 0 } v ? v : "private";
@@ -204,13 +204,13 @@ public sealed class StudyAreaService(NpgsqlDataSource db)
             case "organisation":
                 return viewer.OrganisationIds.Count > 0
                     ? (name, visibility, viewer.OrganisationIds[0])
-                    : throw new StudyAreaRefused(422, "visibility 'organisation': your account belongs to no organisation");
+                    : throw new StudyAreaRefused(422, "visibility 'organisation': your account belongs to no organisation", "visibilité « organisation » : votre compte n'appartient à aucune organisation");
             case "public":
                 return user.IsInRole(AtlasRoles.Admin)
                     ? (name, visibility, null)
-                    : throw new StudyAreaRefused(403, "only admins make a study area public");
+                    : throw new StudyAreaRefused(403, "only admins make a study area public", "seuls les administrateurs rendent une zone d'étude publique");
             default:
-                throw new StudyAreaRefused(422, $"visibility '{visibility}': private, organisation or public");
+                throw new StudyAreaRefused(422, $"visibility '{visibility}': private, organisation or public", $"visibilité « {visibility} » : private, organisation ou public");
         }
     }
 
@@ -223,23 +223,23 @@ public sealed class StudyAreaService(NpgsqlDataSource db)
             {
                 JsonValueKind.Array => codes.EnumerateArray().Select(c => c.ValueKind == JsonValueKind.String ? c.GetString()! : c.ToString()).ToList(),
                 JsonValueKind.String => codes.GetString()!.Split([' ', ',', ';', '\t', '\r', '\n'], StringSplitOptions.RemoveEmptyEntries).ToList(),
-                _ => throw new StudyAreaRefused(422, "codes: an array of INSEE codes, or text with the codes separated by spaces, commas or new lines"),
+                _ => throw new StudyAreaRefused(422, "codes: an array of INSEE codes, or text with the codes separated by spaces, commas or new lines", "codes : une liste de codes INSEE, ou un texte où les codes sont séparés par des espaces, des virgules ou des retours à la ligne"),
             };
             var malformed = raw.Where(c => CorrespondenceTable.CommuneCode(c) is null).Distinct().ToList();
             if (malformed.Count > 0)
             {
-                throw new StudyAreaRefused(422, $"{malformed.Count} value(s) are not commune codes: {string.Join(", ", malformed.Take(50))}");
+                throw new StudyAreaRefused(422, $"{malformed.Count} value(s) are not commune codes: {string.Join(", ", malformed.Take(50))}", $"{malformed.Count} valeur(s) ne sont pas des codes de commune : {string.Join(", ", malformed.Take(50))}");
             }
 
             var wanted = raw.Select(c => CorrespondenceTable.CommuneCode(c)!).Distinct().ToArray();
             if (wanted.Length == 0)
             {
-                throw new StudyAreaRefused(422, "a study area needs at least one commune");
+                throw new StudyAreaRefused(422, "a study area needs at least one commune", "une zone d'étude compte au moins une commune");
             }
 
             if (wanted.Length > MaxCommunes)
             {
-                throw new StudyAreaRefused(422, $"{wanted.Length} communes: at most {MaxCommunes}");
+                throw new StudyAreaRefused(422, $"{wanted.Length} communes: at most {MaxCommunes}", $"{wanted.Length} communes : au plus {MaxCommunes}");
             }
 
             var known = (await connection.QueryAsync<string>(new CommandDefinition(
@@ -247,7 +247,7 @@ public sealed class StudyAreaService(NpgsqlDataSource db)
             var unknown = wanted.Where(c => !known.Contains(c)).ToList();
             if (unknown.Count > 0)
             {
-                throw new StudyAreaRefused(422, $"{unknown.Count} code(s) are not communes of the atlas (COG 2018): {string.Join(", ", unknown.Take(50))}");
+                throw new StudyAreaRefused(422, $"{unknown.Count} code(s) are not communes of the atlas (COG 2018): {string.Join(", ", unknown.Take(50))}", $"{unknown.Count} code(s) ne sont pas des communes de l'atlas (COG 2018) : {string.Join(", ", unknown.Take(50))}");
             }
 
             return ("codes", wanted.Order(StringComparer.Ordinal).ToArray());
@@ -264,15 +264,15 @@ public sealed class StudyAreaService(NpgsqlDataSource db)
                 """, new { wkb = geometry.AsBinary() }, cancellationToken: ct));
             if (!inFrance)
             {
-                throw new StudyAreaRefused(422, "the perimeter lies outside France (coordinates must be longitude, latitude in WGS 84)");
+                throw new StudyAreaRefused(422, "the perimeter lies outside France (coordinates must be longitude, latitude in WGS 84)", "le périmètre est hors de France (coordonnées en longitude, latitude WGS 84)");
             }
 
             return communes.Length > 0
                 ? ("perimeter", communes)
-                : throw new StudyAreaRefused(422, "the perimeter holds no commune's point on surface: draw it around the communes to include");
+                : throw new StudyAreaRefused(422, "the perimeter holds no commune's point on surface: draw it around the communes to include", "le périmètre ne contient le point intérieur d'aucune commune : tracez-le autour des communes à inclure");
         }
 
-        throw new StudyAreaRefused(422, "give the communes: 'codes' (INSEE codes) or 'perimeter' (a GeoJSON Polygon or MultiPolygon)");
+        throw new StudyAreaRefused(422, "give the communes: 'codes' (INSEE codes) or 'perimeter' (a GeoJSON Polygon or MultiPolygon)", "donnez les communes : « codes » (codes INSEE) ou « perimeter » (un Polygon ou MultiPolygon GeoJSON)");
     }
 
     private static Geometry Perimeter(JsonElement json)
@@ -292,29 +292,29 @@ public sealed class StudyAreaService(NpgsqlDataSource db)
         }
         catch (Exception e) when (e is JsonException or ArgumentException or InvalidOperationException or NotSupportedException)
         {
-            throw new StudyAreaRefused(422, $"perimeter: not readable GeoJSON ({e.Message})");
+            throw new StudyAreaRefused(422, $"perimeter: not readable GeoJSON ({e.Message})", $"périmètre : GeoJSON illisible ({e.Message})");
         }
 
         if (geometry is not (Polygon or MultiPolygon) || geometry.IsEmpty)
         {
-            throw new StudyAreaRefused(422, $"perimeter: a Polygon or MultiPolygon is needed, not {geometry?.GeometryType ?? "nothing"}");
+            throw new StudyAreaRefused(422, $"perimeter: a Polygon or MultiPolygon is needed, not {geometry?.GeometryType ?? "nothing"}", $"périmètre : un Polygon ou un MultiPolygon est attendu, pas {geometry?.GeometryType ?? "rien"}");
         }
 
         if (geometry.NumPoints > 200_000)
         {
-            throw new StudyAreaRefused(422, $"perimeter: {geometry.NumPoints} points, at most 200,000");
+            throw new StudyAreaRefused(422, $"perimeter: {geometry.NumPoints} points, at most 200,000", $"périmètre : {geometry.NumPoints} points, au plus 200 000");
         }
 
         if (geometry.Coordinates.Any(c => c.X is < -180 or > 180 || c.Y is < -90 or > 90))
         {
-            throw new StudyAreaRefused(422, "perimeter: coordinates must be longitude, latitude in WGS 84 (EPSG:4326)");
+            throw new StudyAreaRefused(422, "perimeter: coordinates must be longitude, latitude in WGS 84 (EPSG:4326)", "périmètre : coordonnées en longitude, latitude WGS 84 (EPSG:4326)");
         }
 
         if (new IsValidOp(geometry).ValidationError is { } error)
         {
-            throw new StudyAreaRefused(422,
-                $"perimeter: {error.Message.ToLowerInvariant()} at ({error.Coordinate.X.ToString(System.Globalization.CultureInfo.InvariantCulture)} " +
-                $"{error.Coordinate.Y.ToString(System.Globalization.CultureInfo.InvariantCulture)}): a ring must not cross itself");
+            var at = $"({error.Coordinate.X.ToString(System.Globalization.CultureInfo.InvariantCulture)} {error.Coordinate.Y.ToString(System.Globalization.CultureInfo.InvariantCulture)})";
+            throw new StudyAreaRefused(422, $"perimeter: {error.Message.ToLowerInvariant()} at {at}: a ring must not cross itself",
+                $"périmètre : {error.Message.ToLowerInvariant()} en {at} : un contour ne doit pas se croiser");
         }
 
         geometry.SRID = 4326;
@@ -341,9 +341,13 @@ public sealed class StudyAreaService(NpgsqlDataSource db)
 #pragma warning restore IDE1006, CA1812
 }
 
-/// <summary>A study area request refused: an HTTP status and a sentence saying what to change. Nothing was changed.</summary>
-public sealed class StudyAreaRefused(int status, string problem) : Exception(problem)
+/// <summary>
+/// A study area request refused: an HTTP status and a sentence saying what to change (English for the API, French for
+/// the pages' French readers). Nothing was changed.
+/// </summary>
+public sealed class StudyAreaRefused(int status, string problem, string french) : Exception(problem)
 {
     public int Status { get; } = status;
     public string Problem { get; } = problem;
+    public string French { get; } = french;
 }
