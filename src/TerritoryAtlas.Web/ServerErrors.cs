@@ -21,7 +21,7 @@ public sealed class ServerErrors(ILogger<ServerErrors> log) : IExceptionHandler
 
         // Handled here, the middleware no longer logs it (.NET 10): the line the reference leads to is written here.
         log.LogError(exception, "An unhandled exception has occurred while rendering {Method} {Path}", http.Request.Method, http.Request.Path);
-        var english = http.Request.Query["lang"] == "en";
+        var english = TerritoryAtlas.Web.Components.Language.Of(http.Request).IsEnglish;
         var id = System.Net.WebUtility.HtmlEncode(CorrelationId(http));
         http.Response.StatusCode = StatusCodes.Status500InternalServerError;
         await WritePageAsync(http, english, "", $"""

@@ -78,6 +78,8 @@ public sealed class KeyboardJourneyTests(AtlasApp app) : IAsyncLifetime
         await TabToAsync(page, "[data-testid=tool-point]");
         await page.Keyboard.PressAsync("Enter");
         await TabToAsync(page, "[data-testid=workshop-map] canvas");
+        // France fitted at the page's size first: at a world zoom an arrow key pans by tens of degrees, out of France.
+        await page.WaitForFunctionAsync("() => window.atlasWorkshop.map.getZoom() > 4 && !window.atlasWorkshop.map.isMoving()", null, new() { Timeout = 20_000 });
         var before = await page.EvaluateAsync<double[]>("() => { const c = window.atlasWorkshop.map.getCenter(); return [c.lng, c.lat]; }");
         await page.Keyboard.PressAsync("ArrowRight");
         await page.Keyboard.PressAsync("ArrowRight");
@@ -91,6 +93,9 @@ public sealed class KeyboardJourneyTests(AtlasApp app) : IAsyncLifetime
         await TabToAsync(page, "[data-testid=save-note]", 3);
         await page.Keyboard.PressAsync("Enter");
 
+        // The annotation, or the refusal said in words (cleared after a few seconds: read it as soon as it comes).
+        await page.Locator("[data-testid=annotation-note], [data-testid=workshop-error]:not(:empty)").First.WaitForAsync(new() { Timeout = 20_000 });
+        Assert.Equal("", await page.GetByTestId("workshop-error").InnerTextAsync());
         await Assertions.Expect(page.GetByTestId("annotation-note")).ToHaveTextAsync("Une permanence ici, au clavier", new() { Timeout = 20_000 });
         var stored = await page.EvaluateAsync<double[]>("() => [...window.atlasWorkshop.annotations.values()][0].geometry.coordinates");
         Assert.Equal(centre[0], stored[0], 4);

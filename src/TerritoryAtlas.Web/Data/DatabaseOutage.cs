@@ -93,7 +93,7 @@ public static class DatabaseOutage
             http.Response.Headers.CacheControl = "no-store";
             if (http.Request.Headers.Accept.ToString().Contains("text/html", StringComparison.Ordinal))
             {
-                var english = http.Request.Query["lang"] == "en";
+                var english = TerritoryAtlas.Web.Components.Language.Of(http.Request).IsEnglish;
                 await ServerErrors.WritePageAsync(http, english, $"""<meta http-equiv="refresh" content="{RetryAfterSeconds * 2}">""", $"""
                     <h1>{(english ? "Briefly unavailable" : "Momentanément indisponible")}</h1><p>{(english ? Message : MessageFr)}</p>
                     <p>{(english ? "This page reloads by itself." : "Cette page se recharge d'elle-même.")}</p>
