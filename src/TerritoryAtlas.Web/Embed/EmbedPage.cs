@@ -11,7 +11,7 @@ public static class EmbedPage
     public static string Render(MapValues values, MapRequest request, string title, bool legend, string lang, string fullView)
     {
         var e = EmbedEndpoints.Encode;
-        var culture = CultureInfo.GetCultureInfo(lang == "en" ? "en-GB" : "fr-FR");
+        var culture = TerritoryAtlas.Web.Components.Language.Of(lang).Culture;
         string Format(double v) => v.ToString("N" + values.Decimals, culture);
 
         // The text alternative: the highest and lowest territories and the source, for screen readers and no-JS readers.

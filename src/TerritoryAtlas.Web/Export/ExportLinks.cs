@@ -3,7 +3,14 @@ namespace TerritoryAtlas.Web.Export;
 /// <summary>The download URL of what a map shows: same level, indicator and year (and area, when one is chosen).</summary>
 public static class ExportLinks
 {
-    public static string Download(string level, string indicator, int year, string format, string? within = null, bool semicolon = false, bool bom = false)
+    public static string Download(string level, string indicator, int year, string format, string? within = null, bool semicolon = false, bool bom = false) =>
+        $"/api/export/{Uri.EscapeDataString(level)}.{format}{Query(indicator, year, within, format == "csv" && semicolon, format == "csv" && bom)}";
+
+    /// <summary>The sidecar of a CSV download (same parameters): where each indicator's figures come from.</summary>
+    public static string Sources(string level, string indicator, int year, string? within = null, bool semicolon = false, bool bom = false) =>
+        $"/api/export/{Uri.EscapeDataString(level)}/sources.csv{Query(indicator, year, within, semicolon, bom)}";
+
+    private static QueryString Query(string indicator, int year, string? within, bool semicolon, bool bom)
     {
         var query = new List<KeyValuePair<string, string?>> { new("indicator", indicator), new("year", year.ToString(System.Globalization.CultureInfo.InvariantCulture)) };
         if (within is not null)
@@ -11,23 +18,16 @@ public static class ExportLinks
             query.Add(new("within", within));
         }
 
-        if (format == "csv" && semicolon)
+        if (semicolon)
         {
             query.Add(new("sep", ";"));
         }
 
-        if (format == "csv" && bom)
+        if (bom)
         {
             query.Add(new("bom", "true"));
         }
 
-        return $"/api/export/{Uri.EscapeDataString(level)}.{format}{QueryString.Create(query)}";
-    }
-
-    /// <summary>The sidecar of a CSV download: where each indicator's figures come from.</summary>
-    public static string Sources(string level, string indicator, int year, string? within = null, bool semicolon = false, bool bom = false)
-    {
-        var csv = Download(level, indicator, year, "csv", within, semicolon, bom);
-        return csv.Replace($"{Uri.EscapeDataString(level)}.csv?", $"{Uri.EscapeDataString(level)}/sources.csv?", StringComparison.Ordinal);
+        return QueryString.Create(query);
     }
 }

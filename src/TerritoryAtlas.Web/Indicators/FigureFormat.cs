@@ -11,8 +11,6 @@ namespace TerritoryAtlas.Web.Indicators;
 /// </summary>
 public static class FigureFormat
 {
-    public static readonly CultureInfo Culture = CultureInfo.GetCultureInfo("fr-FR");
-
     private static Language Of(Language? language) => language ?? Language.French;
 
     /// <summary>A figure with the indicator's decimals: « 1 234,5 ».</summary>

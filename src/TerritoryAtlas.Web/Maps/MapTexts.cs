@@ -113,7 +113,7 @@ public sealed record MapTexts(
         _ => "Comparer au territoire parent",
     };
 
-    public System.Globalization.CultureInfo Culture => System.Globalization.CultureInfo.GetCultureInfo(Lang == "en" ? "en-GB" : "fr-FR");
+    public System.Globalization.CultureInfo Culture => TerritoryAtlas.Web.Components.Language.Of(Lang).Culture;
 
     public string Category(string category) => category switch
     {
