@@ -7,7 +7,10 @@ using TerritoryAtlas.Web.Accounts;
 
 namespace TerritoryAtlas.BrowserTests;
 
-/// <summary>A member makes a study area from pasted codes on the page, opens its portrait, and a bad list is explained.</summary>
+/// <summary>
+/// A member makes a study area from pasted codes on the page, or on the map (lasso, EPCI click), opens its portrait,
+/// and a bad list is explained.
+/// </summary>
 [Collection(AtlasCollection.Name)]
 public sealed class StudyAreaTests(AtlasApp app) : IAsyncLifetime
 {
@@ -17,6 +20,119 @@ public sealed class StudyAreaTests(AtlasApp app) : IAsyncLifetime
         _context = await app.Browser.NewContextAsync(new() { ViewportSize = new() { Width = 1280, Height = 900 }, Locale = "fr-FR" });
 
     public async Task DisposeAsync() => await _context.DisposeAsync();
+
+    private async Task<IPage> SignedInAsync(string returnUrl)
+    {
+        var email = $"b{Guid.NewGuid():N}@example.org";
+        string password;
+        await using (var scope = app.Services.CreateAsyncScope())
+        {
+            (_, password) = await scope.ServiceProvider.GetRequiredService<AccountService>()
+                .CreateAsync(email, AtlasRoles.Member, null, CancellationToken.None);
+        }
+
+        var page = await _context.NewPageAsync();
+        await page.GotoAsync(new Uri(app.BaseAddress, $"/compte/connexion?ReturnUrl={Uri.EscapeDataString(returnUrl)}").ToString());
+        await page.GetByTestId("sign-in-email").FillAsync(email);
+        await page.GetByTestId("sign-in-password").FillAsync(password);
+        await page.GetByTestId("sign-in-submit").ClickAsync();
+        return page;
+    }
+
+    // The map opens centred on Saint-Denis at zoom 11, so a pixel offset from the map's centre is a known longitude
+    // and latitude (Web Mercator, 512-pixel world at zoom 0, as MapLibre draws it).
+    private const double Lon = 2.36, Lat = 48.93, Zoom = 11;
+
+    private static (double Lon, double Lat) At(double dx, double dy)
+    {
+        var world = 512 * Math.Pow(2, Zoom);
+        var y = (1 - Math.Log(Math.Tan(Math.PI / 4 + Lat * Math.PI / 360)) / Math.PI) / 2 * world + dy;
+        return (Lon + dx / world * 360, Math.Atan(Math.Sinh(Math.PI * (1 - 2 * y / world))) * 180 / Math.PI);
+    }
+
+    private async Task<IPage> OpenEditorAsync()
+    {
+        var page = await SignedInAsync(FormattableString.Invariant($"/zones-etude/carte?at={Lon},{Lat},{Zoom}"));
+        await Assertions.Expect(page.GetByTestId("area-editor")).ToHaveAttributeAsync("data-live", "true");
+        await Assertions.Expect(page.GetByTestId("area-map")).ToHaveAttributeAsync("data-ready", "true");
+        return page;
+    }
+
+    [Fact]
+    public async Task A_member_lassoes_communes_on_the_map_names_the_area_and_opens_its_portrait()
+    {
+        var page = await OpenEditorAsync();
+        await page.GetByTestId("tool-lasso").CheckAsync();
+        var box = (await page.GetByTestId("area-map").BoundingBoxAsync())!;
+        var (cx, cy) = (box.X + box.Width / 2, box.Y + box.Height / 2);
+        const double half = 120;
+        await page.Mouse.MoveAsync((float)(cx - half), (float)(cy - half));
+        await page.Mouse.DownAsync();
+        await page.Mouse.MoveAsync((float)(cx + half), (float)(cy - half), new() { Steps = 8 });
+        await page.Mouse.MoveAsync((float)(cx + half), (float)(cy + half), new() { Steps = 8 });
+        await page.Mouse.MoveAsync((float)(cx - half), (float)(cy + half), new() { Steps = 8 });
+        await page.Mouse.MoveAsync((float)(cx - half), (float)(cy - half) + 2, new() { Steps = 8 });
+        await page.Mouse.UpAsync();
+
+        // What the lasso holds: the communes whose point on surface is inside the square, as PostGIS says.
+        var (west, north) = At(-half, -half);
+        var (east, south) = At(half, half);
+        string[] expected;
+        await using (var db = NpgsqlDataSource.Create(Environment.GetEnvironmentVariable("ATLAS_TEST_DB")!))
+        await using (var connection = await db.OpenConnectionAsync())
+        {
+            expected = (await connection.QueryAsync<string>("""
+                select code from territory
+                where level = 'commune' and ST_Intersects(label_point, ST_MakeEnvelope(@west, @south, @east, @north, 4326))
+                order by code
+                """, new { west, south, east, north })).ToArray();
+        }
+
+        Assert.InRange(expected.Length, 5, 200);
+        Assert.Contains("93066", expected); // Saint-Denis, at the centre
+        await Assertions.Expect(page.GetByTestId("area-count")).ToHaveTextAsync(expected.Length.ToString(CultureInfo.InvariantCulture));
+        await Assertions.Expect(page.GetByTestId("area-list")).ToContainTextAsync("Saint-Denis");
+
+        await page.GetByTestId("area-name").FillAsync("Lasso autour de Saint-Denis");
+        await page.GetByTestId("area-save").ClickAsync();
+        await Assertions.Expect(page.GetByTestId("study-area-name")).ToHaveTextAsync("Lasso autour de Saint-Denis");
+        await Assertions.Expect(page.GetByTestId("study-area-communes")).ToHaveTextAsync(expected.Length.ToString(CultureInfo.InvariantCulture));
+
+        // Saved as exactly those communes.
+        var id = long.Parse(new Uri(page.Url).AbsolutePath.Split('/')[^1], CultureInfo.InvariantCulture);
+        await using (var db = NpgsqlDataSource.Create(Environment.GetEnvironmentVariable("ATLAS_TEST_DB")!))
+        await using (var connection = await db.OpenConnectionAsync())
+        {
+            var saved = await connection.ExecuteScalarAsync<string[]>("select communes from study_area where id = @id", new { id });
+            Assert.Equal(expected, saved!.Order(StringComparer.Ordinal).ToArray());
+        }
+    }
+
+    [Fact]
+    public async Task A_click_with_the_EPCI_tool_takes_every_commune_of_the_EPCI_and_a_second_click_gives_them_back()
+    {
+        int epciCommunes;
+        await using (var db = NpgsqlDataSource.Create(Environment.GetEnvironmentVariable("ATLAS_TEST_DB")!))
+        await using (var connection = await db.OpenConnectionAsync())
+        {
+            epciCommunes = await connection.ExecuteScalarAsync<int>("""
+                select count(*)::int from territory_parent p join territory m on m.id = p.territory_id and m.level = 'commune'
+                where p.parent_level = 'epci' and p.parent_id = (
+                    select e.parent_id from territory c join territory_parent e on e.territory_id = c.id and e.parent_level = 'epci'
+                    where c.level = 'commune' and ST_Contains(c.geom, ST_SetSRID(ST_MakePoint(@Lon, @Lat), 4326)))
+                """, new { Lon, Lat });
+        }
+
+        Assert.True(epciCommunes > 1);
+        var page = await OpenEditorAsync();
+        await page.GetByTestId("tool-epci").CheckAsync();
+        await page.GetByTestId("area-map").ClickAsync();
+        await Assertions.Expect(page.GetByTestId("area-count")).ToHaveTextAsync(epciCommunes.ToString(CultureInfo.InvariantCulture));
+        // Drawn: the map says how many communes it fills.
+        await Assertions.Expect(page.GetByTestId("area-map")).ToHaveAttributeAsync("data-chosen", epciCommunes.ToString(CultureInfo.InvariantCulture));
+        await page.GetByTestId("area-map").ClickAsync();
+        await Assertions.Expect(page.GetByTestId("area-count")).ToHaveTextAsync("0");
+    }
 
     [Fact]
     public async Task A_member_pastes_codes_names_the_area_and_reads_its_portrait()

@@ -20,6 +20,8 @@ public sealed record StudyAreaInput(string? Name, string? Visibility, JsonElemen
 public sealed record StudyAreaView(long Id, string Name, string Visibility, int? OrganisationId, string Method, string[] Communes,
     bool Mine, DateTime CreatedAt, DateTime UpdatedAt);
 
+public sealed record AreaCommune(string Code, string Name);
+
 public sealed record ReferenceFigure(string Level, string Code, string Name, double? Value, double? Numerator, double? Denominator, string Status);
 
 /// <summary>
@@ -28,7 +30,7 @@ public sealed record ReferenceFigure(string Level, string Code, string Name, dou
 /// area touches. Status: ok, suppressed (a commune is secret, or the rate's numerator is under the secrecy threshold),
 /// missing (no year where every commune has a figure).
 /// </summary>
-public sealed record StudyAreaLine(string Indicator, string Label, string Unit, string Kind, int Decimals, int? Year,
+public sealed record StudyAreaLine(string Indicator, string Label, string LabelEn, string Unit, string UnitEn, string Kind, int Decimals, int? Year,
     double? Value, double? Numerator, double? Denominator, string Status, IReadOnlyList<ReferenceFigure> References);
 
 public sealed record StudyAreaPortrait(long Id, string Name, int Communes, IReadOnlyList<ReferenceFigure> Departements, IReadOnlyList<StudyAreaLine> Lines);
@@ -125,9 +127,15 @@ public sealed class StudyAreaService(NpgsqlDataSource db)
 
         var viewer = Viewer.From(user);
         await using var connection = await db.OpenConnectionAsync(ct);
-        var lines = (await connection.QueryAsync<LineRow>(new CommandDefinition(AtlasDatabase.Sql("Zonings.study_area_portrait.sql"),
-            new { codes = area.Communes, isMember = viewer.IsMember, isAdmin = viewer.IsAdmin, organisations = viewer.OrganisationArray },
-            cancellationToken: ct))).ToList();
+        var indicators = (await connection.QueryAsync<LineRow>(new CommandDefinition("""
+            select i.code as indicator, i.label_fr as label, i.label_en as labelen, i.unit_fr as unit, i.unit_en as uniten, i.kind, i.decimals::int as decimals
+            from indicator i join theme t on t.code = i.theme
+            where indicator_visible(i.visibility, i.code, @isMember, @isAdmin, @organisations)
+              and (i.additive or (i.kind = 'rate' and i.numerator is not null and i.denominator is not null))
+            order by t.sort_order, i.sort_order
+            """, new { isMember = viewer.IsMember, isAdmin = viewer.IsAdmin, organisations = viewer.OrganisationArray }, cancellationToken: ct))).ToList();
+        var figures = await AreaFigures.OfAsync(connection, area.Communes, null, viewer, ct);
+        var lines = indicators.Select(i => (Info: i, Figure: AreaFigures.Latest(figures[i.indicator]))).ToList();
         var departements = (await connection.QueryAsync<(string Code, string Name)>(new CommandDefinition("""
             select distinct d.code, d.name
             from territory c
@@ -147,17 +155,18 @@ public sealed class StudyAreaService(NpgsqlDataSource db)
             """,
             new
             {
-                indicators = lines.Where(l => l.year is not null).Select(l => l.indicator).ToArray(),
-                years = lines.Where(l => l.year is not null).Select(l => l.year!.Value).ToArray(),
+                indicators = lines.Where(l => l.Figure is not null).Select(l => l.Info.indicator).ToArray(),
+                years = lines.Where(l => l.Figure is not null).Select(l => l.Figure!.Year).ToArray(),
                 departements = departements.Select(d => d.Code).ToArray(),
             }, cancellationToken: ct))).ToLookup(r => (r.Indicator, r.Year));
         return new StudyAreaPortrait(area.Id, area.Name, await CountAsync(connection, area.Communes, ct),
             departements.Select(d => new ReferenceFigure("departement", d.Code, d.Name, null, null, null, "ok")).ToList(),
-            lines.Select(l => new StudyAreaLine(l.indicator, l.label, l.unit, l.kind, l.decimals, l.year, l.status == "ok" ? l.value : null,
-                l.status == "ok" ? l.numerator : null, l.status == "ok" ? l.denominator : null, l.status,
-                l.year is { } year
-                    ? references[(l.indicator, year)].Select(r => new ReferenceFigure(r.Level, r.Code, r.Name, r.Value, r.Numerator, r.Denominator, r.Status)).ToList()
-                    : [])).ToList());
+            lines.Select(l => l.Figure is { } f
+                ? new StudyAreaLine(l.Info.indicator, l.Info.label, l.Info.labelen, l.Info.unit, l.Info.uniten, l.Info.kind, l.Info.decimals, f.Year,
+                    f.Status == "ok" ? f.Value : null, f.Status == "ok" ? f.Numerator : null, f.Status == "ok" ? f.Denominator : null, f.Status,
+                    references[(l.Info.indicator, f.Year)].Select(r => new ReferenceFigure(r.Level, r.Code, r.Name, r.Value, r.Numerator, r.Denominator, r.Status)).ToList())
+                : new StudyAreaLine(l.Info.indicator, l.Info.label, l.Info.labelen, l.Info.unit, l.Info.uniten, l.Info.kind, l.Info.decimals, null,
+                    null, null, null, "missing", [])).ToList());
     }
 
     private static async Task<int> CountAsync(NpgsqlConnection connection, string[] codes, CancellationToken ct) =>
@@ -255,24 +264,81 @@ public sealed class StudyAreaService(NpgsqlDataSource db)
 
         if (input.Perimeter is { } perimeter && perimeter.ValueKind == JsonValueKind.Object)
         {
-            var geometry = Perimeter(perimeter);
-            var (inFrance, communes) = await connection.QuerySingleAsync<(bool, string[])>(new CommandDefinition("""
-                with perimeter as (select ST_SetSRID(ST_GeomFromWKB(@wkb), 4326) as geom)
-                select exists (select 1 from territory f, perimeter p where f.level = 'france' and ST_Intersects(f.geom, p.geom)),
-                       coalesce((select array_agg(c.code order by c.code) from territory c, perimeter p
-                                 where c.level = 'commune' and ST_Intersects(c.label_point, p.geom)), '{}')
-                """, new { wkb = geometry.AsBinary() }, cancellationToken: ct));
-            if (!inFrance)
-            {
-                throw new StudyAreaRefused(422, "the perimeter lies outside France (coordinates must be longitude, latitude in WGS 84)", "le périmètre est hors de France (coordonnées en longitude, latitude WGS 84)");
-            }
-
-            return communes.Length > 0
-                ? ("perimeter", communes)
-                : throw new StudyAreaRefused(422, "the perimeter holds no commune's point on surface: draw it around the communes to include", "le périmètre ne contient le point intérieur d'aucune commune : tracez-le autour des communes à inclure");
+            return ("perimeter", [.. (await CommunesInsideAsync(connection, Perimeter(perimeter), ct)).Select(c => c.Code)]);
         }
 
         throw new StudyAreaRefused(422, "give the communes: 'codes' (INSEE codes) or 'perimeter' (a GeoJSON Polygon or MultiPolygon)", "donnez les communes : « codes » (codes INSEE) ou « perimeter » (un Polygon ou MultiPolygon GeoJSON)");
+    }
+
+    /// <summary>
+    /// The communes whose point on surface lies inside a perimeter in any coordinate system PostGIS knows (its SRID:
+    /// 4326 for GeoJSON, the file's for a GeoPackage); refused when it misses France or holds no commune.
+    /// </summary>
+    private static async Task<IReadOnlyList<AreaCommune>> CommunesInsideAsync(NpgsqlConnection connection, Geometry perimeter, CancellationToken ct)
+    {
+        var (inFrance, codes, names) = await connection.QuerySingleAsync<(bool, string[], string[])>(new CommandDefinition("""
+            with perimeter as (select ST_Transform(ST_SetSRID(ST_GeomFromWKB(@wkb), @srid), 4326) as geom),
+            inside as (select c.code, c.name from territory c, perimeter p where c.level = 'commune' and ST_Intersects(c.label_point, p.geom))
+            select exists (select 1 from territory f, perimeter p where f.level = 'france' and ST_Intersects(f.geom, p.geom)),
+                   coalesce((select array_agg(code order by code) from inside), '{}'),
+                   coalesce((select array_agg(name order by code) from inside), '{}')
+            """, new { wkb = perimeter.AsBinary(), srid = perimeter.SRID }, cancellationToken: ct));
+        if (!inFrance)
+        {
+            throw new StudyAreaRefused(422, "the perimeter lies outside France (coordinates must be longitude, latitude in WGS 84)", "le périmètre est hors de France (coordonnées en longitude, latitude WGS 84)");
+        }
+
+        return codes.Length > 0
+            ? codes.Zip(names, (c, n) => new AreaCommune(c, n)).ToList()
+            : throw new StudyAreaRefused(422, "the perimeter holds no commune's point on surface: draw it around the communes to include", "le périmètre ne contient le point intérieur d'aucune commune : tracez-le autour des communes à inclure");
+    }
+
+    /// <summary>The communes inside a perimeter drawn on the map (a lasso: a ring that may cross itself, mended first).</summary>
+    public async Task<IReadOnlyList<AreaCommune>> CommunesInsideAsync(double[][] ring, CancellationToken ct)
+    {
+        if (ring.Length is < 4 or > 20_000 || ring.Any(p => p.Length != 2 || !double.IsFinite(p[0]) || !double.IsFinite(p[1])))
+        {
+            throw new StudyAreaRefused(422, "a lasso needs 3 to 20,000 points", "un lasso compte de 3 à 20 000 points");
+        }
+
+        var factory = new GeometryFactory(new PrecisionModel(), 4326);
+        var polygon = factory.CreatePolygon([.. ring.Select(p => new Coordinate(p[0], p[1]))]);
+        var mended = NetTopologySuite.Geometries.Utilities.GeometryFixer.Fix(polygon);
+        mended.SRID = 4326;
+        await using var connection = await db.OpenConnectionAsync(ct);
+        return await CommunesInsideAsync(connection, mended, ct);
+    }
+
+    /// <summary>What a click on a commune adds: the commune, or every commune of its EPCI.</summary>
+    public async Task<IReadOnlyList<AreaCommune>> CommunesAtAsync(string commune, bool wholeEpci, CancellationToken ct)
+    {
+        await using var connection = await db.OpenConnectionAsync(ct);
+        return (await connection.QueryAsync<AreaCommune>(new CommandDefinition(wholeEpci
+            ? """
+              select c.code, c.name
+              from territory_parent p
+              join territory c on c.id = p.territory_id and c.level = 'commune'
+              where p.parent_level = 'epci' and p.parent_id = (
+                  select e.parent_id from territory_parent e join territory o on o.id = e.territory_id
+                  where o.level = 'commune' and o.code = @commune and e.parent_level = 'epci')
+              order by c.code collate "C"
+              """
+            : "select code, name from territory where level = 'commune' and code = @commune",
+            new { commune }, cancellationToken: ct))).ToList();
+    }
+
+    /// <summary>The names of communes given by code, and the box around them (null when none is known).</summary>
+    public async Task<(IReadOnlyList<AreaCommune> Communes, double[]? Bounds)> CommunesOfAsync(string[] codes, CancellationToken ct)
+    {
+        await using var connection = await db.OpenConnectionAsync(ct);
+        var communes = (await connection.QueryAsync<AreaCommune>(new CommandDefinition(
+            "select code, name from territory where level = 'commune' and code = any(@codes) order by code collate \"C\"",
+            new { codes }, cancellationToken: ct))).ToList();
+        var box = await connection.QuerySingleAsync<(double?, double?, double?, double?)>(new CommandDefinition("""
+            select ST_XMin(b), ST_YMin(b), ST_XMax(b), ST_YMax(b)
+            from (select ST_Extent(geom) as b from territory where level = 'commune' and code = any(@codes)) e
+            """, new { codes }, cancellationToken: ct));
+        return (communes, box is (double x0, double y0, double x1, double y1) ? [x0, y0, x1, y1] : null);
     }
 
     private static Geometry Perimeter(JsonElement json)
@@ -325,19 +391,7 @@ public sealed class StudyAreaService(NpgsqlDataSource db)
     private sealed record ViewRow(long id, string name, string visibility, int? organisation_id, string method, string communes, bool? mine,
         DateTime created_at, DateTime updated_at);
 
-    private sealed class LineRow
-    {
-        public string indicator { get; set; } = "";
-        public string label { get; set; } = "";
-        public string unit { get; set; } = "";
-        public string kind { get; set; } = "";
-        public int decimals { get; set; }
-        public int? year { get; set; }
-        public double? value { get; set; }
-        public double? numerator { get; set; }
-        public double? denominator { get; set; }
-        public string status { get; set; } = "";
-    }
+    private sealed record LineRow(string indicator, string label, string labelen, string unit, string uniten, string kind, int decimals);
 #pragma warning restore IDE1006, CA1812
 }
 

@@ -15,6 +15,7 @@ public static class ZoningEndpoints
     {
         services.AddSingleton<ZoningService>();
         services.AddSingleton<StudyAreaService>();
+        services.AddSingleton<ComparisonReferences>();
         services.Configure<FormOptions>(o => o.MultipartBodyLengthLimit = Math.Max(o.MultipartBodyLengthLimit, CorrespondenceTable.MaxBytes + (1 << 20)));
         return services;
     }

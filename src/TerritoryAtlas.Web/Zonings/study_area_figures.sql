@@ -1,0 +1,43 @@
+-- A study area's figures in every year, computed from its communes when read (so they follow every update).
+-- Parameters: @codes (its communes' INSEE codes), @isMember, @isAdmin, @organisations (the reader, for
+-- indicator_visible), @indicators (null: every indicator the reader may see).
+-- For each additive count: in each year where every commune has a figure, their sum; secret when one of them is
+-- (the total less the others would give it away) or, for a 'value' secrecy rule, under its threshold.
+-- For each rate with a numerator and a denominator: in each year where both sums are complete, multiplier ×
+-- Σ numerators / Σ denominators — never an average of the communes' rates.
+-- `whole`: every part was published (no secret commune): the portrait prefers the latest such year.
+-- Returns indicator, year, value, numerator, denominator, status, whole; years without a complete sum are absent.
+with member as (
+    select id from territory where level = 'commune' and code = any(@codes)
+), size as (
+    select count(*) as communes from member
+), visible as (
+    select i.* from indicator i
+    where indicator_visible(i.visibility, i.code, @isMember, @isAdmin, @organisations)
+      and (@indicators::text[] is null or i.code = any(@indicators) or i.code in (
+           select unnest(array[r.numerator, r.denominator]) from indicator r where r.code = any(@indicators)))
+), complete as (
+    select o.indicator_code, o.year, bool_or(o.status = 'suppressed') as secret, sum(o.value) as total,
+           count(o.value) = count(*) as all_values
+    from member m
+    join observation o on o.territory_id = m.id and o.status <> 'missing'
+    join visible i on i.code = o.indicator_code and i.additive
+    group by o.indicator_code, o.year
+    having count(*) = (select communes from size)
+)
+select c.indicator_code as indicator, c.year::int as year,
+       case when c.all_values then c.total end as value, null::double precision as numerator, null::double precision as denominator,
+       case when c.secret or not c.all_values
+                 or (i.secrecy_applies_to = 'value' and c.total < i.secrecy_threshold) then 'suppressed' else 'ok' end as status,
+       not (c.secret or not c.all_values) as whole
+from complete c join visible i on i.code = c.indicator_code
+union all
+select i.code, n.year::int,
+       i.multiplier * n.total / d.total, n.total, d.total,
+       case when n.secret or d.secret or not (n.all_values and d.all_values)
+                 or (i.secrecy_applies_to = 'numerator' and n.total < i.secrecy_threshold) then 'suppressed' else 'ok' end,
+       not (n.secret or d.secret or not (n.all_values and d.all_values))
+from visible i
+join complete n on n.indicator_code = i.numerator
+join complete d on d.indicator_code = i.denominator and d.year = n.year
+where i.kind = 'rate' and d.total > 0;
