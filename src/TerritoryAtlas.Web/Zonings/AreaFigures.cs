@@ -25,7 +25,10 @@ public static class AreaFigures
         (await connection.QueryAsync<AreaFigure>(new CommandDefinition(Sql,
             new
             {
-                codes = communes.ToArray(), indicators = indicators?.ToArray(), isMember = viewer.IsMember, isAdmin = viewer.IsAdmin,
+                codes = communes.ToArray(),
+                indicators = indicators?.ToArray(),
+                isMember = viewer.IsMember,
+                isAdmin = viewer.IsAdmin,
                 organisations = viewer.OrganisationArray,
             }, cancellationToken: ct))).ToLookup(f => f.Indicator);
 
