@@ -32,7 +32,7 @@ public static class MapEndpoints
                 // Serialised and compressed once per data version and request, like tiles: a commune payload is
                 // 1 MB of JSON, and a page's first drawing waits for it on a machine busy starting the map. Served
                 // from memory it is not counted; read from the database it takes a permit (RateLimits.ComputationGate).
-                var payload = await queries.ValuesJsonAsync(request, Viewer.From(user), ct, () => gate.Admit(http));
+                var payload = await queries.ValuesJsonAsync(request, Viewer.From(user), ct, () => gate.Admit(http), user);
                 await payload.WriteAsync(http, "application/json; charset=utf-8", ct);
                 return Results.Empty;
             }

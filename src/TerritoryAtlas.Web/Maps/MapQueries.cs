@@ -44,6 +44,10 @@ public sealed record MapValues(
     /// </summary>
     public IReadOnlyDictionary<string, string> ParentNames { get; init; } = new Dictionary<string, string>();
 
+    /// <summary>The study area compared with (reference=area:ID), for the cache key of the values' JSON.</summary>
+    [JsonIgnore]
+    public Zonings.ComparisonReference? AreaReference { get; init; }
+
     /// <summary>Ordinal binary search: map_values.sql orders the codes `collate "C"`, whatever the database collation.</summary>
     public int IndexOf(string code) => Codes is List<string> list ? list.BinarySearch(code, StringComparer.Ordinal) : Codes.ToList().IndexOf(code);
 }
@@ -59,17 +63,24 @@ public sealed record MapClassification(string Method, int Classes, IReadOnlyList
 /// figures and <see cref="OtherReferenceYears"/> those of the other reference (France or parent), so the page can offer
 /// the nearest usable comparison instead of a map of grey.
 /// </remarks>
+/// <see cref="Name"/> and <see cref="Value"/>: the study area compared with (Kind area:ID), its figure that year.
 public sealed record MapReference(string Kind, string Level, double? FranceValue, bool UsesConfidenceIntervals,
-    int WithoutReference = 0, IReadOnlyList<int>? ReferenceYears = null, IReadOnlyList<int>? OtherReferenceYears = null);
+    int WithoutReference = 0, IReadOnlyList<int>? ReferenceYears = null, IReadOnlyList<int>? OtherReferenceYears = null,
+    string? Name = null, double? Value = null);
 
 public sealed record MapWithin(string Level, string Code, string Name, double[] Bbox);
 
-public sealed class MapQueries(NpgsqlDataSource db, DataVersion dataVersion, IndicatorQueries indicators, ComputedOnce computed)
+public sealed class MapQueries(NpgsqlDataSource db, DataVersion dataVersion, IndicatorQueries indicators, ComputedOnce computed,
+    Zonings.ComparisonReferences references)
 {
     private static readonly string ValuesSql = AtlasDatabase.Sql("Maps.map_values.sql");
 
     public static readonly IReadOnlyList<string> Modes = ["classes", "compare"];
     public static readonly IReadOnlyList<string> References = ["parent", "france"];
+
+    /// <summary>A comparison reference naming a study area (area:ID) rather than France or the parents.</summary>
+    public static bool IsAreaReference(string reference) =>
+        reference.StartsWith("area:", StringComparison.Ordinal) && long.TryParse(reference.AsSpan(5), out _);
 
     /// <summary>The level a territory is compared with and shown beside in tooltips.</summary>
     public static string? ParentLevelOf(string level) => Levels.MapParentOf(level);
@@ -84,22 +95,36 @@ public sealed class MapQueries(NpgsqlDataSource db, DataVersion dataVersion, Ind
     /// keyed by the request alone: the figures are the same for everyone let through, and the visibility decision is
     /// made before it, so a member's map of a restricted indicator costs what a public one does.
     /// </summary>
-    public async Task<MapValues> ValuesAsync(MapRequest request, Viewer viewer, CancellationToken ct, Func<bool>? admit = null)
+    /// <remarks>
+    /// A study area as the comparison reference (reference=area:ID) is read only by whoever may read the area
+    /// (<paramref name="user"/>; else the reference's 404), and the cache key carries the area's version, so a change
+    /// of its communes is never answered from the cache.
+    /// </remarks>
+    public async Task<MapValues> ValuesAsync(MapRequest request, Viewer viewer, CancellationToken ct, Func<bool>? admit = null,
+        System.Security.Claims.ClaimsPrincipal? user = null)
     {
         var indicator = await ValidateAsync(request, viewer, ct);
+        var area = request.Mode == "compare" && IsAreaReference(request.Reference)
+            ? await references.ResolveAsync(request.Reference, "reference", user ?? new System.Security.Claims.ClaimsPrincipal(), ct, [request.Indicator])
+            : null;
         var version = await DataVersionAsync(ct);
-        return await computed.GetOrComputeAsync($"values|{version}|{request.CacheKey}", load => LoadAsync(request, indicator, version, load),
+        return await computed.GetOrComputeAsync(ValuesKey(version, request, area), load => LoadAsync(request, indicator, version, area, load),
             (entry, _) => entry.SetSize(1).SetSlidingExpiration(TimeSpan.FromMinutes(30)), ct, admit);
     }
 
-    private static string ValuesJsonKey(long version, MapRequest request) => $"values-json|{version}|{request.CacheKey}";
+    private static string ValuesKey(long version, MapRequest request, Zonings.ComparisonReference? area) =>
+        $"values|{version}|{request.CacheKey}|{area?.Version}";
+
+    private static string ValuesJsonKey(long version, MapRequest request, Zonings.ComparisonReference? area) =>
+        $"values-json|{version}|{request.CacheKey}|{area?.Version}";
 
     /// <summary>The values as the API serves them: JSON, with its compressed copies, cached beside the values.</summary>
-    public async Task<CompressedBytes> ValuesJsonAsync(MapRequest request, Viewer viewer, CancellationToken ct, Func<bool>? admit = null)
+    public async Task<CompressedBytes> ValuesJsonAsync(MapRequest request, Viewer viewer, CancellationToken ct, Func<bool>? admit = null,
+        System.Security.Claims.ClaimsPrincipal? user = null)
     {
-        var values = await ValuesAsync(request, viewer, ct, admit);
+        var values = await ValuesAsync(request, viewer, ct, admit, user);
         // Brotli 5: a tenth of brotli 11's time for a payload someone is waiting for, 5% larger.
-        return await computed.GetOrComputeAsync(ValuesJsonKey(values.DataVersion, request),
+        return await computed.GetOrComputeAsync(ValuesJsonKey(values.DataVersion, request, values.AreaReference),
             _ => Task.FromResult(CompressedBytes.Compress(JsonSerializer.SerializeToUtf8Bytes(values, JsonSerializerOptions.Web), CompressionLevel.Optimal, brotliQuality: 5)),
             (entry, json) => entry.SetSize(json.CacheSize).SetSlidingExpiration(TimeSpan.FromMinutes(30)), ct);
     }
@@ -148,15 +173,15 @@ public sealed class MapQueries(NpgsqlDataSource db, DataVersion dataVersion, Ind
             throw new ParameterException("mode", $"unknown mode '{r.Mode}'; use {string.Join(" or ", Modes)}");
         }
 
-        if (!References.Contains(r.Reference))
+        if (!References.Contains(r.Reference) && !IsAreaReference(r.Reference))
         {
-            throw new ParameterException("reference", $"unknown reference '{r.Reference}'; use {string.Join(" or ", References)}");
+            throw new ParameterException("reference", $"unknown reference '{r.Reference}'; use {string.Join(" or ", References)}, or area:ID (a study area)");
         }
 
         return indicator;
     }
 
-    private async Task<MapValues> LoadAsync(MapRequest r, IndicatorInfo indicator, long version, CancellationToken ct)
+    private async Task<MapValues> LoadAsync(MapRequest r, IndicatorInfo indicator, long version, Zonings.ComparisonReference? area, CancellationToken ct)
     {
         await using var connection = await db.OpenConnectionAsync(ct);
         var within = await WithinAsync(connection, r.Within, ct);
@@ -209,21 +234,26 @@ public sealed class MapQueries(NpgsqlDataSource db, DataVersion dataVersion, Ind
         if (r.Mode == "compare")
         {
             var usesIntervals = indicator.Kind == "rate" && indicator.Multiplier is not null;
-            var referenceLevel = r.Reference == "france" ? "france" : parentLevel ?? "france";
-            double? ReferenceOf(ValueRow x) => r.Reference == "france" || parentLevel is null
-                ? franceValue
+            // A study area: its figure that year (computed from its communes), when it has a published one.
+            var areaValue = area?.In(r.Indicator, r.Year) is { Status: "ok" } figure ? figure.Value : null;
+            var referenceLevel = area is not null ? "area" : r.Reference == "france" ? "france" : parentLevel ?? "france";
+            double? ReferenceOf(ValueRow x) => area is not null ? areaValue
+                : r.Reference == "france" || parentLevel is null ? franceValue
                 : x.parent_code is { } pc && parentValues.TryGetValue(pc, out var pv) ? pv : null;
             var withoutReference = rows.Count(x => x.value is not null && ReferenceOf(x) is null);
             var otherLevel = referenceLevel == "france" ? parentLevel ?? "france" : "france";
             async Task<IReadOnlyList<int>> YearsOf(string level) => withoutReference == 0
                 ? []
+                : level == "area"
+                ? area!.Figures[r.Indicator].Where(f => f.Status == "ok" && indicator.YearsByLevel[r.Level].Contains(f.Year)).Select(f => f.Year).Order().ToList()
                 : (await connection.QueryAsync<int>(new CommandDefinition("""
                     select distinct o.year::int from published_observation o join territory t on t.id = o.territory_id
                     where t.level = @level and o.indicator_code = @indicator and o.value is not null order by 1
                     """, new { level, indicator = r.Indicator }, cancellationToken: ct))).ToList();
             var referenceYears = await YearsOf(referenceLevel);
             var otherYears = otherLevel == referenceLevel ? [] : await YearsOf(otherLevel);
-            reference = new MapReference(r.Reference, referenceLevel, franceValue, usesIntervals, withoutReference, referenceYears, otherYears);
+            reference = new MapReference(r.Reference, referenceLevel, franceValue, usesIntervals, withoutReference, referenceYears, otherYears,
+                area?.Name, areaValue);
             categories = rows.Select(x =>
             {
                 if (x.value is not { } value || ReferenceOf(x) is not { } refValue)
@@ -251,6 +281,7 @@ public sealed class MapQueries(NpgsqlDataSource db, DataVersion dataVersion, Ind
             rows.Select(x => Rank(x.value)).ToList(), parentLevel, rows.Select(x => x.parent_code).ToList(), parentValues,
             reference, categories, within?.Public)
         {
+            AreaReference = area,
             Names = rows.Select(x => x.name).ToList(),
             ParentNames = rows.Where(x => x.parent_code is not null).Select(x => x.parent_code!).Distinct()
                 .Where(parentNames.ContainsKey).ToDictionary(c => c, c => parentNames[c], StringComparer.Ordinal),

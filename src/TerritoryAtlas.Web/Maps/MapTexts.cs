@@ -95,13 +95,18 @@ public sealed record MapTexts(
     public string LevelMenu(string level) => TerritoryAtlas.Web.Territories.Levels.Find(level)?.Menu(Lang) ?? level;
 
     /// <summary>Why comparison mode shows territories without a position: their reference has no figure that year.</summary>
-    public string ReferenceMissing(string kind, int year, int count) => (Lang, kind) switch
+    public string ReferenceMissing(string kind, int year, int count, string? name = null) => (Lang, kind) switch
     {
+        ("en", _) when name is not null => $"The study area “{name}” has no figure in {year} (a commune without one, or secret): {count.ToString("N0", Culture)} territories cannot be compared with it.",
+        (_, _) when name is not null => $"La zone d'étude « {name} » n'a pas de valeur en {year} (une commune sans valeur, ou au secret) : {count.ToString("N0", Culture)} territoires ne peuvent pas lui être comparés.",
         ("en", "france") => $"France has no figure in {year}: {count.ToString("N0", Culture)} territories cannot be compared with it.",
         ("en", _) => $"The parent territories have no figure in {year}: {count.ToString("N0", Culture)} territories cannot be compared with them.",
         (_, "france") => $"La France n'a pas de valeur en {year} : {count.ToString("N0", Culture)} territoires ne peuvent pas lui être comparés.",
         _ => $"Les territoires parents n'ont pas de valeur en {year} : {count.ToString("N0", Culture)} territoires ne peuvent pas leur être comparés.",
     };
+
+    /// <summary>The legend's subtitle in comparison mode with a study area.</summary>
+    public string ComparedWithArea(string name) => Lang == "en" ? $"compared with {name}" : $"comparé à « {name} »";
 
     public string CompareIn(int year) => Lang == "en" ? $"Compare in {year}" : $"Comparer en {year}";
 

@@ -188,6 +188,21 @@ public sealed class PortraitQueries(NpgsqlDataSource db, IndicatorQueries indica
         return new Synthesis(region, columns, synthesisRows);
     }
 
+    /// <summary>
+    /// The synthesis with one more row at the bottom: the reference the reader compares with (a territory, or a study
+    /// area computed from its communes), read in each column's year and only that year.
+    /// </summary>
+    public static Synthesis WithReference(Synthesis synthesis, Zonings.ComparisonReference? reference) =>
+        reference is null
+            ? synthesis
+            : synthesis with
+            {
+                Rows = [.. synthesis.Rows, new SynthesisRow(new TerritoryRef(reference.Kind, reference.Key.Split(':', 2)[1], reference.Name),
+                    synthesis.Columns.Select(c => reference.In(c.Indicator.Code, c.Year) is { } f
+                        ? new SynthesisCell(f.Value, f.Status)
+                        : new SynthesisCell(null, "missing")).ToList())],
+            };
+
     /// <summary>The synthesis as CSV, as the table shows it: one line per territory, one column per indicator and year.</summary>
     public static string ToCsv(Synthesis synthesis)
     {

@@ -9,7 +9,11 @@ namespace TerritoryAtlas.Web.Zonings;
 /// One figure of a group of communes in one year: a sum of counts, or a rate from summed numerators and denominators.
 /// Whole: no part was secret (a portrait prefers the latest such year).
 /// </summary>
-public sealed record AreaFigure(string Indicator, int Year, double? Value, double? Numerator, double? Denominator, string Status, bool Whole);
+/// Origin: "communes" (computed from them here) or "published" (as its producer published it).
+public sealed record AreaFigure(string Indicator, int Year, double? Value, double? Numerator, double? Denominator, string Status, bool Whole)
+{
+    public string Origin { get; init; } = "communes";
+}
 
 /// <summary>
 /// The figures of any group of communes (a study area, or the communes a reference stands for), computed from the

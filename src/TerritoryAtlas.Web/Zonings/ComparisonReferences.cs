@@ -14,6 +14,9 @@ namespace TerritoryAtlas.Web.Zonings;
 /// </summary>
 public sealed record ComparisonReference(string Key, string Kind, string Name, ILookup<string, AreaFigure> Figures)
 {
+    /// <summary>Changes when the reference's make-up does (a study area's communes): part of cache keys.</summary>
+    public string Version { get; init; } = "";
+
     /// <summary>The figure of that year, if the reference has one.</summary>
     public AreaFigure? In(string indicator, int year) => Figures[indicator].FirstOrDefault(f => f.Year == year);
 
@@ -26,7 +29,9 @@ public sealed class ComparisonReferences(NpgsqlDataSource db, StudyAreaService a
 {
     /// <summary>The reference a parameter names, with its figures for this reader; null when none is asked for.</summary>
     /// <exception cref="ParameterException">Malformed (400), or no such territory or readable study area (404).</exception>
-    public async Task<ComparisonReference?> ResolveAsync(string? reference, string parameter, ClaimsPrincipal user, CancellationToken ct)
+    /// <param name="indicators">Only these indicators' figures (null: every one the reader may read).</param>
+    public async Task<ComparisonReference?> ResolveAsync(string? reference, string parameter, ClaimsPrincipal user, CancellationToken ct,
+        IReadOnlyList<string>? indicators = null)
     {
         if (string.IsNullOrWhiteSpace(reference))
         {
@@ -43,7 +48,10 @@ public sealed class ComparisonReferences(NpgsqlDataSource db, StudyAreaService a
             }
 
             await using var connection = await db.OpenConnectionAsync(ct);
-            return new ComparisonReference($"area:{area.Id}", "area", area.Name, await AreaFigures.OfAsync(connection, area.Communes, null, viewer, ct));
+            return new ComparisonReference($"area:{area.Id}", "area", area.Name, await AreaFigures.OfAsync(connection, area.Communes, indicators, viewer, ct))
+            {
+                Version = area.UpdatedAt.Ticks.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            };
         }
 
         if (parts.Length != 2 || !Levels.IsKnown(parts[0]))
@@ -61,11 +69,21 @@ public sealed class ComparisonReferences(NpgsqlDataSource db, StudyAreaService a
                 select o.indicator_code as indicator, o.year::int as year, o.value, o.numerator, o.denominator, o.status, o.status <> 'suppressed' as whole
                 from published_observation o
                 join indicator i on i.code = o.indicator_code
-                where o.territory_id = @id and o.status <> 'missing'
+                where o.territory_id = @id and o.status <> 'missing' and (@indicators::text[] is null or o.indicator_code = any(@indicators))
                   and indicator_visible(i.visibility, i.code, @isMember, @isAdmin, @organisations)
-                """, new { id = territory.Id, isMember = viewer.IsMember, isAdmin = viewer.IsAdmin, organisations = viewer.OrganisationArray },
+                """, new { id = territory.Id, indicators = indicators?.ToArray(), isMember = viewer.IsMember, isAdmin = viewer.IsAdmin, organisations = viewer.OrganisationArray },
                 cancellationToken: ct));
-            return new ComparisonReference($"{parts[0]}:{parts[1]}", parts[0], territory.Name, figures.ToLookup(f => f.Indicator));
+            // What the territory does not publish (populations légales and the CAF counts exist by commune only) is
+            // summed from its communes, under the same rules as a study area, and says so (Origin "communes").
+            var published = figures.Select(f => f with { Origin = "published" }).ToList();
+            var publishedIndicators = published.Select(f => f.Indicator).ToHashSet();
+            var communes = (await connection.QueryAsync<string>(new CommandDefinition("""
+                select c.code from territory_parent p join territory c on c.id = p.territory_id and c.level = 'commune' where p.parent_id = @id
+                """, new { id = territory.Id }, cancellationToken: ct))).ToList();
+            var summed = communes.Count == 0
+                ? []
+                : (await AreaFigures.OfAsync(connection, communes, indicators, viewer, ct)).SelectMany(g => g).Where(f => !publishedIndicators.Contains(f.Indicator));
+            return new ComparisonReference($"{parts[0]}:{parts[1]}", parts[0], territory.Name, published.Concat(summed).ToLookup(f => f.Indicator));
         }
     }
 }

@@ -1,3 +1,5 @@
+using System.Text;
+
 namespace TerritoryAtlas.Web.Zonings;
 
 /// <summary>
@@ -27,6 +29,32 @@ public static class StudyAreaEndpoints
                 await areas.PortraitAsync(id, http.User, ct) is { } portrait ? Results.Json(portrait) : NotFound(id))
             .RequireRateLimiting(RateLimits.PublicReads)
             .Produces<StudyAreaPortrait>().ProducesProblem(StatusCodes.Status404NotFound);
+
+        // Files: the portrait in long CSV (?compare= adds a reference's lines), the outline with its figures in GeoJSON.
+        group.MapGet("/{id:long}/portrait.csv", async (long id, string? compare, HttpContext http, StudyAreaExports exports,
+                ComparisonReferences references, CancellationToken ct) =>
+            {
+                try
+                {
+                    var reference = await references.ResolveAsync(compare, "compare", http.User, ct);
+                    return await exports.CsvAsync(id, reference, http.User, ct) is { } csv
+                        ? Results.File(Encoding.UTF8.GetBytes(csv), "text/csv; charset=utf-8", $"zone_etude_{id}.csv")
+                        : NotFound(id);
+                }
+                catch (ParameterException e)
+                {
+                    return e.ToProblem();
+                }
+            })
+            .RequireRateLimiting(RateLimits.Exports)
+            .Produces(StatusCodes.Status200OK, contentType: "text/csv").ProducesProblem(StatusCodes.Status404NotFound);
+
+        group.MapGet("/{id:long}.geojson", async (long id, HttpContext http, StudyAreaExports exports, CancellationToken ct) =>
+                await exports.GeoJsonAsync(id, http.User, ct) is { } geojson
+                    ? Results.File(geojson, "application/geo+json", $"zone_etude_{id}.geojson")
+                    : NotFound(id))
+            .RequireRateLimiting(RateLimits.Exports)
+            .Produces(StatusCodes.Status200OK, contentType: "application/geo+json").ProducesProblem(StatusCodes.Status404NotFound);
 
         signedIn.MapPut("/{id:long}", (long id, StudyAreaInput input, HttpContext http, StudyAreaService areas, CancellationToken ct) =>
                 Act(async () => await areas.UpdateAsync(id, input, http.User, ct) is { } area ? Results.Json(area) : NotFound(id)))

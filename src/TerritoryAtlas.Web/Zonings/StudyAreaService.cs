@@ -169,6 +169,25 @@ public sealed class StudyAreaService(NpgsqlDataSource db)
                     null, null, null, "missing", [])).ToList());
     }
 
+    /// <summary>The régions an area's communes lie in (empty when the caller may not read it).</summary>
+    public async Task<IReadOnlyList<(string Code, string Name)>> RegionsOfAsync(long id, ClaimsPrincipal user, CancellationToken ct)
+    {
+        if (await GetAsync(id, user, ct) is not { } area)
+        {
+            return [];
+        }
+
+        await using var connection = await db.OpenConnectionAsync(ct);
+        return (await connection.QueryAsync<(string Code, string Name)>(new CommandDefinition("""
+            select distinct r.code, r.name
+            from territory c
+            join territory_parent p on p.territory_id = c.id and p.parent_level = 'region'
+            join territory r on r.id = p.parent_id
+            where c.level = 'commune' and c.code = any(@codes)
+            order by r.name
+            """, new { codes = area.Communes }, cancellationToken: ct))).ToList();
+    }
+
     private static async Task<int> CountAsync(NpgsqlConnection connection, string[] codes, CancellationToken ct) =>
         await connection.ExecuteScalarAsync<int>(new CommandDefinition(
             "select count(*)::int from territory where level = 'commune' and code = any(@codes)", new { codes }, cancellationToken: ct));

@@ -16,6 +16,7 @@ public static class ZoningEndpoints
         services.AddSingleton<ZoningService>();
         services.AddSingleton<StudyAreaService>();
         services.AddSingleton<ComparisonReferences>();
+        services.AddSingleton<StudyAreaExports>();
         services.Configure<FormOptions>(o => o.MultipartBodyLengthLimit = Math.Max(o.MultipartBodyLengthLimit, CorrespondenceTable.MaxBytes + (1 << 20)));
         return services;
     }

@@ -192,7 +192,7 @@ function tooltip(handle, code, name) {
     line(`${v.parentNames?.[parent] ?? parent} : ${formatNumber(parentValue, v.decimals, handle.lang)} ${v.unit}`);
   }
   // Compared with a name people read: France, or this territory's parent (« moins bon que Seine-Saint-Denis »).
-  if (v.categories?.[i]) line(`${t[v.categories[i]]} ${t.than} ${v.reference.kind === 'france' ? 'France' : v.parentNames?.[parent] ?? parent}`);
+  if (v.categories?.[i]) line(`${t[v.categories[i]]} ${t.than} ${v.reference.name ?? (v.reference.kind === 'france' ? 'France' : v.parentNames?.[parent] ?? parent)}`);
   return node;
 }
 
