@@ -1,4 +1,5 @@
 using System.Text;
+using Microsoft.AspNetCore.Antiforgery;
 
 namespace TerritoryAtlas.Web.Zonings;
 
@@ -16,6 +17,46 @@ public static class StudyAreaEndpoints
 
         signedIn.MapPost("", (StudyAreaInput input, HttpContext http, StudyAreaService areas, CancellationToken ct) =>
                 Act(async () => Results.Json(await areas.CreateAsync(input, http.User, ct), statusCode: StatusCodes.Status201Created)))
+            .Produces<StudyAreaView>(StatusCodes.Status201Created).ProducesProblem(StatusCodes.Status422UnprocessableEntity);
+
+        // A perimeter file (GeoPackage, as QGIS saves it): multipart `file`, `name`, `visibility`.
+        signedIn.MapPost("/upload", (HttpContext http, StudyAreaService areas, IAntiforgery antiforgery, CancellationToken ct) =>
+                Act(async () =>
+                {
+                    // Scripts authenticate with a bearer token; a browser's cookie-authenticated post must carry the antiforgery token.
+                    if (!http.Request.Headers.Authorization.ToString().StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase)
+                        && !await antiforgery.IsRequestValidAsync(http))
+                    {
+                        throw new StudyAreaRefused(400, "antiforgery token missing or invalid", "jeton antiforgery absent ou invalide");
+                    }
+
+                    if (http.Features.Get<Microsoft.AspNetCore.Http.Features.IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } size)
+                    {
+                        size.MaxRequestBodySize = PerimeterFile.MaxBytes + (1 << 20);
+                    }
+
+                    if (!http.Request.HasFormContentType)
+                    {
+                        throw new StudyAreaRefused(415, "send multipart/form-data with file, name and visibility", "envoyez un formulaire multipart avec file, name et visibility");
+                    }
+
+                    var form = await http.Request.ReadFormAsync(ct);
+                    if (form.Files.GetFile("file") is not { Length: > 0 } file)
+                    {
+                        throw new StudyAreaRefused(422, "file: a GeoPackage (.gpkg) holding the perimeter's polygons", "file : un GeoPackage (.gpkg) contenant les polygones du périmètre");
+                    }
+
+                    if (file.Length > PerimeterFile.MaxBytes)
+                    {
+                        throw new StudyAreaRefused(413, $"{file.FileName}: {file.Length:N0} bytes, at most {PerimeterFile.MaxBytes:N0}", $"{file.FileName} : {file.Length:N0} octets, au plus {PerimeterFile.MaxBytes:N0}");
+                    }
+
+                    await using var stream = file.OpenReadStream();
+                    var perimeter = await PerimeterFile.ReadGeoPackageAsync(stream, file.FileName, ct);
+                    var input = new StudyAreaInput(form["name"], form["visibility"], null, null);
+                    return Results.Json(await areas.CreateAsync(input, http.User, ct, perimeter), statusCode: StatusCodes.Status201Created);
+                }))
+            .DisableAntiforgery()
             .Produces<StudyAreaView>(StatusCodes.Status201Created).ProducesProblem(StatusCodes.Status422UnprocessableEntity);
 
         signedIn.MapGet("", async (HttpContext http, StudyAreaService areas, CancellationToken ct) => Results.Json(await areas.ListAsync(http.User, ct)))

@@ -51,12 +51,15 @@ public sealed class StudyAreaService(NpgsqlDataSource db)
          or (a.visibility = 'organisation' and a.organisation_id = any(@organisations)))
         """;
 
-    public async Task<StudyAreaView> CreateAsync(StudyAreaInput input, ClaimsPrincipal user, CancellationToken ct)
+    /// <param name="perimeterFile">A perimeter read from an uploaded file (<see cref="PerimeterFile"/>), instead of codes or GeoJSON.</param>
+    public async Task<StudyAreaView> CreateAsync(StudyAreaInput input, ClaimsPrincipal user, CancellationToken ct, Geometry? perimeterFile = null)
     {
         var (account, viewer) = Caller(user);
         var (name, visibility, organisation) = Check(input, user, viewer);
         await using var connection = await db.OpenConnectionAsync(ct);
-        var (method, communes) = await ResolveAsync(connection, input, ct);
+        var (method, communes) = perimeterFile is null
+            ? await ResolveAsync(connection, input, ct)
+            : ("perimeter", [.. (await CommunesInsideAsync(connection, perimeterFile, ct)).Select(c => c.Code)]);
         var id = await connection.ExecuteScalarAsync<long>(new CommandDefinition("""
             insert into study_area (owner_id, organisation_id, visibility, name, communes, method)
             values (@account, @organisation, @visibility, @name, @communes, @method) returning id
@@ -295,6 +298,12 @@ public sealed class StudyAreaService(NpgsqlDataSource db)
     /// </summary>
     private static async Task<IReadOnlyList<AreaCommune>> CommunesInsideAsync(NpgsqlConnection connection, Geometry perimeter, CancellationToken ct)
     {
+        if (!await connection.ExecuteScalarAsync<bool>(new CommandDefinition(
+                "select exists (select 1 from spatial_ref_sys where srid = @srid)", new { srid = perimeter.SRID }, cancellationToken: ct)))
+        {
+            throw new StudyAreaRefused(422, $"the perimeter's coordinate system EPSG:{perimeter.SRID} is unknown to PostGIS", $"le système de coordonnées EPSG:{perimeter.SRID} du périmètre est inconnu de PostGIS");
+        }
+
         var (inFrance, codes, names) = await connection.QuerySingleAsync<(bool, string[], string[])>(new CommandDefinition("""
             with perimeter as (select ST_Transform(ST_SetSRID(ST_GeomFromWKB(@wkb), @srid), 4326) as geom),
             inside as (select c.code, c.name from territory c, perimeter p where c.level = 'commune' and ST_Intersects(c.label_point, p.geom))

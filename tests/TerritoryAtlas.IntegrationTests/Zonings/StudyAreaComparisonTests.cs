@@ -183,4 +183,50 @@ public sealed class StudyAreaComparisonTests(AtlasFixture atlas)
         Assert.Equal(HttpStatusCode.NotFound, refused.StatusCode);
         Assert.Contains("reference", await refused.Content.ReadAsStringAsync(), StringComparison.Ordinal);
     }
+
+    private async Task<HttpResponseMessage> UploadAsync(string token, byte[] file, string fileName = "perimetre.gpkg")
+    {
+        using var form = new MultipartFormDataContent
+        {
+            { new ByteArrayContent(file), "file", fileName },
+            { new StringContent("Contrat de ville (GeoPackage)"), "name" },
+        };
+        var request = new HttpRequestMessage(HttpMethod.Post, "/api/study-areas/upload") { Content = form };
+        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
+        return await atlas.App.CreateClient().SendAsync(request);
+    }
+
+    [Fact]
+    public async Task A_GeoPackage_perimeter_in_Lambert_93_takes_the_communes_whose_point_on_surface_is_inside_and_a_bad_file_changes_nothing()
+    {
+        var (token, _, _) = await AreaAsync();
+        await using var connection = await atlas.Db.OpenConnectionAsync();
+        // A rectangle around Saint-Denis, drawn in Lambert-93 as a French GIS user would.
+        var wkb = await connection.ExecuteScalarAsync<byte[]>(
+            "select ST_AsBinary(ST_Transform(ST_MakeEnvelope(2.33, 48.90, 2.40, 48.95, 4326), 2154))");
+        var expected = (await connection.QueryAsync<string>("""
+            select code from territory
+            where level = 'commune' and ST_Intersects(label_point, ST_Transform(ST_Transform(ST_MakeEnvelope(2.33, 48.90, 2.40, 48.95, 4326), 2154), 4326))
+            order by code
+            """)).ToList();
+        Assert.Contains("93066", expected);
+        var square = new NetTopologySuite.IO.WKBReader().Read(wkb);
+
+        using var response = await UploadAsync(token, await TerritoryAtlas.Testing.GeoPackageFile.PolygonAsync(square, 2154));
+        var body = await response.Content.ReadAsStringAsync();
+        Assert.True(response.StatusCode == HttpStatusCode.Created, body);
+        var created = JsonDocument.Parse(body).RootElement;
+        Assert.Equal("perimeter", created.GetProperty("method").GetString());
+        Assert.Equal(expected, created.GetProperty("communes").EnumerateArray().Select(c => c.GetString()!).Order(StringComparer.Ordinal));
+
+        // Refused, nothing stored: not a GeoPackage, a coordinate system without an EPSG code.
+        var before = await connection.ExecuteScalarAsync<long>("select count(*) from study_area");
+        using var notGpkg = await UploadAsync(token, "code;nom\n93066;Saint-Denis\n"u8.ToArray(), "communes.csv");
+        Assert.Equal(HttpStatusCode.UnprocessableEntity, notGpkg.StatusCode);
+        Assert.Contains("communes.csv", await notGpkg.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        using var noEpsg = await UploadAsync(token, await TerritoryAtlas.Testing.GeoPackageFile.PolygonAsync(square, 2154, organisation: "NONE"));
+        Assert.Equal(HttpStatusCode.UnprocessableEntity, noEpsg.StatusCode);
+        Assert.Contains("EPSG", await noEpsg.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        Assert.Equal(before, await connection.ExecuteScalarAsync<long>("select count(*) from study_area"));
+    }
 }
