@@ -229,4 +229,28 @@ public sealed class StudyAreaComparisonTests(AtlasFixture atlas)
         Assert.Contains("EPSG", await noEpsg.Content.ReadAsStringAsync(), StringComparison.Ordinal);
         Assert.Equal(before, await connection.ExecuteScalarAsync<long>("select count(*) from study_area"));
     }
+
+    [Fact]
+    public async Task A_commune_nouvelle_counts_for_an_area_only_with_every_commune_it_absorbed()
+    {
+        // Saint-Denis's 2023 population légale is that of the commune nouvelle formed with Pierrefitte-sur-Seine
+        // (perimeter_change), which has none of its own that year.
+        var alone = await AreaAsync(communes: "select '93066'");
+        var both = await AreaAsync(communes: "select unnest(array['93066', '93059'])");
+        async Task<JsonElement> PopulationAsync((string Token, long Id, string[] Codes) area)
+        {
+            using var response = await SendAsync(HttpMethod.Get, $"/api/study-areas/{area.Id}/portrait", area.Token);
+            return JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement.GetProperty("lines").EnumerateArray()
+                .Single(l => l.GetProperty("indicator").GetString() == "population_municipale");
+        }
+
+        // Alone, 2023 would count Pierrefitte's people too: the area keeps its latest honest year.
+        var aloneLine = await PopulationAsync(alone);
+        Assert.Equal(2021, aloneLine.GetProperty("year").GetInt32());
+        Assert.Equal(await PublishedAsync("commune", "93066", "population_municipale", 2021), aloneLine.GetProperty("value").GetDouble(), 6);
+        // With both former communes, the merged figure is the area's.
+        var bothLine = await PopulationAsync(both);
+        Assert.Equal(2023, bothLine.GetProperty("year").GetInt32());
+        Assert.Equal(await PublishedAsync("commune", "93066", "population_municipale", 2023), bothLine.GetProperty("value").GetDouble(), 6);
+    }
 }
