@@ -44,7 +44,7 @@ public static class ZoningCommand
                             Environment.UserName, CancellationToken.None);
                         await output.WriteLineAsync(
                             $"zoning {s.Code} \"{s.Name}\" ({s.Vintage}) added from {s.File}, column {s.ZoneColumn}: {s.Zones} zones, {s.Communes} communes " +
-                            $"({s.CommunesOutside} communes in no zone), {s.ZonesAcrossDepartements} zones across départements, " +
+                            $"({s.CommunesOutside} communes in no zone, {s.CommunesCarried} carried into the zone of the commune they merged into), {s.ZonesAcrossDepartements} zones across départements, " +
                             $"{s.ZonesAcrossRegions} across régions, {s.Figures} figures, {s.Tiles} tiles");
                         await output.WriteLineAsync("timings: " + string.Join(", ",
                             s.StepSeconds.Select(p => $"{p.Key} {p.Value.ToString("0.0", CultureInfo.InvariantCulture)} s")));

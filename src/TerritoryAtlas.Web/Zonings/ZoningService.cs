@@ -16,7 +16,7 @@ public sealed record ZoningRequest(string Code, string Name, string Vintage, str
 public sealed record ZoningSummary(
     string Code, string Name, string Vintage, string File, string ZoneColumn, int Communes, int Zones,
     int ZonesAcrossDepartements, int ZonesAcrossRegions, int CommunesOutside, int Figures, int Tiles,
-    IReadOnlyDictionary<string, double> StepSeconds);
+    IReadOnlyDictionary<string, double> StepSeconds, int CommunesCarried = 0);
 
 /// <summary>A zone as GET /api/zonings/{code} lists it.</summary>
 public sealed record ZoneView(string Code, string Name, int Communes, string? Departement, string[] Departements, string[] Regions,
@@ -106,6 +106,19 @@ public sealed partial class ZoningService(NpgsqlDataSource db, DataVersion dataV
                 unknown.Select(u => new ZoningProblem(u.Line, $"commune {u.Commune} is not a commune of {vintages}")).ToList());
         }
 
+        // A table on a later COG lists a commune nouvelle, not the communes of the boundary vintage it absorbed since:
+        // they join the zone of the commune they merged into (perimeter_change), so the zone's outline and sums hold them.
+        var carried = await connection.ExecuteAsync(new CommandDefinition("""
+            insert into zoning_row (line, commune, zone, zone_name)
+            select distinct on (part.code) r.line, part.code, r.zone, r.zone_name
+            from zoning_row r
+            join perimeter_change pc on pc.level = 'commune' and pc.code = r.commune and pc.kind = 'merged'
+            cross join lateral unnest(pc.parts) as part (code)
+            where not exists (select 1 from zoning_row o where o.commune = part.code)
+              and exists (select 1 from territory c where c.level = 'commune' and c.code = part.code)
+            order by part.code, r.line
+            """, transaction: transaction, cancellationToken: ct));
+
         var watch = Stopwatch.StartNew();
         await connection.ExecuteAsync(new CommandDefinition("""
             insert into level (code, rank, label_fr, label_en, name_fr, menu_fr, menu_en, one_fr, many_fr, map_parent, export_parents,
@@ -126,7 +139,7 @@ public sealed partial class ZoningService(NpgsqlDataSource db, DataVersion dataV
                 fileName,
                 column = table.ZoneColumn,
                 actor,
-                communes = table.Rows.Count,
+                communes = table.Rows.Count + carried,
                 zones = table.Rows.Select(r => r.Zone).Distinct().Count(),
             }, transaction, cancellationToken: ct));
         var zones = await connection.ExecuteScalarAsync<int>(new CommandDefinition(AtlasDatabase.Sql("Zonings.zone_territories.sql"),
@@ -165,8 +178,8 @@ public sealed partial class ZoningService(NpgsqlDataSource db, DataVersion dataV
         await transaction.CommitAsync(ct);
         await ReloadAsync(ct);
         steps["total"] = total.Elapsed.TotalSeconds;
-        return new ZoningSummary(code, name, vintage, fileName, table.ZoneColumn, table.Rows.Count, zones, across, acrossRegions, outside,
-            figures, tiles.Count, steps);
+        return new ZoningSummary(code, name, vintage, fileName, table.ZoneColumn, table.Rows.Count + carried, zones, across, acrossRegions, outside,
+            figures, tiles.Count, steps, carried);
     }
 
     public async Task<bool> RemoveAsync(string code, CancellationToken ct)

@@ -239,6 +239,43 @@ public sealed class ZoningTests(AtlasFixture atlas)
     }
 
     [Fact]
+    public async Task A_table_on_a_later_COG_carries_the_communes_a_commune_nouvelle_absorbed_into_its_zone()
+    {
+        // As INSEE's tables on COG 2025 list it: Saint-Denis (93066) with Pierrefitte-sur-Seine (93059) inside it.
+        var communes = (await CommunesAsync()).Where(c => c.Departement == "93" && c.Code != "93059").ToList();
+        var table = Csv(communes.Select(c => (c.Code, c.Code == "93066" ? "SD" : "Z" + c.Code)));
+        var code = $"cog{Guid.NewGuid():N}"[..12];
+        using var response = await atlas.App.CreateClient().SendAsync(Post(await TokenAsync(AtlasRoles.Admin), table, "cog2025.csv", code));
+        var body = await response.Content.ReadAsStringAsync();
+        try
+        {
+            Assert.True(response.StatusCode == HttpStatusCode.Created, body);
+            var summary = JsonDocument.Parse(body).RootElement;
+            Assert.Equal(1, summary.GetProperty("communesCarried").GetInt32());
+            Assert.Equal(communes.Count + 1, summary.GetProperty("communes").GetInt32());
+            await using var connection = await atlas.Db.OpenConnectionAsync();
+            // Pierrefitte lies in Saint-Denis's zone, whose population is then the merged commune's published figure.
+            var zoneOfPierrefitte = await connection.ExecuteScalarAsync<string>("""
+                select z.code from territory c join territory_parent p on p.territory_id = c.id and p.parent_level = @code
+                join territory z on z.id = p.parent_id where c.level = 'commune' and c.code = '93059'
+                """, new { code });
+            Assert.Equal("SD", zoneOfPierrefitte);
+            var (zone, merged) = await connection.QuerySingleAsync<(double?, double?)>("""
+                select (select o.value from published_observation o join territory z on z.id = o.territory_id
+                        where z.level = @code and z.code = 'SD' and o.indicator_code = 'population_municipale' and o.year = 2023),
+                       (select o.value from published_observation o join territory c on c.id = o.territory_id
+                        where c.level = 'commune' and c.code = '93066' and o.indicator_code = 'population_municipale' and o.year = 2023)
+                """, new { code });
+            Assert.NotNull(merged);
+            Assert.Equal(merged, zone);
+        }
+        finally
+        {
+            await RemoveAsync(code);
+        }
+    }
+
+    [Fact]
     public async Task An_INSEE_workbook_with_title_rows_and_several_sheets_is_read_from_its_composition_sheet()
     {
         const string code = "test_bv";
