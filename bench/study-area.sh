@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # A study area's portrait, warm: 500 communes (the first 500 codes of the Nord, 59) and 10,000 communes, each portrait
-# asked 20 times over HTTP after one warm-up; median and max. Usage: bench/study-area.sh  (ATLAS_DB: an imported
+# asked 20 times over HTTP after one warm-up; median and max; then its GeoJSON download (the union of its communes) once. Usage: bench/study-area.sh  (ATLAS_DB: an imported
 # database; it creates a throw-away member account and token there and deletes its areas afterwards).
 set -euo pipefail
 REPO="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd -P)"
@@ -27,6 +27,7 @@ measure() { # $1 label, $2 SQL giving the codes
   curl -sf -o /dev/null -H "Authorization: Bearer $TOKEN" "http://127.0.0.1:$PORT/api/study-areas/$id/portrait"
   times="$(for _ in $(seq 20); do curl -sf -o /dev/null -w '%{time_total}\n' -H "Authorization: Bearer $TOKEN" "http://127.0.0.1:$PORT/api/study-areas/$id/portrait"; done | sort -n)"
   echo "$1: portrait warm, 20 requests: median $(sed -n 10p <<<"$times") s, max $(tail -1 <<<"$times") s"
+  echo "$1: outline and figures (GeoJSON, one request): $(curl -sf -o /dev/null -w '%{time_total} s, %{size_download} bytes' -H "Authorization: Bearer $TOKEN" "http://127.0.0.1:$PORT/api/study-areas/$id.geojson")"
   curl -sf -o /dev/null -X DELETE -H "Authorization: Bearer $TOKEN" "http://127.0.0.1:$PORT/api/study-areas/$id"
 }
 echo "== machine: $(nproc) cores, load $(cut -d' ' -f1-3 /proc/loadavg)"
