@@ -139,14 +139,7 @@ public sealed class StudyAreaService(NpgsqlDataSource db)
             """, new { isMember = viewer.IsMember, isAdmin = viewer.IsAdmin, organisations = viewer.OrganisationArray }, cancellationToken: ct))).ToList();
         var figures = await AreaFigures.OfAsync(connection, area.Communes, null, viewer, ct);
         var lines = indicators.Select(i => (Info: i, Figure: AreaFigures.Latest(figures[i.indicator]))).ToList();
-        var departements = (await connection.QueryAsync<(string Code, string Name)>(new CommandDefinition("""
-            select distinct d.code, d.name
-            from territory c
-            join territory_parent p on p.territory_id = c.id and p.parent_level = 'departement'
-            join territory d on d.id = p.parent_id
-            where c.level = 'commune' and c.code = any(@codes)
-            order by d.code
-            """, new { codes = area.Communes }, cancellationToken: ct))).ToList();
+        var departements = await ParentsAsync(connection, area.Communes, "departement", ct);
         var references = (await connection.QueryAsync<(string Indicator, int Year, string Level, string Code, string Name, double? Value,
             double? Numerator, double? Denominator, string Status)>(new CommandDefinition("""
             select o.indicator_code, o.year, t.level, t.code, t.name, o.value, o.numerator, o.denominator, o.status
@@ -181,15 +174,20 @@ public sealed class StudyAreaService(NpgsqlDataSource db)
         }
 
         await using var connection = await db.OpenConnectionAsync(ct);
-        return (await connection.QueryAsync<(string Code, string Name)>(new CommandDefinition("""
-            select distinct r.code, r.name
-            from territory c
-            join territory_parent p on p.territory_id = c.id and p.parent_level = 'region'
-            join territory r on r.id = p.parent_id
-            where c.level = 'commune' and c.code = any(@codes)
-            order by r.name
-            """, new { codes = area.Communes }, cancellationToken: ct))).ToList();
+        return await ParentsAsync(connection, area.Communes, "region", ct);
     }
+
+    /// <summary>The territories of a level the communes lie in (their départements, their régions), by code.</summary>
+    private static async Task<IReadOnlyList<(string Code, string Name)>> ParentsAsync(NpgsqlConnection connection, string[] communes, string level,
+        CancellationToken ct) =>
+        (await connection.QueryAsync<(string Code, string Name)>(new CommandDefinition("""
+            select distinct t.code, t.name
+            from territory c
+            join territory_parent p on p.territory_id = c.id and p.parent_level = @level
+            join territory t on t.id = p.parent_id
+            where c.level = 'commune' and c.code = any(@communes)
+            order by t.code
+            """, new { communes, level }, cancellationToken: ct))).ToList();
 
     private static async Task<int> CountAsync(NpgsqlConnection connection, string[] codes, CancellationToken ct) =>
         await connection.ExecuteScalarAsync<int>(new CommandDefinition(
