@@ -83,6 +83,11 @@ public sealed class KeyboardJourneyTests(AtlasApp app) : IAsyncLifetime
         await TabToAsync(page, "[data-testid=workshop-map] canvas");
         // France fitted at the page's size first: at a world zoom an arrow key pans by tens of degrees, out of France.
         await page.WaitForFunctionAsync("() => window.atlasWorkshop.map.getZoom() > 4 && !window.atlasWorkshop.map.isMoving()", null, new() { Timeout = 20_000 });
+        // Zoom in one step first (+): at the room's default zoom (4.6) two arrow presses move the centre about 6° east,
+        // from 2.5° to Switzerland on a narrow map — the server then rightly refuses a point outside France.
+        var zoom = await page.EvaluateAsync<double>("() => window.atlasWorkshop.map.getZoom()");
+        await page.Keyboard.PressAsync("+");
+        await page.WaitForFunctionAsync("z => window.atlasWorkshop.map.getZoom() > z + 0.5 && !window.atlasWorkshop.map.isMoving()", zoom, new() { Timeout = 10_000 });
         var before = await page.EvaluateAsync<double[]>("() => { const c = window.atlasWorkshop.map.getCenter(); return [c.lng, c.lat]; }");
         await page.Keyboard.PressAsync("ArrowRight");
         await page.Keyboard.PressAsync("ArrowRight");
