@@ -131,7 +131,7 @@ public sealed class MembersOnlyTests(AtlasApp app) : IAsyncLifetime
         await page.GetByTestId("invite-organisation").ClickAsync();
         await page.GetByRole(AriaRole.Option, new() { Name = organisation }).ClickAsync();
         await page.GetByTestId("invite-submit").ClickAsync();
-        await Assertions.Expect(page.GetByTestId("invite-link")).ToContainTextAsync("/compte/reinitialiser?email=");
+        await Assertions.Expect(page.GetByTestId("invite-link")).ToContainTextAsync("/compte/reinitialiser?email=", new() { Timeout = 20_000 });
         await Assertions.Expect(page.GetByTestId("users")).ToContainTextAsync(invited);
 
         // The link works: the invited person chooses a password there and signs in.
