@@ -71,7 +71,11 @@ public sealed class DatasetService(NpgsqlDataSource db, IConfiguration configura
             var signature = ContributionRows.HeaderSignature(table.Header);
             await using var connection = await db.OpenConnectionAsync(ct);
             var mapping = ContributionRows.IsTidy(table.Header) ? null : metadata.Mapping;
-            if (mapping is null && !ContributionRows.IsTidy(table.Header) && organisation is not null)
+            // A producer's file as downloaded: its header says which official layout it is, and the layout says the rest.
+            var layoutFile = new LayoutFile(fileName, table.Header, table.Records, metadata.Year, metadata.Level) { Report = report };
+            var layout = mapping is null && !ContributionRows.IsTidy(table.Header) ? OfficialLayouts.Recognise(layoutFile) : null;
+            report.Layout = layout?.Name;
+            if (mapping is null && layout is null && !ContributionRows.IsTidy(table.Header) && organisation is not null)
             {
                 var remembered = await connection.QuerySingleOrDefaultAsync<(string Mapping, string? Metadata)?>(new CommandDefinition(
                     "select mapping::text, metadata::text from dataset_mapping where organisation_id = @organisation and header_signature = @signature",
@@ -88,14 +92,25 @@ public sealed class DatasetService(NpgsqlDataSource db, IConfiguration configura
                 }
             }
 
-            if (mapping is null && !ContributionRows.IsTidy(table.Header))
+            if (mapping is null && layout is null && !ContributionRows.IsTidy(table.Header))
             {
                 throw new ImportException(fileName, "line 1",
-                    $"not in the tidy long format (geo_level, geo_code, indicator, year, value) and no mapping is given or remembered for these columns: {string.Join(", ", table.Header)}");
+                    $"not in the tidy long format (geo_level, geo_code, indicator, year, value) nor in a producer's layout the atlas knows ({string.Join(", ", OfficialLayouts.All.Select(l => l.Name))}), and no mapping is given or remembered for these columns: {string.Join(", ", table.Header)}");
             }
 
             var effective = mapping ?? ContributionRows.TidyFor(table.Header);
-            ContributionRows.CheckMapping(effective, table.Header, fileName, metadata.Code);
+            IEnumerable<SourceObservation> rows;
+            if (layout is not null)
+            {
+                // Checks what the whole file must say (year, level) before anything is stored.
+                rows = layout.Read(layoutFile);
+            }
+            else
+            {
+                ContributionRows.CheckMapping(effective, table.Header, fileName, metadata.Code);
+                rows = ContributionRows.Read(table.Records, table.Header, effective, metadata.Code);
+            }
+
             var context = await PipelineContext.LoadAsync(connection, await CorrespondencesAsync(ct), ct);
             var newIndicator = await NewIndicatorAsync(connection, metadata, fileName, ct);
             if (newIndicator is not null)
@@ -116,7 +131,17 @@ public sealed class DatasetService(NpgsqlDataSource db, IConfiguration configura
                 metadata = JsonSerializer.Serialize(metadata, ManifestFiles.Options),
                 by = who.Name,
             }, transaction, cancellationToken: ct)).ConfigureAwait(false);
-            var rows = ContributionRows.Read(table.Records, table.Header, effective, metadata.Code);
+            IReadOnlyList<UnmatchedCode> unplacedIris = [];
+            if (layout is { Iris: true })
+            {
+                // IRIS become territories (under their commune) with the draft, in its transaction. A CAF file is a few
+                // thousand IRIS: held whole here, since they must be registered before any of its figures is placed.
+                var irisRows = rows.ToList();
+                (context, unplacedIris) = await IrisTerritories.RegisterAsync(connection, transaction, irisRows,
+                    irisRows.FirstOrDefault(r => r.Rejection is null)?.Year, fileName, context, ct);
+                rows = irisRows;
+            }
+
             var accepted = ObservationPipeline.Validate(rows, report, context, strict: false, progress);
             var indicators = new SortedSet<string>(StringComparer.Ordinal);
             await ObservationPipeline.CopyAsync(connection, "dataset_row",
@@ -125,6 +150,7 @@ public sealed class DatasetService(NpgsqlDataSource db, IConfiguration configura
                     indicators.Add(a.Indicator);
                     return a;
                 }), ct, ("version_id", versionId));
+            report.UnknownCodes.AddRange(unplacedIris);
             if (report.Accepted == 0)
             {
                 throw new ContributionRefused(StatusCodes.Status422UnprocessableEntity,

@@ -17,25 +17,37 @@ public static class IrisTerritories
     public static async Task<(PipelineContext Context, IReadOnlyList<UnmatchedCode> Unplaced)> RegisterAsync(
         NpgsqlDataSource db, IReadOnlyList<SourceObservation> rows, IndicatorDataset dataset, PipelineContext context, CancellationToken ct)
     {
+        await using var connection = await db.OpenConnectionAsync(ct);
+        await using var transaction = await connection.BeginTransactionAsync(ct);
+        var result = await RegisterAsync(connection, transaction, rows, dataset.Year, Path.GetFileName(dataset.Path), context, ct);
+        await transaction.CommitAsync(ct);
+        return result;
+    }
+
+    /// <summary>
+    /// The same inside the caller's transaction (a contribution registers its IRIS with its draft, so a refused file
+    /// leaves none behind).
+    /// </summary>
+    public static async Task<(PipelineContext Context, IReadOnlyList<UnmatchedCode> Unplaced)> RegisterAsync(
+        NpgsqlConnection connection, NpgsqlTransaction transaction, IReadOnlyList<SourceObservation> rows, int? year, string fileName,
+        PipelineContext context, CancellationToken ct)
+    {
         var territories = context.Territories.ToDictionary();
         var correspondences = context.Correspondences;
-        var iris = rows.Where(r => r.Level == "iris").DistinctBy(r => r.Code).ToList();
+        var iris = rows.Where(r => r.Level == "iris" && r.Rejection is null).DistinctBy(r => r.Code).ToList();
         // The commune of an IRIS is in the file's own COG vintage; a code the 2018 layer lacks is carried to the one
         // 2018 commune it corresponds to, as for any commune figure.
         var communes = iris.Select(r => CommuneOf(r.Code)).Select(c =>
             territories.ContainsKey(("commune", c)) ? c : correspondences.GetValueOrDefault(("commune", c), c)).ToArray();
-        await using var connection = await db.OpenConnectionAsync(ct);
-        await using var transaction = await connection.BeginTransactionAsync(ct);
         var ids = await connection.QueryAsync<(string Code, int Id)>(new CommandDefinition(AtlasDatabase.Sql("Import.iris_territories.sql"),
             new
             {
                 codes = iris.Select(r => r.Code).ToArray(),
                 names = iris.Select(r => r.Name).ToArray(),
                 communes,
-                vintage = dataset.Year is { } year ? $"IRIS {year} (CNAF)" : "IRIS",
-                source = $"Codes IRIS du fichier {Path.GetFileName(dataset.Path)}",
+                vintage = year is { } y ? $"IRIS {y} (CNAF)" : "IRIS",
+                source = $"Codes IRIS du fichier {fileName}",
             }, transaction, commandTimeout: 0, cancellationToken: ct));
-        await transaction.CommitAsync(ct);
         foreach (var (code, id) in ids)
         {
             territories[("iris", code)] = id;

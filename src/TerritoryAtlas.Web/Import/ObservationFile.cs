@@ -1,4 +1,5 @@
 using System.Globalization;
+using TerritoryAtlas.Web.Datasets;
 
 namespace TerritoryAtlas.Web.Import;
 
@@ -103,42 +104,15 @@ public static class ObservationFile
     }
 
     /// <summary>
-    /// CNAF « données allocataires par IRIS » (data_CAF_{year}_IRIS.csv): one row per IRIS, a column per count
-    /// (A, ARSAS, AAAH, AAL, APPA…). The year is the file's (manifest `year`); an empty cell is CNAF's secret (small
-    /// counts, or fewer than 100 allocataires in the IRIS), so it becomes status `suppressed` without a value. The
-    /// IRIS code's first five characters are its commune, in the file's own COG vintage.
+    /// CNAF's files by IRIS, through the contribution path's reader (Datasets/OfficialLayouts): the manifest gives the
+    /// year (else the file name does) and may name other columns in `produces`.
     /// </summary>
     private static List<SourceObservation> ReadCafIris(CsvFile csv, IndicatorDataset dataset)
     {
-        if (dataset.Produces is null || dataset.Produces.Count == 0 || dataset.Year is null)
-        {
-            throw new ImportException(dataset.Path, "manifest", "the caf-iris format needs 'year' and 'produces' (indicator → [column])");
-        }
-
-        int code = csv.Column("CODGEO");
-        var name = csv.Header.Contains("LIBGEO") ? csv.Column("LIBGEO") : -1;
-        var columns = dataset.Produces.ToDictionary(p => p.Key, p => p.Value.Length == 1
-            ? csv.Column(p.Value[0])
+        var produces = dataset.Produces?.ToDictionary(p => p.Key, p => p.Value.Length == 1
+            ? p.Value[0]
             : throw new ImportException(dataset.Path, "manifest", $"caf-iris: '{p.Key}' must name exactly one column"));
-        var result = new List<SourceObservation>(csv.Records.Count * columns.Count);
-        foreach (var record in csv.Records)
-        {
-            var iris = record[code].Trim();
-            if (iris.Length != 9)
-            {
-                throw new ImportException(csv.DisplayName, $"line {record.Line}", $"CODGEO '{iris}' is not a 9-character IRIS code");
-            }
-
-            foreach (var (indicator, column) in columns)
-            {
-                var (value, status) = ParseValue(csv, record, column);
-                // CNAF writes nothing where it suppresses; "missing" here would read as "not collected".
-                result.Add(new SourceObservation(record.Line, "iris", iris, name >= 0 && record[name].Length > 0 ? record[name] : $"IRIS {iris}",
-                    indicator, dataset.Year.Value, value, status == "missing" ? "suppressed" : status, null));
-            }
-        }
-
-        return result;
+        return [.. OfficialLayouts.CafIrisFile.Read(new LayoutFile(csv.DisplayName, csv.Header, csv.Records, dataset.Year), produces)];
     }
 
     private static string Level(CsvFile csv, CsvRecord record, IndicatorDataset dataset, string sourceLevel, string code)

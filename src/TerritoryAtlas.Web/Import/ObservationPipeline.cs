@@ -68,6 +68,9 @@ public sealed class PipelineContext(
     }
 }
 
+/// <summary>A series of an official file that no catalogue indicator holds: its rows were refused, counted here.</summary>
+public sealed record UnmappedSeries(string Series, long Rows, string Reason);
+
 /// <summary>
 /// What validation found in one file, before anything changed: shown as a page, returned as JSON, kept with the
 /// dataset version. Rejected rows are listed up to <see cref="MaxListed"/>; the counts are always complete.
@@ -88,6 +91,13 @@ public sealed class ValidationReport
 
     public long Duplicates { get; set; }
     public long OutOfRange { get; set; }
+
+    /// <summary>The producer's official layout recognised by the file's header (Datasets/OfficialLayouts), or null.</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public string? Layout { get; set; }
+
+    /// <summary>Series of an official file that no catalogue indicator holds: refused, counted apart.</summary>
+    public List<UnmappedSeries> Unmapped { get; init; } = [];
     public long SecretMarkers { get; set; }
     public long MissingMarkers { get; set; }
 
