@@ -21,6 +21,7 @@ public sealed class ContributionFile : IDisposable
 
     private readonly string _path;
     private readonly IDisposable _reader;
+    private bool _keepFile;
 
     private ContributionFile(string path, string displayName, string format, string encoding, IReadOnlyList<string> header,
         IEnumerable<CsvRecord> records, IDisposable reader)
@@ -266,7 +267,21 @@ public sealed class ContributionFile : IDisposable
     public void Dispose()
     {
         _reader.Dispose();
-        File.Delete(_path);
+        if (!_keepFile)
+        {
+            File.Delete(_path);
+        }
+    }
+
+    /// <summary>
+    /// The shape of a file already on disk (the upload page's copy, which it keeps for the validation that follows):
+    /// format, encoding and header, read as the contribution will read them. Throws <see cref="ImportException"/>.
+    /// </summary>
+    public static (string Format, string Encoding, IReadOnlyList<string> Header) Peek(string path, string displayName)
+    {
+        using var file = Open(path, displayName);
+        file._keepFile = true;
+        return (file.Format, file.Encoding, file.Header);
     }
 
     private sealed class Both(IDisposable first, IDisposable second) : IDisposable

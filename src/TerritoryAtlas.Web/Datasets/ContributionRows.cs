@@ -58,6 +58,9 @@ public static class ContributionRows
         ["qpv"] = "qpv",
     };
 
+    /// <summary>The levels a contributed file may hold (the mapping's <c>level</c>).</summary>
+    public static IReadOnlyList<string> LevelCodes { get; } = LevelNames.Values.Distinct().ToList();
+
     /// <summary>The tidy mapping, without the optional name and flag columns when the file lacks them.</summary>
     public static ColumnMapping TidyFor(IReadOnlyList<string> header) => Tidy with
     {

@@ -34,6 +34,10 @@ public sealed record DatasetVersionView(
     string UploadedBy, DateTime UploadedAt, string? PublishedBy, DateTime? PublishedAt, string? RolledBackBy, DateTime? RolledBackAt,
     ValidationReport Report, IReadOnlyList<PreviewYear> Preview);
 
+public sealed record DatasetVersionSummary(
+    long Id, string Dataset, string? Organisation, string Status, string FileName, string UploadedBy, DateTime UploadedAt,
+    string? PublishedBy, DateTime? PublishedAt, long Accepted, long Rejected);
+
 public sealed record PreviewYear(string Indicator, short Year, long New, long Revised, long Unchanged);
 
 public sealed record PreviewRow(
@@ -192,6 +196,23 @@ public sealed class DatasetService(NpgsqlDataSource db, IConfiguration configura
             report.FileError = e.Message;
             throw new ContributionRefused(StatusCodes.Status422UnprocessableEntity, e.Message, report);
         }
+    }
+
+    /// <summary>The versions a contributor may see (their organisations', or all for admins), newest first.</summary>
+    public async Task<IReadOnlyList<DatasetVersionSummary>> ListAsync(Contributor who, int limit, CancellationToken ct)
+    {
+        await using var connection = await db.OpenConnectionAsync(ct);
+        return (await connection.QueryAsync<DatasetVersionSummary>(new CommandDefinition("""
+            select v.id, d.name as dataset, o.name as organisation, v.status, v.file_name as filename, v.uploaded_by as uploadedby,
+                   v.uploaded_at as uploadedat, v.published_by as publishedby, v.published_at as publishedat,
+                   coalesce((v.report ->> 'accepted')::bigint, 0) as accepted, coalesce((v.report ->> 'rejected_count')::bigint, 0) as rejected
+            from dataset_version v
+            join dataset d on d.id = v.dataset_id
+            left join organisation o on o.id = d.organisation_id
+            where @admin or d.organisation_id = any(@organisations)
+            order by v.uploaded_at desc, v.id desc
+            limit @limit
+            """, new { admin = who.IsAdmin, organisations = who.IsProducer ? who.OrganisationIds.ToArray() : [], limit }, cancellationToken: ct))).ToList();
     }
 
     /// <summary>A version as its producer and the admins see it (null when absent or not theirs to see).</summary>
