@@ -1,7 +1,6 @@
 using System.Net.Http.Json;
 using System.Text.Json;
 using Microsoft.Playwright;
-using TerritoryAtlas.Testing;
 
 namespace TerritoryAtlas.BrowserTests;
 
@@ -12,8 +11,6 @@ namespace TerritoryAtlas.BrowserTests;
 [Collection(AtlasCollection.Name)]
 public sealed class AccessibilityTests(AtlasApp app) : IAsyncLifetime
 {
-    private static readonly string AxeScript = Path.Combine(TestDatabase.RepositoryRoot, "src", "TerritoryAtlas.Web", "node_modules", "axe-core", "axe.min.js");
-
     private IBrowserContext _context = null!;
 
     // BypassCSP: axe is injected as a script, which the embed's own policy rightly refuses.
@@ -53,15 +50,7 @@ public sealed class AccessibilityTests(AtlasApp app) : IAsyncLifetime
         var page = await _context.NewPageAsync();
         await page.GotoAsync(new Uri(app.BaseAddress, path).ToString());
         await page.WaitForLoadStateAsync(LoadState.NetworkIdle);
-        await page.AddScriptTagAsync(new() { Path = AxeScript });
-        var result = await page.EvaluateAsync<JsonElement>("""
-            async () => (await axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] } }))
-                .violations.filter(v => v.impact === 'serious' || v.impact === 'critical')
-                .map(v => ({ id: v.id, impact: v.impact, nodes: v.nodes.slice(0, 3).map(n => n.html.slice(0, 160)) }))
-            """);
-        var violations = result.EnumerateArray()
-            .Select(v => $"{v.GetProperty("id").GetString()} ({v.GetProperty("impact").GetString()}): {string.Join(" | ", v.GetProperty("nodes").EnumerateArray().Select(n => n.GetString()))}")
-            .ToList();
+        var violations = await Axe.SeriousViolationsAsync(page);
         Assert.True(violations.Count == 0, $"{path}:\n{string.Join('\n', violations)}");
     }
 }

@@ -23,7 +23,7 @@ public sealed class ContributionTests(AtlasApp app) : IAsyncLifetime
     private IBrowserContext _context = null!;
 
     public async Task InitializeAsync() =>
-        _context = await app.Browser.NewContextAsync(new() { ViewportSize = new() { Width = 1280, Height = 900 }, Locale = "fr-FR" });
+        _context = await app.Browser.NewContextAsync(new() { ViewportSize = new() { Width = 1280, Height = 900 }, Locale = "fr-FR", BypassCSP = true });
 
     public async Task DisposeAsync() => await _context.DisposeAsync();
 
@@ -93,6 +93,7 @@ public sealed class ContributionTests(AtlasApp app) : IAsyncLifetime
             await Assertions.Expect(page.GetByTestId("contribution-shape")).ToContainTextAsync("MEDIANE_EUR", new() { Timeout = 20_000 });
             await Assertions.Expect(page.GetByTestId("contribution-shape")).ToContainTextAsync("windows-1252");
             await Assertions.Expect(page.GetByTestId("mapping-panel")).ToBeVisibleAsync();
+            Assert.Empty(await Axe.SeriousViolationsAsync(page));
             await page.GetByTestId("meta-code").FillAsync(indicator);
             await page.GetByText("Nouvel indicateur : sa description").ClickAsync();
             await page.GetByTestId("meta-label-fr").FillAsync("Médiane du niveau de vie (partenaire)");
@@ -119,6 +120,7 @@ public sealed class ContributionTests(AtlasApp app) : IAsyncLifetime
             await Assertions.Expect(version.Locator($"tr[data-code='{code}'] [data-testid=preview-draft]"))
                 .ToHaveTextAsync(value.ToString(value == Math.Round(value) ? "N0" : "N2", CultureInfo.GetCultureInfo("fr-FR")));
             Assert.Null(await PublishedAsync(indicator, code));
+            Assert.Empty(await Axe.SeriousViolationsAsync(page));
 
             await page.GetByTestId("version-publish").ClickAsync();
             await Assertions.Expect(version).ToHaveAttributeAsync("data-status", "published", new() { Timeout = 60_000 });
