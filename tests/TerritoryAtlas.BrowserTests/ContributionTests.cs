@@ -120,6 +120,12 @@ public sealed class ContributionTests(AtlasApp app) : IAsyncLifetime
             await Assertions.Expect(version.Locator($"tr[data-code='{code}'] [data-testid=preview-draft]"))
                 .ToHaveTextAsync(value.ToString(value == Math.Round(value) ? "N0" : "N2", CultureInfo.GetCultureInfo("fr-FR")));
             Assert.Null(await PublishedAsync(indicator, code));
+            // The draft on its map: every accepted figure given a colour on the commune tiles, none revised yet.
+            var map = page.GetByTestId("draft-map");
+            await Assertions.Expect(map).ToHaveAttributeAsync("data-ready", "true", new() { Timeout = 20_000 });
+            await Assertions.Expect(map).ToHaveAttributeAsync("data-filled", rows.Count.ToString(CultureInfo.InvariantCulture));
+            await Assertions.Expect(map).ToHaveAttributeAsync("data-revised", "0");
+            await Assertions.Expect(page.GetByTestId("draft-map-legend").Locator("li")).ToHaveCountAsync(6);
             Assert.Empty(await Axe.SeriousViolationsAsync(page));
 
             await page.GetByTestId("version-publish").ClickAsync();
@@ -134,6 +140,7 @@ public sealed class ContributionTests(AtlasApp app) : IAsyncLifetime
             await Assertions.Expect(version).ToHaveAttributeAsync("data-status", "draft", new() { Timeout = 30_000 });
             await Assertions.Expect(page.GetByTestId("preview-revised")).ToHaveTextAsync("1");
             await Assertions.Expect(version.Locator($"tr[data-code='{code}'].atlas-revised")).ToBeVisibleAsync();
+            await Assertions.Expect(page.GetByTestId("draft-map")).ToHaveAttributeAsync("data-revised", "1", new() { Timeout = 20_000 });
 
             await page.GetByTestId("version-publish").ClickAsync();
             await Assertions.Expect(version).ToHaveAttributeAsync("data-status", "published", new() { Timeout = 60_000 });

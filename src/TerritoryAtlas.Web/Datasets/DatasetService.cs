@@ -38,6 +38,10 @@ public sealed record DatasetVersionSummary(
     long Id, string Dataset, string? Organisation, string Status, string FileName, string UploadedBy, DateTime UploadedAt,
     string? PublishedBy, DateTime? PublishedAt, long Accepted, long Rejected);
 
+public sealed record DraftValue(string Code, string Name, double? Draft, string DraftStatus, double? Published);
+
+public sealed record DraftMapValues(string Level, double[]? Bounds, IReadOnlyList<DraftValue> Values);
+
 public sealed record PreviewYear(string Indicator, short Year, long New, long Revised, long Unchanged);
 
 public sealed record PreviewRow(
@@ -248,6 +252,32 @@ public sealed class DatasetService(NpgsqlDataSource db, IConfiguration configura
         await using var connection = await db.OpenConnectionAsync(ct);
         return (await connection.QueryAsync<PreviewRow>(new CommandDefinition(
             AtlasDatabase.Sql("Datasets.preview_rows.sql"), new { version_id = id, limit }, cancellationToken: ct))).ToList();
+    }
+
+    /// <summary>
+    /// One indicator and year of a version for its preview map: at the level holding most of its figures, each
+    /// territory's draft and published value, and the extent that frames them.
+    /// </summary>
+    public async Task<DraftMapValues?> DraftValuesAsync(long id, Contributor who, string indicator, short year, CancellationToken ct)
+    {
+        if (await GetAsync(id, who, ct) is null)
+        {
+            return null;
+        }
+
+        await using var connection = await db.OpenConnectionAsync(ct);
+        var rows = (await connection.QueryAsync<DraftValueRow>(new CommandDefinition(
+            AtlasDatabase.Sql("Datasets.draft_values.sql"), new { version_id = id, indicator, year }, cancellationToken: ct))).ToList();
+        if (rows.Count == 0)
+        {
+            return null;
+        }
+
+        var level = rows.GroupBy(r => r.Level).MaxBy(g => g.Count())!.Key;
+        var shown = rows.Where(r => r.Level == level).ToList();
+        var framed = shown.Where(r => r.XMin is not null).ToList();
+        double[]? bounds = framed.Count == 0 ? null : [framed.Min(r => r.XMin!.Value), framed.Min(r => r.YMin!.Value), framed.Max(r => r.XMax!.Value), framed.Max(r => r.YMax!.Value)];
+        return new DraftMapValues(level, bounds, shown.Select(r => new DraftValue(r.Code, r.Name, r.Draft, r.DraftStatus, r.Published)).ToList());
     }
 
     /// <summary>
@@ -509,6 +539,20 @@ public sealed class DatasetService(NpgsqlDataSource db, IConfiguration configura
         {
             CorrespondenceLock.Release();
         }
+    }
+
+    private sealed class DraftValueRow
+    {
+        public string Level { get; init; } = "";
+        public string Code { get; init; } = "";
+        public string Name { get; init; } = "";
+        public double? Draft { get; init; }
+        public string DraftStatus { get; init; } = "";
+        public double? Published { get; init; }
+        public double? XMin { get; init; }
+        public double? YMin { get; init; }
+        public double? XMax { get; init; }
+        public double? YMax { get; init; }
     }
 
     private sealed class VersionRow
