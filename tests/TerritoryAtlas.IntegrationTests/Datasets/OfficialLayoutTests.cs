@@ -187,6 +187,35 @@ public sealed class OfficialLayoutTests(AtlasFixture atlas)
     }
 
     [Fact]
+    public async Task A_Filosofi_file_as_INSEE_serves_it_with_semicolons_decimal_commas_and_Windows_1252_reads_the_same()
+    {
+        const string file = "indicators/filosofi/departement/FILO2019_DISP_DEP.csv";
+        // The data directory's copy was cleaned (SOURCES.md: « ; » → « , », decimal comma → point): put INSEE's form back.
+        var lines = File.ReadAllLines(SourceFiles.InData(file)).Select(l => string.Join(';', l.Split(',').Select(f => f.Replace('.', ','))));
+        System.Text.Encoding.RegisterProvider(System.Text.CodePagesEncodingProvider.Instance);
+        var bytes = System.Text.Encoding.GetEncoding(1252).GetBytes(string.Join("\r\n", lines) + "\r\n");
+        var admin = await TokenAsync(AtlasRoles.Admin);
+        var content = new MultipartFormDataContent { { new ByteArrayContent(bytes), "file", "FILO2019_DISP_DEP.csv" } };
+        var response = await atlas.App.CreateClient().SendAsync(Request(HttpMethod.Post, "/api/datasets", admin, content));
+        var body = await response.Content.ReadFromJsonAsync<JsonElement>();
+        Assert.True(response.StatusCode == HttpStatusCode.Created, body.ToString());
+        var version = body.GetProperty("id").GetInt64();
+        try
+        {
+            Assert.Equal("insee-filosofi-disp", body.GetProperty("report").GetProperty("layout").GetString());
+            var draft = await DraftAsync(version);
+            var seineSaintDenis = SourceFiles.Rows(file).Single(r => r["CODGEO"] == "93");
+            Assert.Equal(double.Parse(seineSaintDenis["GI19"], CultureInfo.InvariantCulture), draft[("departement", "93", "indice_gini", 2019)].Value);
+            Assert.Equal("Seine-Saint-Denis", seineSaintDenis["LIBGEO"]);
+            Assert.Equal(double.Parse(seineSaintDenis["Q219"], CultureInfo.InvariantCulture), draft[("departement", "93", "mediane_niveau_vie", 2019)].Value);
+        }
+        finally
+        {
+            await DeleteDatasetAsync(version);
+        }
+    }
+
+    [Fact]
     public async Task A_renamed_Filosofi_file_with_two_character_codes_must_say_its_level_and_then_reads_as_regions()
     {
         var admin = await TokenAsync(AtlasRoles.Admin);
