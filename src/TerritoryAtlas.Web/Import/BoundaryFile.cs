@@ -1,7 +1,10 @@
 using System.Text.Json;
+using Microsoft.Data.Sqlite;
 using NetTopologySuite.Features;
 using NetTopologySuite.Geometries;
+using NetTopologySuite.IO;
 using NetTopologySuite.IO.Converters;
+using NetTopologySuite.IO.Esri;
 using TerritoryAtlas.Web.Territories;
 
 namespace TerritoryAtlas.Web.Import;
@@ -9,14 +12,24 @@ namespace TerritoryAtlas.Web.Import;
 public sealed record BoundaryFeature(string Code, string Name, string? ParentCode, Geometry Geometry);
 
 /// <summary>
-/// Reads a GeoJSON boundary layer feature by feature, so that a broken feature is named (index and code) instead
-/// of failing the whole file with a parser offset. Lambert-93 sources are reprojected to WGS84 with ProjNET.
+/// Reads a boundary layer feature by feature — GeoJSON, or IGN's ADMIN EXPRESS as shapefile or GeoPackage — so that a
+/// broken feature is named (index and code) instead of failing the whole file with a parser offset. Lambert-93
+/// sources are reprojected to WGS84 with ProjNET.
 /// </summary>
 public static class BoundaryFile
 {
     private static readonly JsonSerializerOptions GeoJson = new() { Converters = { new GeoJsonConverterFactory() } };
 
-    public static List<BoundaryFeature> Read(string path, string displayName, BoundaryLayer layer)
+    /// <summary>The layer's features, whatever its format (manifest `format`: geojson, the default; shapefile; geopackage).</summary>
+    public static List<BoundaryFeature> Read(string path, string displayName, BoundaryLayer layer) => (layer.Format ?? "geojson") switch
+    {
+        "geojson" => ReadGeoJson(path, displayName, layer),
+        "shapefile" => ReadShapefile(path, displayName, layer),
+        "geopackage" => ReadGeoPackage(path, displayName, layer),
+        var other => throw new ImportException(displayName, "manifest", $"boundary format '{other}' is not one of geojson, shapefile, geopackage"),
+    };
+
+    private static List<BoundaryFeature> ReadGeoJson(string path, string displayName, BoundaryLayer layer)
     {
         JsonDocument document;
         try
@@ -38,18 +51,10 @@ public static class BoundaryFile
                 throw new ImportException(displayName, "document", "not a GeoJSON FeatureCollection with a features array");
             }
 
-            var srid = DeclaredSrid(root) ?? layer.Srid;
-            if (srid is not (4326 or Lambert93.Srid))
-            {
-                throw new ImportException(displayName, "crs", $"EPSG:{srid} is not supported: give WGS84 (4326) or Lambert-93 (2154)");
-            }
-
-            var result = new List<BoundaryFeature>(features.GetArrayLength());
-            var seen = new HashSet<string>(StringComparer.Ordinal);
+            var layerFeatures = new LayerFeatures(displayName, layer, DeclaredSrid(root) ?? layer.Srid, features.GetArrayLength());
             var index = 0;
             foreach (var element in features.EnumerateArray())
             {
-                var place = $"feature #{index}";
                 IFeature feature;
                 try
                 {
@@ -57,49 +62,203 @@ public static class BoundaryFile
                 }
                 catch (Exception e) when (e is JsonException or InvalidOperationException or ArgumentException or FormatException or InvalidCastException)
                 {
-                    throw new ImportException(displayName, place, $"not a valid GeoJSON feature: {e.Message}");
+                    throw new ImportException(displayName, $"feature #{index}", $"not a valid GeoJSON feature: {e.Message}");
                 }
 
-                var code = Property(feature, layer.Code);
-                if (string.IsNullOrWhiteSpace(code))
-                {
-                    throw new ImportException(displayName, place, $"property '{layer.Code}' (the territory code) is missing or empty");
-                }
-
-                place = $"feature #{index} ({layer.Code} {code})";
-                if (!seen.Add(code))
-                {
-                    throw new ImportException(displayName, place, "duplicate code");
-                }
-
-                var geometry = feature.Geometry;
-                if (geometry is not (Polygon or MultiPolygon) || geometry.IsEmpty)
-                {
-                    throw new ImportException(displayName, place,
-                        $"geometry must be a non-empty Polygon or MultiPolygon, found {geometry?.GeometryType ?? "none"}");
-                }
-
-                if (srid == Lambert93.Srid)
-                {
-                    geometry = Lambert93.ToWgs84(geometry);
-                }
-
-                var envelope = geometry.EnvelopeInternal;
-                if (envelope.MinX < -180 || envelope.MaxX > 180 || envelope.MinY < -90 || envelope.MaxY > 90
-                    || double.IsNaN(envelope.MinX))
-                {
-                    throw new ImportException(displayName, place,
-                        $"coordinates out of longitude/latitude range ({envelope}); is the file in another projection without a crs member?");
-                }
-
-                geometry.SRID = 4326;
-                var name = Property(feature, layer.Name) ?? code;
-                var parent = layer.ParentDepartement is null ? null : Property(feature, layer.ParentDepartement);
-                result.Add(new BoundaryFeature(code.Trim(), name.Trim(), parent?.Trim(), geometry));
-                index++;
+                layerFeatures.Add(index++, name => Property(feature, name), feature.Geometry);
             }
 
-            return result;
+            return layerFeatures.Result;
+        }
+    }
+
+    /// <summary>
+    /// An Esri shapefile as IGN ships ADMIN EXPRESS (COMMUNE.shp with its .dbf, .prj and .cpg beside it): the attributes
+    /// the manifest names (INSEE_COM, NOM…), the coordinate system from the .prj (Lambert-93 or WGS84), else the
+    /// manifest's srid.
+    /// </summary>
+    private static List<BoundaryFeature> ReadShapefile(string path, string displayName, BoundaryLayer layer)
+    {
+        try
+        {
+            using var reader = Shapefile.OpenRead(path);
+            var layerFeatures = new LayerFeatures(displayName, layer, SridOfProjection(reader.Projection, displayName) ?? layer.Srid, reader.RecordCount, flatten: true);
+            var names = Enumerable.Range(0, reader.Fields.Count).Select(i => reader.Fields[i].Name).ToHashSet(StringComparer.Ordinal);
+            var index = 0;
+            while (reader.Read())
+            {
+                var geometry = reader.Geometry;
+                layerFeatures.Add(index++, name => names.Contains(name) ? reader.Fields[name].Value?.ToString() : null, geometry);
+            }
+
+            return layerFeatures.Result;
+        }
+        catch (Exception e) when (e is IOException or InvalidDataException or ArgumentException or NotSupportedException or FileNotFoundException)
+        {
+            throw new ImportException(displayName, "file", $"not a readable shapefile ({e.Message})");
+        }
+    }
+
+    /// <summary>
+    /// A GeoPackage (ADMIN EXPRESS ships one holding every level as a table): the manifest's `table`, else its only
+    /// feature table; its EPSG code says the coordinate system.
+    /// </summary>
+    private static List<BoundaryFeature> ReadGeoPackage(string path, string displayName, BoundaryLayer layer)
+    {
+        try
+        {
+            using var connection = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = path, Mode = SqliteOpenMode.ReadOnly, Pooling = false }.ToString());
+            connection.Open();
+            var layers = new List<(string Table, string Column, string Organisation, int Srid)>();
+            using (var command = connection.CreateCommand())
+            {
+                command.CommandText = """
+                    select g.table_name, g.column_name, s.organization, s.organization_coordsys_id
+                    from gpkg_geometry_columns g join gpkg_spatial_ref_sys s on s.srs_id = g.srs_id order by g.table_name
+                    """;
+                using var rows = command.ExecuteReader();
+                while (rows.Read())
+                {
+                    layers.Add((rows.GetString(0), rows.GetString(1), rows.IsDBNull(2) ? "" : rows.GetString(2), rows.IsDBNull(3) ? 0 : rows.GetInt32(3)));
+                }
+            }
+
+            var (table, column, organisation, srid) = layer.Table is { } wanted
+                ? layers.FirstOrDefault(l => string.Equals(l.Table, wanted, StringComparison.OrdinalIgnoreCase)) is { Table: not null } found
+                    ? found
+                    : throw new ImportException(displayName, "manifest", $"no feature table '{wanted}' in the GeoPackage (tables: {string.Join(", ", layers.Select(l => l.Table))})")
+                : layers.Count == 1
+                    ? layers[0]
+                    : throw new ImportException(displayName, "manifest", $"the GeoPackage holds {layers.Count} feature tables ({string.Join(", ", layers.Select(l => l.Table))}): name one in the manifest's table");
+            if (!organisation.Equals("EPSG", StringComparison.OrdinalIgnoreCase) || srid <= 0)
+            {
+                throw new ImportException(displayName, table, "its coordinate system has no EPSG code");
+            }
+
+            var reader = new GeoPackageGeoReader();
+            using var select = connection.CreateCommand();
+            // Names from the file's own catalogue, quoted as SQLite identifiers, on a read-only connection.
+#pragma warning disable CA2100
+            select.CommandText = $"select * from \"{table.Replace("\"", "\"\"", StringComparison.Ordinal)}\"";
+#pragma warning restore CA2100
+            using var features = select.ExecuteReader();
+            var ordinals = Enumerable.Range(0, features.FieldCount).ToDictionary(features.GetName, i => i, StringComparer.OrdinalIgnoreCase);
+            var geometryOrdinal = ordinals[column];
+            var layerFeatures = new LayerFeatures(displayName, layer, srid, 0, flatten: true);
+            var index = 0;
+            while (features.Read())
+            {
+                var geometry = features.IsDBNull(geometryOrdinal) ? null : reader.Read((byte[])features.GetValue(geometryOrdinal));
+                layerFeatures.Add(index++, name => ordinals.TryGetValue(name, out var i) && !features.IsDBNull(i)
+                    ? Convert.ToString(features.GetValue(i), System.Globalization.CultureInfo.InvariantCulture)
+                    : null, geometry);
+            }
+
+            return layerFeatures.Result;
+        }
+        catch (SqliteException e)
+        {
+            throw new ImportException(displayName, "file", $"not a readable GeoPackage ({e.Message})");
+        }
+        catch (Exception e) when (e is ParseException or InvalidCastException or ArgumentException)
+        {
+            throw new ImportException(displayName, "file", $"a geometry of the GeoPackage cannot be read ({e.Message})");
+        }
+        finally
+        {
+            SqliteConnection.ClearAllPools();
+        }
+    }
+
+    /// <summary>The SRID a shapefile's .prj describes, when it is one the importer reprojects (Lambert-93, WGS84).</summary>
+    private static int? SridOfProjection(string? wkt, string displayName)
+    {
+        if (string.IsNullOrWhiteSpace(wkt))
+        {
+            return null;
+        }
+
+        var compact = new string(wkt.Where(char.IsAsciiLetterOrDigit).ToArray());
+        if (compact.Contains("Lambert93", StringComparison.OrdinalIgnoreCase))
+        {
+            return Lambert93.Srid;
+        }
+
+        if (wkt.TrimStart().StartsWith("GEOGCS", StringComparison.OrdinalIgnoreCase) && compact.Contains("WGS84", StringComparison.OrdinalIgnoreCase))
+        {
+            return 4326;
+        }
+
+        throw new ImportException(displayName, "prj",
+            "the shapefile's coordinate system is neither Lambert-93 nor WGS84 (overseas ADMIN EXPRESS layers use local UTM systems): reproject it, e.g. ogr2ogr -t_srs EPSG:2154");
+    }
+
+    /// <summary>What every format's features go through: a code, no duplicate, a polygon, WGS84 in range.</summary>
+    private sealed class LayerFeatures
+    {
+        private readonly string _displayName;
+        private readonly BoundaryLayer _layer;
+        private readonly int _srid;
+        private readonly bool _flatten;
+        private readonly HashSet<string> _seen = new(StringComparer.Ordinal);
+
+        public LayerFeatures(string displayName, BoundaryLayer layer, int srid, int capacity, bool flatten = false)
+        {
+            if (srid is not (4326 or Lambert93.Srid))
+            {
+                throw new ImportException(displayName, "crs", $"EPSG:{srid} is not supported: give WGS84 (4326) or Lambert-93 (2154)");
+            }
+
+            (_displayName, _layer, _srid, _flatten) = (displayName, layer, srid, flatten);
+            Result = new List<BoundaryFeature>(capacity);
+        }
+
+        public List<BoundaryFeature> Result { get; }
+
+        public void Add(int index, Func<string, string?> property, Geometry? geometry)
+        {
+            var code = property(_layer.Code);
+            var place = $"feature #{index}";
+            if (string.IsNullOrWhiteSpace(code))
+            {
+                throw new ImportException(_displayName, place, $"property '{_layer.Code}' (the territory code) is missing or empty");
+            }
+
+            place = $"feature #{index} ({_layer.Code} {code})";
+            if (!_seen.Add(code))
+            {
+                throw new ImportException(_displayName, place, "duplicate code");
+            }
+
+            if (geometry is not (Polygon or MultiPolygon) || geometry.IsEmpty)
+            {
+                throw new ImportException(_displayName, place,
+                    $"geometry must be a non-empty Polygon or MultiPolygon, found {geometry?.GeometryType ?? "none"}");
+            }
+
+            // Territories are plane outlines: a Z or M ordinate (GeoPackage and shapefile writers may add them, even empty) is dropped.
+            if (_flatten)
+            {
+                geometry = new WKBReader().Read(new WKBWriter(ByteOrder.LittleEndian, handleSRID: false, emitZ: false, emitM: false).Write(geometry));
+            }
+
+            if (_srid == Lambert93.Srid)
+            {
+                geometry = Lambert93.ToWgs84(geometry);
+            }
+
+            var envelope = geometry.EnvelopeInternal;
+            if (envelope.MinX < -180 || envelope.MaxX > 180 || envelope.MinY < -90 || envelope.MaxY > 90
+                || double.IsNaN(envelope.MinX))
+            {
+                throw new ImportException(_displayName, place,
+                    $"coordinates out of longitude/latitude range ({envelope}); is the file in another projection without a crs member?");
+            }
+
+            geometry.SRID = 4326;
+            var name = property(_layer.Name) ?? code;
+            var parent = _layer.ParentDepartement is null ? null : property(_layer.ParentDepartement);
+            Result.Add(new BoundaryFeature(code.Trim(), name.Trim(), parent?.Trim(), geometry));
         }
     }
 

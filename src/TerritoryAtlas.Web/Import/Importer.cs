@@ -64,7 +64,11 @@ public sealed class Importer(NpgsqlDataSource db, TextWriter output)
             throw new ImportException(file, "file", $"not found in the data directory {options.DataDirectory} (set ATLAS_DATA)");
         }
 
-        var fingerprint = Fingerprint(options.CatalogueDirectory, dataFiles);
+        // A shapefile is several files: its attributes (.dbf) and coordinate system (.prj, .cpg) count as much as its shapes.
+        var sidecars = geodata.Layers.Where(l => l.Format == "shapefile")
+            .SelectMany(l => new[] { ".dbf", ".shx", ".prj", ".cpg" }.Select(e => Path.ChangeExtension(Path.Combine(options.DataDirectory, l.Path), e)))
+            .Where(File.Exists);
+        var fingerprint = Fingerprint(options.CatalogueDirectory, dataFiles.Concat(sidecars));
         if (options.OnlyIfChanged)
         {
             await using var connection = await db.OpenConnectionAsync(ct);

@@ -18,9 +18,14 @@ public sealed record GeodataManifest(
 public sealed record DeclaredPerimeterChange(
     string Level, string Code, int FromYear, string Kind, IReadOnlyList<string> Parts, string ReasonFr, string ReasonEn, string Source);
 
+/// <summary>
+/// A boundary layer: `format` geojson (default), shapefile (the .shp; its .dbf, .prj, .cpg beside it) or geopackage
+/// (`table` names the feature table when it holds several, as ADMIN EXPRESS's does); `vintage` its COG year, kept on
+/// every territory it brings.
+/// </summary>
 public sealed record BoundaryLayer(
     string Level, string Path, string Code, string Name, int Srid, string Vintage, string Source, string Licence,
-    int? ExpectedFeatures, string? ParentDepartement);
+    int? ExpectedFeatures, string? ParentDepartement, string? Format = null, string? Table = null);
 
 /// <summary>A territory made of others (France, France métropolitaine): its outline is the union of theirs.</summary>
 public sealed record Grouping(string Level, string Code, string Name, string FromLevel, string Codes);

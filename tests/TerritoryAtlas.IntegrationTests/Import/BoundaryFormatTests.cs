@@ -1,0 +1,171 @@
+using System.Text.Json;
+using Dapper;
+using Microsoft.Data.Sqlite;
+using NetTopologySuite.Features;
+using NetTopologySuite.Geometries;
+using NetTopologySuite.IO;
+using NetTopologySuite.IO.Esri;
+using TerritoryAtlas.Web.Import;
+
+namespace TerritoryAtlas.IntegrationTests.Import;
+
+/// <summary>
+/// Boundaries as IGN ships ADMIN EXPRESS — a Lambert-93 shapefile (INSEE_DEP, NOM_DEP, a .prj and a .cpg) or a
+/// GeoPackage holding several levels as tables — written by the test from the real GeoJSON of the data directory
+/// (reprojected by PostGIS, not by the importer's ProjNET), imported into a scratch database through the manifest's
+/// `format`, and compared territory by territory with the GeoJSON.
+/// </summary>
+[Collection(nameof(AtlasCollection))]
+public sealed class BoundaryFormatTests(AtlasFixture atlas) : IAsyncLifetime
+{
+    private const string LambertPrj =
+        """PROJCS["RGF93_Lambert_93",GEOGCS["GCS_RGF_1993",DATUM["D_RGF_1993",SPHEROID["GRS_1980",6378137.0,298.257222101]],PRIMEM["Greenwich",0.0],UNIT["Degree",0.0174532925199433]],PROJECTION["Lambert_Conformal_Conic"],PARAMETER["False_Easting",700000.0],PARAMETER["False_Northing",6600000.0],PARAMETER["Central_Meridian",3.0],PARAMETER["Standard_Parallel_1",49.0],PARAMETER["Standard_Parallel_2",44.0],PARAMETER["Latitude_Of_Origin",46.5],UNIT["Meter",1.0]]""";
+
+    private readonly string _root = Path.Combine(Path.GetTempPath(), $"atlas-boundaries-{Guid.NewGuid():N}");
+    private ScratchDatabase _scratch = null!;
+    private readonly List<(string Code, string Name, Geometry Lambert93, double Area)> _departements = [];
+
+    private string DataDirectory => Path.Combine(_root, "data");
+    private string CatalogueDirectory => Path.Combine(_root, "catalogue");
+
+    public async Task InitializeAsync()
+    {
+        _scratch = await ScratchDatabase.CreateAsync(atlas.ConnectionString);
+        Directory.CreateDirectory(Path.Combine(DataDirectory, "geodata"));
+        Directory.CreateDirectory(Path.Combine(CatalogueDirectory, "geodata"));
+        Directory.CreateDirectory(Path.Combine(CatalogueDirectory, "indicators"));
+        File.Copy(Path.Combine(AtlasFixture.RepositoryRoot, "indicators", "catalogue.json"), Path.Combine(CatalogueDirectory, "indicators", "catalogue.json"));
+        await File.WriteAllTextAsync(Path.Combine(CatalogueDirectory, "indicators", "manifest.json"), """{ "datasets": [] }""");
+
+        // The real départements, in Lambert-93 by PostGIS, with their area on the spheroid as the reference.
+        using var document = JsonDocument.Parse(await File.ReadAllTextAsync(SourceFiles.InData("geodata/departements-2018-metropole-leger.geojson")));
+        await using var connection = await _scratch.Db.OpenConnectionAsync();
+        foreach (var feature in document.RootElement.GetProperty("features").EnumerateArray())
+        {
+            var (lambert, area) = await connection.QuerySingleAsync<(Geometry, double)>("""
+                select ST_Transform(g, 2154), ST_Area(g::geography)
+                from (select ST_SetSRID(ST_GeomFromGeoJSON(@geometry), 4326) as g) s
+                """, new { geometry = feature.GetProperty("geometry").GetRawText() });
+            _departements.Add((feature.GetProperty("properties").GetProperty("code").GetString()!,
+                feature.GetProperty("properties").GetProperty("nom").GetString()!, lambert, area));
+        }
+    }
+
+    public async Task DisposeAsync()
+    {
+        await _scratch.DisposeAsync();
+        Directory.Delete(_root, recursive: true);
+    }
+
+    private async Task WriteManifestAsync(string layer) =>
+        await File.WriteAllTextAsync(Path.Combine(CatalogueDirectory, "geodata", "manifest.json"), $$"""
+            { "layers": [ {{layer}} ],
+              "groupings": [ { "level": "france", "code": "FR", "name": "France", "from_level": "departement", "codes": "*" } ],
+              "correspondences": [] }
+            """);
+
+    private Task ImportAsync() =>
+        new Importer(_scratch.Db, TextWriter.Null).RunAsync(new ImportOptions(DataDirectory, CatalogueDirectory), CancellationToken.None);
+
+    private async Task AssertImportedAsync(string vintage)
+    {
+        await using var connection = await _scratch.Db.OpenConnectionAsync();
+        var imported = (await connection.QueryAsync<(string Code, string Name, string Vintage, double Area)>(
+                "select code, name, vintage, ST_Area(geom::geography) from territory where level = 'departement'"))
+            .ToDictionary(t => t.Code);
+        Assert.Equal(_departements.Select(d => d.Code).Order(StringComparer.Ordinal), imported.Keys.Order(StringComparer.Ordinal));
+        foreach (var (code, name, _, area) in _departements)
+        {
+            var territory = imported[code];
+            // Accents survive the .dbf (UTF-8, said by the .cpg) and the GeoPackage alike: Ardèche, Côte-d'Or, Hautes-Pyrénées.
+            Assert.Equal(name, territory.Name);
+            Assert.Equal(vintage, territory.Vintage);
+            // ProjNET (import) and PROJ (PostGIS, the test) agree to well under a millionth of the area.
+            Assert.True(Math.Abs(territory.Area - area) / area < 1e-6, $"{code}: {territory.Area} m² imported, {area} m² in the GeoJSON");
+        }
+    }
+
+    [Fact]
+    public async Task An_ADMIN_EXPRESS_shapefile_in_Lambert_93_imports_the_same_departements_as_the_GeoJSON()
+    {
+        var features = _departements.Select(d => (IFeature)new Feature(d.Lambert93,
+            new AttributesTable { { "INSEE_DEP", d.Code }, { "NOM_DEP", d.Name }, { "ID", $"DEPARTEM_{d.Code}" } }));
+        Shapefile.WriteAllFeatures(features, Path.Combine(DataDirectory, "geodata", "DEPARTEMENT.shp"), LambertPrj, System.Text.Encoding.UTF8);
+        Assert.True(File.Exists(Path.Combine(DataDirectory, "geodata", "DEPARTEMENT.prj")));
+        await WriteManifestAsync("""
+            { "level": "departement", "path": "geodata/DEPARTEMENT.shp", "format": "shapefile", "code": "INSEE_DEP", "name": "NOM_DEP",
+              "srid": 4326, "vintage": "ADMIN EXPRESS COG 2018", "source": "IGN, ADMIN EXPRESS COG 2018 (shapefile)", "licence": "Licence Ouverte" }
+            """);
+
+        // The manifest says 4326: the .prj's Lambert-93 wins, as a GeoJSON's crs member does.
+        await ImportAsync();
+        await AssertImportedAsync("ADMIN EXPRESS COG 2018");
+    }
+
+    [Fact]
+    public async Task An_ADMIN_EXPRESS_GeoPackage_imports_the_table_the_manifest_names()
+    {
+        var path = Path.Combine(DataDirectory, "geodata", "ADMIN-EXPRESS-COG.gpkg");
+        await WriteGeoPackageAsync(path);
+        var layer = """
+            { "level": "departement", "path": "geodata/ADMIN-EXPRESS-COG.gpkg", "format": "geopackage", {{table}} "code": "insee_dep", "name": "nom",
+              "srid": 2154, "vintage": "ADMIN EXPRESS COG 2018", "source": "IGN, ADMIN EXPRESS COG 2018 (GeoPackage)", "licence": "Licence Ouverte" }
+            """;
+
+        // Two feature tables and none named: refused, naming them, before anything is written.
+        await WriteManifestAsync(layer.Replace("{{table}}", "", StringComparison.Ordinal));
+        var refused = await Assert.ThrowsAsync<ImportException>(ImportAsync);
+        Assert.Contains("departement, region", refused.Problem, StringComparison.Ordinal);
+
+        await WriteManifestAsync(layer.Replace("{{table}}", "\"table\": \"departement\",", StringComparison.Ordinal));
+        await ImportAsync();
+        await AssertImportedAsync("ADMIN EXPRESS COG 2018");
+    }
+
+    /// <summary>A GeoPackage shaped like ADMIN EXPRESS's: a departement table and a region table, both in Lambert-93.</summary>
+    private async Task WriteGeoPackageAsync(string path)
+    {
+        await using var sqlite = new SqliteConnection($"Data Source={path};Pooling=False");
+        await sqlite.OpenAsync();
+        await using (var command = sqlite.CreateCommand())
+        {
+            command.CommandText = """
+                pragma application_id = 1196444487;
+                create table gpkg_spatial_ref_sys (srs_name text not null, srs_id integer primary key, organization text not null,
+                    organization_coordsys_id integer not null, definition text not null, description text);
+                insert into gpkg_spatial_ref_sys values ('RGF93 v1 / Lambert-93', 2154, 'EPSG', 2154, 'undefined', null);
+                create table gpkg_contents (table_name text primary key, data_type text not null, identifier text, description text default '',
+                    last_change datetime, min_x double, min_y double, max_x double, max_y double, srs_id integer);
+                insert into gpkg_contents (table_name, data_type, identifier, srs_id) values ('departement', 'features', 'departement', 2154),
+                    ('region', 'features', 'region', 2154);
+                create table gpkg_geometry_columns (table_name text not null, column_name text not null, geometry_type_name text not null,
+                    srs_id integer not null, z tinyint not null, m tinyint not null);
+                insert into gpkg_geometry_columns values ('departement', 'geom', 'MULTIPOLYGON', 2154, 0, 0), ('region', 'geom', 'MULTIPOLYGON', 2154, 0, 0);
+                create table departement (fid integer primary key autoincrement, geom blob, id text, nom text, insee_dep text, insee_reg text);
+                create table region (fid integer primary key autoincrement, geom blob, id text, nom text, insee_reg text);
+                """;
+            await command.ExecuteNonQueryAsync();
+        }
+
+        var writer = new GeoPackageGeoWriter();
+        foreach (var (code, name, lambert, _) in _departements)
+        {
+            await using var insert = sqlite.CreateCommand();
+            insert.CommandText = "insert into departement (geom, id, nom, insee_dep) values ($geom, $id, $nom, $code)";
+            lambert.SRID = 2154;
+            insert.Parameters.AddWithValue("$geom", writer.Write(lambert));
+            insert.Parameters.AddWithValue("$id", $"DEPARTEM_{code}");
+            insert.Parameters.AddWithValue("$nom", name);
+            insert.Parameters.AddWithValue("$code", code);
+            await insert.ExecuteNonQueryAsync();
+        }
+
+        await using var region = sqlite.CreateCommand();
+        region.CommandText = "insert into region (geom, id, nom, insee_reg) values ($geom, 'REGION_11', 'Île-de-France', '11')";
+        var ileDeFrance = _departements.Where(d => d.Code is "75" or "77" or "78" or "91" or "92" or "93" or "94" or "95").Select(d => d.Lambert93).ToList();
+        var union = ileDeFrance[0].Factory.BuildGeometry(ileDeFrance).Union();
+        union.SRID = 2154;
+        region.Parameters.AddWithValue("$geom", writer.Write(union));
+        await region.ExecuteNonQueryAsync();
+    }
+}
