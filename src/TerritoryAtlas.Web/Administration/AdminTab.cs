@@ -9,8 +9,13 @@ namespace TerritoryAtlas.Web.Administration;
 /// What the admin page's tabs share: the service, the acting admin, and one way to run a change — its sentence (or
 /// the refusal's) in a snackbar, then the tab re-read either way, since another admin may have changed the same row.
 /// </summary>
-public abstract class AdminTab : ComponentBase
+public abstract class AdminTab : ComponentBase, IDisposable
 {
+    private readonly CancellationTokenSource _leaving = new();
+
+    /// <summary>Cancelled when the tab goes (the admin left the page, or the circuit closed): queries stop with it.</summary>
+    protected CancellationToken Leaving => _leaving.Token;
+
     [Inject] protected AdminService Admin { get; set; } = default!;
 
     [Inject] private ISnackbar Snackbar { get; set; } = default!;
@@ -44,5 +49,12 @@ public abstract class AdminTab : ComponentBase
         }
 
         await LoadAsync();
+    }
+
+    public void Dispose()
+    {
+        _leaving.Cancel();
+        _leaving.Dispose();
+        GC.SuppressFinalize(this);
     }
 }
