@@ -42,6 +42,13 @@ public sealed record DraftValue(string Code, string Name, double? Draft, string 
 
 public sealed record DraftMapValues(string Level, double[]? Bounds, IReadOnlyList<DraftValue> Values);
 
+/// <summary>
+/// Where a publication or a roll back stands, for a page to show while it runs: step <paramref name="Number"/> of
+/// <paramref name="Count"/>, said in French and English. Everything happens in one transaction: until the last step
+/// ends, readers see the previous figures.
+/// </summary>
+public sealed record PublicationPhase(int Number, int Count, string French, string English);
+
 public sealed record PreviewYear(string Indicator, short Year, long New, long Revised, long Unchanged);
 
 public sealed record PreviewRow(
@@ -70,6 +77,7 @@ public sealed class DatasetService(NpgsqlDataSource db, IConfiguration configura
     public async Task<DatasetVersionView> ContributeAsync(
         Stream file, string fileName, ContributionMetadata? metadata, Contributor who, Action<long>? progress, CancellationToken ct)
     {
+        var watch = System.Diagnostics.Stopwatch.StartNew();
         metadata ??= new ContributionMetadata();
         var organisation = OrganisationFor(who, metadata);
         var report = new ValidationReport { File = fileName };
@@ -191,8 +199,8 @@ public sealed class DatasetService(NpgsqlDataSource db, IConfiguration configura
             }
 
             await transaction.CommitAsync(ct);
-            log.LogInformation("Dataset version {Version} drafted from {File} by {By}: {Accepted} accepted, {Rejected} rejected",
-                versionId, fileName, who.Name, report.Accepted, report.RejectedCount);
+            log.LogInformation("Dataset version {Version} drafted from {File} by {By}: {Accepted} accepted, {Rejected} rejected, in {Seconds:0.00} s",
+                versionId, fileName, who.Name, report.Accepted, report.RejectedCount, watch.Elapsed.TotalSeconds);
             return (await GetAsync(versionId, who, ct))!;
         }
         catch (ImportException e)
@@ -235,8 +243,9 @@ public sealed class DatasetService(NpgsqlDataSource db, IConfiguration configura
             return null;
         }
 
+        var indicators = await IndicatorsAsync(connection, null, [id], ct);
         var preview = (await connection.QueryAsync<PreviewYear>(new CommandDefinition(
-            AtlasDatabase.Sql("Datasets.preview.sql"), new { version_id = id }, cancellationToken: ct))).ToList();
+            AtlasDatabase.Sql("Datasets.preview.sql"), new { version_id = id, indicators }, cancellationToken: ct))).ToList();
         return new DatasetVersionView(row.Id, row.DatasetId, row.Dataset, row.OrganisationId, row.Status, row.FileName, row.Format,
             row.UploadedBy, row.UploadedAt, row.PublishedBy, row.PublishedAt, row.RolledBackBy, row.RolledBackAt,
             JsonSerializer.Deserialize<ValidationReport>(row.Report, ManifestFiles.Options)!, preview);
@@ -250,8 +259,9 @@ public sealed class DatasetService(NpgsqlDataSource db, IConfiguration configura
         }
 
         await using var connection = await db.OpenConnectionAsync(ct);
+        var indicators = await IndicatorsAsync(connection, null, [id], ct);
         return (await connection.QueryAsync<PreviewRow>(new CommandDefinition(
-            AtlasDatabase.Sql("Datasets.preview_rows.sql"), new { version_id = id, limit }, cancellationToken: ct))).ToList();
+            AtlasDatabase.Sql("Datasets.preview_rows.sql"), new { version_id = id, indicators, limit }, cancellationToken: ct))).ToList();
     }
 
     /// <summary>
@@ -282,11 +292,17 @@ public sealed class DatasetService(NpgsqlDataSource db, IConfiguration configura
 
     /// <summary>
     /// Makes a draft (or an earlier version) the dataset's current figures, in one transaction: the current version is
-    /// superseded (what it had replaced comes back), the figures go in, derived sums and rates are recomputed and the
-    /// data version moves. A kill during it leaves the previous version current and whole.
+    /// superseded (what it had replaced comes back), the figures go in, the derived figures of the indicators they
+    /// touch are recomputed and the data version moves. A kill during it leaves the previous version current and whole.
     /// </summary>
-    public async Task<DatasetVersionView> PublishAsync(long id, Contributor who, CancellationToken ct)
+    public Task<DatasetVersionView> PublishAsync(long id, Contributor who, CancellationToken ct) => PublishAsync(id, who, null, ct);
+
+    /// <inheritdoc cref="PublishAsync(long, Contributor, CancellationToken)"/>
+    /// <param name="progress">told each phase as it starts (<see cref="PublicationPhase"/>), for a page to show.</param>
+    public async Task<DatasetVersionView> PublishAsync(long id, Contributor who, IProgress<PublicationPhase>? progress, CancellationToken ct)
     {
+        var phases = new Phases(progress);
+        phases.Next("Vérification de la version et des droits", "Checking the version and the rights");
         await using var connection = await db.OpenConnectionAsync(ct);
         await using var transaction = await connection.BeginTransactionAsync(IsolationLevel.ReadCommitted, ct);
         var version = await LockVersionAsync(connection, transaction, id, who, ct);
@@ -296,18 +312,30 @@ public sealed class DatasetService(NpgsqlDataSource db, IConfiguration configura
         }
 
         await MayPublishAsync(connection, transaction, who, version.OrganisationId, ct);
-        await UnpublishCurrentAsync(connection, transaction, version, "superseded", who, ct);
+        phases.Next("Retrait de la version en cours", "Taking the current version off");
+        var current = await UnpublishCurrentAsync(connection, transaction, version, "superseded", who, ct);
         await DefineIndicatorAsync(connection, transaction, version, ct);
+        phases.Next("Écriture des chiffres de la version", "Writing the version's figures");
+        var indicators = await IndicatorsAsync(connection, transaction, [id], ct);
         await connection.ExecuteScalarAsync<long>(new CommandDefinition(AtlasDatabase.Sql("Datasets.publish.sql"),
-            new { version_id = id, name = version.Dataset, by = who.Name }, transaction, commandTimeout: 0, cancellationToken: ct));
-        await RecomputeAndMoveAsync(connection, transaction, ct);
+            new { version_id = id, indicators, name = version.Dataset, by = who.Name }, transaction, commandTimeout: 0, cancellationToken: ct));
+        var touched = current is { } c ? indicators.Union(await IndicatorsAsync(connection, transaction, [c], ct)).ToArray() : indicators;
+        await RecomputeAndMoveAsync(connection, transaction, touched, phases, ct);
+        phases.Next("Enregistrement", "Saving");
         await transaction.CommitAsync(ct);
+        log.LogInformation("Dataset version {Version} published by {By}: {Phases}", id, who.Name, phases.Times());
         return (await GetAsync(id, who, ct))!;
     }
 
     /// <summary>Rolls the dataset's current version (<paramref name="id"/>) back: the previous version becomes current again.</summary>
-    public async Task<DatasetVersionView> RollbackAsync(long id, Contributor who, CancellationToken ct)
+    public Task<DatasetVersionView> RollbackAsync(long id, Contributor who, CancellationToken ct) => RollbackAsync(id, who, null, ct);
+
+    /// <inheritdoc cref="RollbackAsync(long, Contributor, CancellationToken)"/>
+    /// <param name="progress">told each phase as it starts (<see cref="PublicationPhase"/>), for a page to show.</param>
+    public async Task<DatasetVersionView> RollbackAsync(long id, Contributor who, IProgress<PublicationPhase>? progress, CancellationToken ct)
     {
+        var phases = new Phases(progress);
+        phases.Next("Vérification de la version et des droits", "Checking the version and the rights");
         await using var connection = await db.OpenConnectionAsync(ct);
         await using var transaction = await connection.BeginTransactionAsync(IsolationLevel.ReadCommitted, ct);
         var version = await LockVersionAsync(connection, transaction, id, who, ct);
@@ -317,21 +345,34 @@ public sealed class DatasetService(NpgsqlDataSource db, IConfiguration configura
         }
 
         await MayPublishAsync(connection, transaction, who, version.OrganisationId, ct);
+        phases.Next("Retrait de la version en cours", "Taking the current version off");
         await UnpublishCurrentAsync(connection, transaction, version, "rejected", who, ct);
+        var touched = await IndicatorsAsync(connection, transaction, [id], ct);
+        phases.Next("Retour des chiffres de la version précédente", "Bringing the previous version's figures back");
         var previous = await connection.ExecuteScalarAsync<long?>(new CommandDefinition("""
             select id from dataset_version where dataset_id = @datasetId and status = 'superseded' and id <> @id
             order by published_at desc nulls last, id desc limit 1
             """, new { version.DatasetId, id }, transaction, cancellationToken: ct));
         if (previous is { } p)
         {
+            var indicators = await IndicatorsAsync(connection, transaction, [p], ct);
             await connection.ExecuteScalarAsync<long>(new CommandDefinition(AtlasDatabase.Sql("Datasets.publish.sql"),
-                new { version_id = p, name = version.Dataset, by = who.Name }, transaction, commandTimeout: 0, cancellationToken: ct));
+                new { version_id = p, indicators, name = version.Dataset, by = who.Name }, transaction, commandTimeout: 0, cancellationToken: ct));
+            touched = touched.Union(indicators).ToArray();
         }
 
-        await RecomputeAndMoveAsync(connection, transaction, ct);
+        await RecomputeAndMoveAsync(connection, transaction, touched, phases, ct);
+        phases.Next("Enregistrement", "Saving");
         await transaction.CommitAsync(ct);
+        log.LogInformation("Dataset version {Version} rolled back by {By} (previous: {Previous}): {Phases}", id, who.Name, previous, phases.Times());
         return (await GetAsync(id, who, ct))!;
     }
+
+    /// <summary>The indicators a version's rows feed (a dataset's versions feed the same ones; read, not assumed).</summary>
+    private static async Task<string[]> IndicatorsAsync(NpgsqlConnection connection, NpgsqlTransaction? transaction, long[] versions, CancellationToken ct) =>
+        (await connection.QueryAsync<string>(new CommandDefinition(
+            "select distinct indicator_code from dataset_row where version_id = any(@versions)", new { versions }, transaction, cancellationToken: ct)))
+        .ToArray();
 
     private async Task<VersionRow> LockVersionAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, long id, Contributor who, CancellationToken ct)
     {
@@ -367,7 +408,8 @@ public sealed class DatasetService(NpgsqlDataSource db, IConfiguration configura
         }
     }
 
-    private static async Task UnpublishCurrentAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, VersionRow version,
+    /// <returns>the version taken off, if there was one.</returns>
+    private static async Task<long?> UnpublishCurrentAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, VersionRow version,
         string newStatus, Contributor who, CancellationToken ct)
     {
         var current = await connection.ExecuteScalarAsync<long?>(new CommandDefinition(
@@ -378,6 +420,8 @@ public sealed class DatasetService(NpgsqlDataSource db, IConfiguration configura
             await connection.ExecuteAsync(new CommandDefinition(AtlasDatabase.Sql("Datasets.unpublish.sql"),
                 new { current_id = c, name = version.Dataset, new_status = newStatus, by = who.Name }, transaction, commandTimeout: 0, cancellationToken: ct));
         }
+
+        return current;
     }
 
     /// <summary>A contribution defining a new indicator adds it to the catalogue when first published (marked contributed).</summary>
@@ -427,16 +471,55 @@ public sealed class DatasetService(NpgsqlDataSource db, IConfiguration configura
         }, transaction, cancellationToken: ct));
     }
 
-    private static async Task RecomputeAndMoveAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, CancellationToken ct)
+    private static async Task RecomputeAndMoveAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, IReadOnlyCollection<string> indicators,
+        Phases phases, CancellationToken ct)
     {
-        foreach (var step in Importer.DerivedSteps)
-        {
-            await connection.ExecuteAsync(new CommandDefinition(AtlasDatabase.Sql(step), transaction: transaction, commandTimeout: 0, cancellationToken: ct));
-        }
+        // Only the figures derived from the indicators this publication changed (and the rates made from them): the
+        // rest of the table is what the last full pass wrote, and recomputing it would cost most of the publication.
+        await DerivedFigures.RecomputeAsync(connection, transaction, indicators,
+            step => phases.Next(DerivedFigures.Labels[step].French, DerivedFigures.Labels[step].English), ct);
 
         // Every instance polls data_version (DataVersion): maps, tiles' values, embeds and exports follow within seconds.
         await connection.ExecuteAsync(new CommandDefinition("update data_version set version = version + 1, updated_at = now()",
             transaction: transaction, cancellationToken: ct));
+    }
+
+    /// <summary>
+    /// Numbers the phases of a publication or roll back as they start (3 before the derived steps, 1 after) and times
+    /// them, for the log line that says where the time went.
+    /// </summary>
+    private sealed class Phases(IProgress<PublicationPhase>? progress)
+    {
+        private static readonly int Count = 3 + Importer.DerivedSteps.Count + 1;
+        private readonly System.Diagnostics.Stopwatch _watch = System.Diagnostics.Stopwatch.StartNew();
+        private readonly List<string> _times = [];
+        private string? _current;
+        private int _number;
+
+        public void Next(string french, string english)
+        {
+            Lap();
+            _current = english;
+            progress?.Report(new PublicationPhase(++_number, Count, french, english));
+        }
+
+        /// <summary>Each phase and its seconds, the last one included.</summary>
+        public string Times()
+        {
+            Lap();
+            return string.Join("; ", _times);
+        }
+
+        private void Lap()
+        {
+            if (_current is not null)
+            {
+                _times.Add(string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{_current} {_watch.Elapsed.TotalSeconds:0.00} s"));
+            }
+
+            _current = null;
+            _watch.Restart();
+        }
     }
 
     /// <summary>A new indicator described by the metadata: checked now, created when the version is published.</summary>

@@ -1,7 +1,8 @@
 -- Makes a version's figures the dataset's observations: figures of other datasets at the same indicator, territory
 -- and year are kept aside (dataset_displaced) and replaced, then the version's rows go in with each indicator's
--- secrecy rule. Run after unpublish.sql in the same transaction. Parameters: @version_id, @name, @by.
--- Returns the number of figures written.
+-- secrecy rule. Run after unpublish.sql in the same transaction. Parameters: @version_id, @indicators (the version's
+-- indicator codes: the published figures it can meet are read through the primary key and hashed, instead of one
+-- index probe per row of the version), @name, @by. Returns the number of figures written.
 delete from dataset_displaced where version_id = @version_id;
 
 insert into dataset_displaced (version_id, indicator_code, territory_id, year, value, numerator, denominator, status, flag, dataset,
@@ -11,11 +12,12 @@ select @version_id, o.indicator_code, o.territory_id, o.year, o.value, o.numerat
 from observation o
 join dataset_row r on r.version_id = @version_id and r.indicator_code = o.indicator_code and r.territory_id = o.territory_id
                   and r.year = o.year
-where o.origin = 'source';
+where o.origin = 'source' and o.indicator_code = any(@indicators);
 
 delete from observation o
 using dataset_row r
-where r.version_id = @version_id and r.indicator_code = o.indicator_code and r.territory_id = o.territory_id and r.year = o.year;
+where r.version_id = @version_id and r.indicator_code = o.indicator_code and r.territory_id = o.territory_id and r.year = o.year
+  and o.indicator_code = any(@indicators);
 
 update dataset_version set status = 'published', published_by = @by, published_at = now(),
                            rolled_back_by = null, rolled_back_at = null

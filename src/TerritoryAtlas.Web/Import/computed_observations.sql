@@ -3,15 +3,26 @@
 --    publishes one, else beside the published value (computed_value) so both can be shown and compared;
 -- 2. rates recomputed from numerator and denominator at every level. Rates are never averaged: averaging rates
 --    weights a small département like a large one.
--- No parameters. Returns nothing.
-delete from observation where origin = 'computed';
-update observation set computed_value = null where computed_value is not null;
+-- No parameters. Returns nothing. Every indicator, or with `set local atlas.indicators = 'a,b'` (a publication) only
+-- those listed and the rates made from them: every figure below is computed from figures of its own indicator.
+drop table if exists derived_scope;
+create temporary table derived_scope on commit drop as
+select i.code from indicator i
+where nullif(current_setting('atlas.indicators', true), '') is null
+   or string_to_array(current_setting('atlas.indicators', true), ',') && array[i.code, i.numerator, i.denominator];
+analyze derived_scope;
 
+delete from observation where origin = 'computed' and indicator_code in (select code from derived_scope);
+update observation set computed_value = null
+where computed_value is not null and indicator_code in (select code from derived_scope);
+
+drop table if exists part_sums;
 create temporary table part_sums on commit drop as
 with part_values as (
     select o.indicator_code, p.parent_id, o.year, o.value, o.territory_id
     from observation o
     join indicator i on i.code = o.indicator_code and i.additive
+    join derived_scope s on s.code = o.indicator_code
     join territory t on t.id = o.territory_id and t.level = 'departement'
     join territory_parent p on p.territory_id = t.id and p.parent_level in ('region', 'zone', 'france')
     where o.value is not null
@@ -45,6 +56,7 @@ select o.indicator_code, p.parent_id, o.year,
        'somme_iris', 'computed', 'computed'
 from observation o
 join indicator i on i.code = o.indicator_code and i.additive
+join derived_scope s on s.code = o.indicator_code
 join territory t on t.id = o.territory_id and t.level = 'iris'
 join territory_parent p on p.territory_id = t.id and p.parent_level = 'commune'
 group by o.indicator_code, p.parent_id, o.year

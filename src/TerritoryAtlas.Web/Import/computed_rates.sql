@@ -3,6 +3,13 @@
 -- (`set local atlas.zoning = 'code'`, Zonings/), only that zoning's zones, instead of a pass over every observation.
 -- Rates: where a parent's parts were summed, the summed numerator and denominator are used (coalesce), so a
 -- région's rate is exactly Σ numerators / Σ denominators of its départements.
+-- Every rate, or only those whose numerator or denominator `atlas.indicators` lists (see computed_observations.sql).
+drop table if exists derived_scope;
+create temporary table derived_scope on commit drop as
+select i.code from indicator i
+where nullif(current_setting('atlas.indicators', true), '') is null
+   or string_to_array(current_setting('atlas.indicators', true), ',') && array[i.code, i.numerator, i.denominator];
+analyze derived_scope;
 insert into observation (indicator_code, territory_id, year, value, numerator, denominator, status, flag, origin, dataset)
 select i.code, n.territory_id, n.year,
        i.multiplier * coalesce(n.computed_value, n.value) / coalesce(d.computed_value, d.value),
@@ -17,6 +24,7 @@ from indicator i
 join observation n on n.indicator_code = i.numerator
 join observation d on d.indicator_code = i.denominator and d.territory_id = n.territory_id and d.year = n.year
 where i.kind = 'rate'
+  and i.code in (select code from derived_scope)
   and (nullif(current_setting('atlas.zoning', true), '') is null
        or n.territory_id in (select id from territory where level = current_setting('atlas.zoning', true)))
   and coalesce(n.computed_value, n.value) is not null

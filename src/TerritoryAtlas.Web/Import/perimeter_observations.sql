@@ -2,8 +2,18 @@
 -- perimeter_observation. After the computed figures, so rates and secrecy are final. No parameters.
 -- A figure describes the former perimeter when every absorbed commune still has its own figure that year and
 -- indicator (the producer published them apart), the current one when none has; anything in between is a break.
-delete from perimeter_observation;
+-- Every indicator, or only those `atlas.indicators` lists and their rates (see computed_observations.sql): a rate of
+-- the former perimeter reads its numerator's and denominator's rows, which are either recomputed here or unchanged.
+drop table if exists derived_scope;
+create temporary table derived_scope on commit drop as
+select i.code from indicator i
+where nullif(current_setting('atlas.indicators', true), '') is null
+   or string_to_array(current_setting('atlas.indicators', true), ',') && array[i.code, i.numerator, i.denominator];
+analyze derived_scope;
 
+delete from perimeter_observation where indicator_code in (select code from derived_scope);
+
+drop table if exists change_part;
 create temporary table change_part on commit drop as
 select t.id as territory_id, pc.kind, pc.reason_fr, pc.reason_en, p.id as part_id, part.code = pc.code as is_self
 from perimeter_change pc
@@ -16,8 +26,10 @@ insert into perimeter_observation (indicator_code, territory_id, year, on_perime
 select distinct o.indicator_code, o.territory_id, o.year, 'former', 'break', x.reason_fr, x.reason_en
 from change_part x
 join observation o on o.territory_id = x.territory_id and o.status <> 'missing'
+join derived_scope s on s.code = o.indicator_code
 where x.kind <> 'merged';
 
+drop table if exists merged_figure;
 create temporary table merged_figure on commit drop as
 select o.indicator_code, o.year, o.territory_id, min(x.reason_fr) as reason_fr, min(x.reason_en) as reason_en,
        count(*) filter (where not x.is_self) as absorbed,
@@ -30,6 +42,7 @@ select o.indicator_code, o.year, o.territory_id, min(x.reason_fr) as reason_fr, 
        sum(p.value) as total
 from change_part x
 join observation o on o.territory_id = x.territory_id and o.status <> 'missing'
+join derived_scope s on s.code = o.indicator_code
 left join observation p on p.territory_id = x.part_id and p.indicator_code = o.indicator_code and p.year = o.year
     and p.status <> 'missing'
 where x.kind = 'merged'

@@ -4,6 +4,14 @@
 -- suppressed is suppressed itself). Repeated until nothing changes, since a département suppressed for its
 -- région's sake is also a part of its zone and of France. Totals and parts: communes and their IRIS, régions,
 -- zones and France and their départements. Rates read these statuses below, so they follow.
+-- Every indicator, or only those `atlas.indicators` lists (see computed_observations.sql): secrecy is per indicator.
+drop table if exists derived_scope;
+create temporary table derived_scope on commit drop as
+select i.code from indicator i
+where nullif(current_setting('atlas.indicators', true), '') is null
+   or string_to_array(current_setting('atlas.indicators', true), ',') && array[i.code, i.numerator, i.denominator];
+analyze derived_scope;
+drop table if exists secrecy_link;
 create temporary table secrecy_link on commit drop as
 select tp.parent_id, tp.territory_id as part_id
 from territory_parent tp
@@ -22,6 +30,7 @@ begin
                count(*) filter (where o.status = 'ok') as open_parts
         from observation t
         join indicator i on i.code = t.indicator_code and i.additive
+        join derived_scope s on s.code = t.indicator_code
         join secrecy_link l on l.parent_id = t.territory_id
         join observation o on o.territory_id = l.part_id and o.indicator_code = t.indicator_code and o.year = t.year
         where t.status = 'ok'

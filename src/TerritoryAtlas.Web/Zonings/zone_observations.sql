@@ -10,6 +10,14 @@
 -- a zone with a secret commune is secret ('suppressed', flag secret_commune): published, its total less its other
 -- communes would give the secret figure away. No secondary secrecy is needed: a published zone sums published
 -- communes only, so it tells nothing the communes do not. No parameters.
+-- Every indicator, or only those `atlas.indicators` lists (see computed_observations.sql).
+drop table if exists derived_scope;
+create temporary table derived_scope on commit drop as
+select i.code from indicator i
+where nullif(current_setting('atlas.indicators', true), '') is null
+   or string_to_array(current_setting('atlas.indicators', true), ',') && array[i.code, i.numerator, i.denominator];
+analyze derived_scope;
+
 drop table if exists summed_level;
 create temporary table summed_level on commit drop as
 select code from level
@@ -17,8 +25,8 @@ where (zoning or code = 'arrondissement')
   and code = coalesce(nullif(current_setting('atlas.zoning', true), ''), code);
 
 delete from observation o
-using territory t
-where t.id = o.territory_id and t.level in (select code from summed_level);
+where o.territory_id in (select t.id from territory t join summed_level l on l.code = t.level)
+  and o.indicator_code in (select code from derived_scope);
 
 drop table if exists zone_member;
 create temporary table zone_member on commit drop as
@@ -46,6 +54,7 @@ with size as (
     from zone_member m
     join observation o on o.territory_id = m.commune_id and o.status <> 'missing'
     join indicator i on i.code = o.indicator_code and i.additive
+    join derived_scope s on s.code = o.indicator_code
 ), covered as (
     -- A zone's communes without a figure of their own that year but inside a merged commune of the same zone that
     -- has one; and, counted apart, those outside the zone (then its merged commune's figure is not the zone's).
@@ -57,7 +66,7 @@ with size as (
     left join zone_member pm on pm.commune_id = a.part_id
     where not exists (select 1 from observation own
                       where own.territory_id = a.part_id and own.indicator_code = f.indicator_code and own.year = f.year
-                        and own.status <> 'missing')
+                        and own.status <> 'missing' and own.indicator_code in (select code from derived_scope))
     group by f.indicator_code, f.zone_id, f.year
 )
 insert into observation (indicator_code, territory_id, year, value, status, flag, origin, dataset)

@@ -1,0 +1,45 @@
+using Dapper;
+using Npgsql;
+using TerritoryAtlas.Web.Data;
+
+namespace TerritoryAtlas.Web.Import;
+
+/// <summary>
+/// Recomputes what the atlas derives from the observations (<see cref="Importer.DerivedSteps"/>: sums, secondary
+/// secrecy, zonings' zones, rates, figures on current commune perimeters) inside the caller's transaction: for every
+/// indicator, or only for some. Every derived figure of an indicator is computed from figures of that indicator alone
+/// (a rate from its numerator's and denominator's), so a publication that changed a few indicators recomputes those
+/// and the rates made from them, and leaves the rest of the table as the last full pass wrote it.
+/// </summary>
+public static class DerivedFigures
+{
+    /// <summary>What each step does, in French and English, for the pages' progress.</summary>
+    public static readonly IReadOnlyDictionary<string, (string French, string English)> Labels = new Dictionary<string, (string, string)>
+    {
+        ["Import.computed_observations.sql"] = ("Sommes des départements et des IRIS", "Sums of départements and IRIS"),
+        ["Import.secondary_secrecy.sql"] = ("Secret secondaire", "Secondary secrecy"),
+        ["Zonings.zone_observations.sql"] = ("Zonages et arrondissements", "Zonings and arrondissements"),
+        ["Import.computed_rates.sql"] = ("Taux recalculés", "Rates recomputed"),
+        ["Import.perimeter_observations.sql"] = ("Communes fusionnées, sur leur périmètre actuel", "Merged communes, on their current perimeter"),
+    };
+
+    /// <param name="indicators">the indicators whose observations changed; null for all of them.</param>
+    /// <param name="starting">told each step's name (<see cref="Importer.DerivedSteps"/>) before it runs.</param>
+    public static async Task RecomputeAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, IReadOnlyCollection<string>? indicators,
+        Action<string>? starting, CancellationToken ct)
+    {
+        // Read by every step's derived_scope (computed_observations.sql), for this transaction only; back to '' (every
+        // indicator) afterwards, so a later step in the same transaction is not limited by surprise.
+        await SetScopeAsync(connection, transaction, indicators is null ? "" : string.Join(',', indicators), ct);
+        foreach (var step in Importer.DerivedSteps)
+        {
+            starting?.Invoke(step);
+            await connection.ExecuteAsync(new CommandDefinition(AtlasDatabase.Sql(step), transaction: transaction, commandTimeout: 0, cancellationToken: ct));
+        }
+
+        await SetScopeAsync(connection, transaction, "", ct);
+    }
+
+    private static Task SetScopeAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, string scope, CancellationToken ct) =>
+        connection.ExecuteAsync(new CommandDefinition("select set_config('atlas.indicators', @scope, true)", new { scope }, transaction, cancellationToken: ct));
+}
