@@ -78,57 +78,6 @@ public sealed class DurabilityTests(AtlasFixture atlas)
             """, new { wkb });
     }
 
-    private static async Task<Process> StartAppAsync(string connectionString, Uri baseAddress)
-    {
-        // The app's own build output, same configuration as these tests.
-        var configuration = AppContext.BaseDirectory.Contains("/Release/", StringComparison.Ordinal) ? "Release" : "Debug";
-        var directory = Path.Combine(AtlasFixture.RepositoryRoot, "src", "TerritoryAtlas.Web", "bin", configuration, "net10.0");
-        var start = new ProcessStartInfo("dotnet", "TerritoryAtlas.Web.dll")
-        {
-            WorkingDirectory = directory,
-            UseShellExecute = false,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-        };
-        start.Environment["ATLAS_DB"] = connectionString;
-        start.Environment["ASPNETCORE_URLS"] = baseAddress.ToString().TrimEnd('/');
-        start.Environment["Workshops__AnonymousMayOpen"] = "true";
-        start.Environment["ASPNETCORE_ENVIRONMENT"] = "Production";
-        var process = Process.Start(start)!;
-        // Kept to explain a start that fails: the app's last lines go into the test's message.
-        var log = new System.Collections.Concurrent.ConcurrentQueue<string>();
-        void Keep(string? line)
-        {
-            if (line is null) return;
-            log.Enqueue(line);
-            while (log.Count > 40) log.TryDequeue(out _);
-        }
-
-        process.OutputDataReceived += (_, e) => Keep(e.Data);
-        process.ErrorDataReceived += (_, e) => Keep(e.Data);
-        process.BeginOutputReadLine();
-        process.BeginErrorReadLine();
-        using var http = new HttpClient { BaseAddress = baseAddress, Timeout = TimeSpan.FromSeconds(5) };
-        // A generous deadline: on a loaded machine (CI beside other builds) a cold start takes tens of seconds.
-        var deadline = Stopwatch.StartNew();
-        while (deadline.Elapsed < TimeSpan.FromSeconds(120))
-        {
-            try
-            {
-                if ((await http.GetAsync("/health")).IsSuccessStatusCode) return process;
-            }
-            catch (HttpRequestException)
-            {
-            }
-            catch (TaskCanceledException)
-            {
-            }
-
-            if (process.HasExited) throw new InvalidOperationException($"the app exited with {process.ExitCode}:\n{string.Join('\n', log)}");
-            await Task.Delay(200);
-        }
-
-        process.Kill(entireProcessTree: true);
-        throw new InvalidOperationException($"the app did not answer /health within 120 s:\n{string.Join('\n', log)}");
-    }
+    private static Task<Process> StartAppAsync(string connectionString, Uri baseAddress) =>
+        AppProcess.StartAsync(connectionString, baseAddress, new Dictionary<string, string> { ["Workshops__AnonymousMayOpen"] = "true" });
 }
