@@ -364,7 +364,8 @@ public sealed class DatasetService(NpgsqlDataSource db, IConfiguration configura
         await RecomputeAndMoveAsync(connection, transaction, touched, phases, ct);
         phases.Next("Enregistrement", "Saving");
         await transaction.CommitAsync(ct);
-        log.LogInformation("Dataset version {Version} rolled back by {By} (previous: {Previous}): {Phases}", id, who.Name, previous, phases.Times());
+        log.LogInformation("Dataset version {Version} rolled back by {By} (previous: {Previous}): {Phases}", id, who.Name,
+            previous?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "none", phases.Times());
         return (await GetAsync(id, who, ct))!;
     }
 
