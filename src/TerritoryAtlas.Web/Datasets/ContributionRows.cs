@@ -10,14 +10,16 @@ namespace TerritoryAtlas.Web.Datasets;
 /// feeds (an existing code, or a new indicator's full description), its visibility, the organisation it is
 /// contributed for (admins), the column mapping when the file is neither in the tidy long format nor in a producer's
 /// official layout (Datasets/OfficialLayouts), and the year and level of an official file that does not say them
-/// (populations légales have no year; a Filosofi file renamed loses its level).
+/// (populations légales have no year; a Filosofi file renamed loses its level),
+/// and the COG year whose codes the file uses (`cog`; without it each figure is taken to be on the COG of 1 January
+/// of its own year, populations légales recognised by their layout on year+2).
 /// </summary>
 public sealed record ContributionMetadata(
     string? Code = null, string? Theme = null, string? LabelFr = null, string? LabelEn = null, string? UnitFr = null,
     string? UnitEn = null, string? Kind = null, int? Decimals = null, string? DefinitionFr = null, string? DefinitionEn = null,
     string? Source = null, string? Producer = null, string? Licence = null, int? Polarity = null, bool? Additive = null,
     string? Numerator = null, string? Denominator = null, double? Multiplier = null, SecrecyRule? Secrecy = null,
-    string? Visibility = null, int? OrganisationId = null, ColumnMapping? Mapping = null, int? Year = null, string? Level = null);
+    string? Visibility = null, int? OrganisationId = null, ColumnMapping? Mapping = null, int? Year = null, string? Level = null, int? Cog = null);
 
 /// <summary>
 /// Which columns hold what. <c>Level</c> fixes the level for the whole file, else <c>LevelColumn</c> holds it;

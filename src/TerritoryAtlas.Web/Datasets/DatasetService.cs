@@ -83,6 +83,11 @@ public sealed class DatasetService(NpgsqlDataSource db, IConfiguration configura
         var report = new ValidationReport { File = fileName };
         try
         {
+            if (metadata.Cog is < 1943 or > 2100)
+            {
+                throw new ImportException(fileName, "metadata cog", $"{metadata.Cog} is not a COG year (e.g. 2024)");
+            }
+
             using var table = await ContributionFile.OpenAsync(file, fileName, options.MaxUploadBytes, ct);
             var signature = ContributionRows.HeaderSignature(table.Header);
             await using var connection = await db.OpenConnectionAsync(ct);
@@ -158,6 +163,11 @@ public sealed class DatasetService(NpgsqlDataSource db, IConfiguration configura
                 rows = irisRows;
             }
 
+            // A figure's vintage: the one the producer states, else the COG of 1 January of its year (what most yearly
+            // files use), except INSEE's populations légales of year N, published on the communes of 1 January N+2.
+            var cog = metadata.Cog;
+            var offset = layout == OfficialLayouts.PopulationsLegales ? 2 : 0;
+            rows = rows.Select(r => r with { Cog = (short)(cog ?? r.Year + offset) });
             var accepted = ObservationPipeline.Validate(rows, report, context, strict: false, progress);
             var indicators = new SortedSet<string>(StringComparer.Ordinal);
             await ObservationPipeline.CopyAsync(connection, "dataset_row",

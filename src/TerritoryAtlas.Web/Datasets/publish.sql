@@ -6,9 +6,9 @@
 delete from dataset_displaced where version_id = @version_id;
 
 insert into dataset_displaced (version_id, indicator_code, territory_id, year, value, numerator, denominator, status, flag, dataset,
-                               dataset_version_id)
+                               dataset_version_id, cog)
 select @version_id, o.indicator_code, o.territory_id, o.year, o.value, o.numerator, o.denominator, o.status, o.flag, o.dataset,
-       o.dataset_version_id
+       o.dataset_version_id, o.cog
 from observation o
 join dataset_row r on r.version_id = @version_id and r.indicator_code = o.indicator_code and r.territory_id = o.territory_id
                   and r.year = o.year
@@ -25,14 +25,14 @@ where id = @version_id;
 
 with inserted as (
     insert into observation (indicator_code, territory_id, year, value, numerator, denominator, status, flag, origin, dataset,
-                             dataset_version_id)
+                             dataset_version_id, cog)
     select r.indicator_code, r.territory_id, r.year, r.value, r.numerator, r.denominator,
            case
                when r.status = 'ok' and i.secrecy_applies_to = 'value' and r.value < i.secrecy_threshold then 'suppressed'
                when r.status = 'ok' and i.secrecy_applies_to = 'numerator' and r.numerator < i.secrecy_threshold then 'suppressed'
                else r.status
            end,
-           r.flag, 'source', @name, @version_id
+           r.flag, 'source', @name, @version_id, r.cog
     from dataset_row r
     join indicator i on i.code = r.indicator_code
     where r.version_id = @version_id

@@ -26,7 +26,7 @@ public sealed record UnmatchedCode(string Level, string Code, string Name, int R
 public sealed class Importer(NpgsqlDataSource db, TextWriter output)
 {
     // Bump when the import logic changes what it writes, so `--if-changed` re-imports unchanged files.
-    private const string ImporterVersion = "2";
+    private const string ImporterVersion = "3";
 
     private readonly List<DatasetReport> _reports = [];
 
@@ -340,7 +340,8 @@ public sealed class Importer(NpgsqlDataSource db, TextWriter output)
         var watch = Stopwatch.StartNew();
         await output.WriteLineAsync($"import: observations {dataset.Name} from {dataset.Path}…");
         var csv = CsvFile.Read(Path.Combine(dataDirectory, dataset.Path), dataset.Path);
-        var rows = ObservationFile.Read(csv, dataset);
+        var vintages = Vintages.Of(dataset);
+        var rows = ObservationFile.Read(csv, dataset).Select(r => r with { Cog = vintages.Of(r.Indicator, r.Year, r.Flag) }).ToList();
         var report = new ValidationReport { File = dataset.Path };
         IReadOnlyList<UnmatchedCode> unplacedIris = [];
         if (rows.Any(r => r.Level == "iris"))
@@ -353,7 +354,7 @@ public sealed class Importer(NpgsqlDataSource db, TextWriter output)
         await connection.ExecuteAsync(new CommandDefinition("""
             delete from observation where dataset = @dataset;
             create temporary table staging_observation (indicator_code text, territory_id integer, year smallint,
-                value double precision, numerator double precision, denominator double precision, status text, flag text) on commit drop;
+                value double precision, numerator double precision, denominator double precision, status text, flag text, cog smallint) on commit drop;
             """, new { dataset = dataset.Name }, transaction, commandTimeout: 0, cancellationToken: ct));
         var staged = await ObservationPipeline.CopyAsync(connection, "staging_observation",
             ObservationPipeline.Validate(rows, report, context, strict: true), ct);

@@ -13,10 +13,12 @@ public sealed record GeodataManifest(
 
 /// <summary>
 /// A perimeter change the correspondence tables of the data directory do not cover yet (a COG later than theirs):
-/// from `FromYear` on, `Code` covers `Parts`. Kind 'merged' or 'split'. Source names INSEE's publication.
+/// from the COG of 1 January `FromYear` on, `Code` covers `Parts`. Kind 'merged' or 'split'. Source names INSEE's
+/// publication. `KnownBy`: the first COG certain to hold the change when `FromYear` is only the earliest possible one.
 /// </summary>
 public sealed record DeclaredPerimeterChange(
-    string Level, string Code, int FromYear, string Kind, IReadOnlyList<string> Parts, string ReasonFr, string ReasonEn, string Source);
+    string Level, string Code, int FromYear, string Kind, IReadOnlyList<string> Parts, string ReasonFr, string ReasonEn, string Source,
+    int? KnownBy = null);
 
 /// <summary>
 /// A boundary layer: `format` geojson (default), shapefile (the .shp; its .dbf, .prj, .cpg beside it) or geopackage
@@ -30,13 +32,14 @@ public sealed record BoundaryLayer(
 /// <summary>A territory made of others (France, France métropolitaine): its outline is the union of theirs.</summary>
 public sealed record Grouping(string Level, string Code, string Name, string FromLevel, string Codes);
 
-public sealed record CodeCorrespondence(string Level, string Path, string BoundaryCode, string OtherCode, string? Link);
+/// <summary>A COG code correspondence from the boundary vintage to <c>Vintage</c> (the COG year of its other codes).</summary>
+public sealed record CodeCorrespondence(string Level, string Path, string BoundaryCode, string OtherCode, string? Link, int? Vintage = null);
 
 public sealed record IndicatorManifest(IReadOnlyList<IndicatorDataset> Datasets);
 
 public sealed record IndicatorDataset(
     string Name, string Format, string Path, IReadOnlyDictionary<string, string> Levels,
-    IReadOnlyDictionary<string, string[]>? Produces, int? Year = null);
+    IReadOnlyDictionary<string, string[]>? Produces, int? Year = null, JsonElement? Cog = null);
 
 public sealed record Catalogue(IReadOnlyList<CatalogueTheme> Themes, IReadOnlyList<CatalogueIndicator> Indicators);
 

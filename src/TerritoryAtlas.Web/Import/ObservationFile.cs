@@ -18,6 +18,9 @@ public sealed record SourceObservation(
 
     /// <summary>Why this row cannot be used (column and reason), or null.</summary>
     public RowProblem? Rejection { get; init; }
+
+    /// <summary>The COG year whose codes the figure uses (<see cref="Vintages"/>; a contribution's metadata), or null.</summary>
+    public short? Cog { get; init; }
 }
 
 /// <summary>A rejected row: its line, the column at fault (or empty) and the reason, as the report shows it.</summary>

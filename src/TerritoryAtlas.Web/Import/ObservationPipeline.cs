@@ -7,7 +7,8 @@ namespace TerritoryAtlas.Web.Import;
 
 /// <summary>A validated figure placed on a territory, ready to be copied into a staging table.</summary>
 public sealed record StagedObservation(
-    string Indicator, int TerritoryId, short Year, double? Value, double? Numerator, double? Denominator, string Status, string? Flag);
+    string Indicator, int TerritoryId, short Year, double? Value, double? Numerator, double? Denominator, string Status, string? Flag,
+    short? Cog = null);
 
 /// <summary>What validation checks a figure's indicator against: its kind (for the value's range) and rate multiplier.</summary>
 public sealed record IndicatorRules(string Code, string Kind, double? Multiplier);
@@ -234,7 +235,7 @@ public static class ObservationPipeline
 
             report.Accepted++;
             yield return new StagedObservation(row.Indicator, territoryId, (short)row.Year, value, row.Numerator, row.Denominator,
-                row.Status, row.Flag);
+                row.Status, row.Flag, row.Cog);
         }
 
         report.UnknownCodes.AddRange(unknown.Select(u => new UnmatchedCode(u.Key.Level, u.Key.Code, u.Value.Name, u.Value.Rows))
@@ -261,13 +262,13 @@ public static class ObservationPipeline
 
     /// <summary>
     /// Copies figures into <paramref name="table"/> (columns indicator_code, territory_id, year, value, numerator,
-    /// denominator, status, flag, plus <paramref name="extraColumn"/> set to one value for every row when given).
+    /// denominator, status, flag, cog, plus <paramref name="extraColumn"/> set to one value for every row when given).
     /// </summary>
     public static async Task<long> CopyAsync(
         NpgsqlConnection connection, string table, IEnumerable<StagedObservation> rows, CancellationToken ct,
         (string Name, long Value)? extraColumn = null)
     {
-        var columns = "indicator_code, territory_id, year, value, numerator, denominator, status, flag"
+        var columns = "indicator_code, territory_id, year, value, numerator, denominator, status, flag, cog"
                       + (extraColumn is { } extra ? ", " + extra.Name : "");
         long count = 0;
         await using var writer = await connection.BeginBinaryImportAsync($"copy {table} ({columns}) from stdin (format binary)", ct);
@@ -282,6 +283,7 @@ public static class ObservationPipeline
             await writer.WriteAsync(s.Denominator, NpgsqlDbType.Double, ct);
             await writer.WriteAsync(s.Status, NpgsqlDbType.Text, ct);
             await writer.WriteAsync(s.Flag, NpgsqlDbType.Text, ct);
+            await writer.WriteAsync(s.Cog, NpgsqlDbType.Smallint, ct);
             if (extraColumn is { } e)
             {
                 await writer.WriteAsync(e.Value, NpgsqlDbType.Bigint, ct);

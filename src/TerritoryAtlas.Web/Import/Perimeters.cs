@@ -36,9 +36,11 @@ public static class Perimeters
 
                 var parts = group.Select(r => r[boundary]).Prepend(group.Key).Distinct().ToList();
                 var label = name >= 0 ? group.First()[name] : group.Key;
+                // The table says the merger happened after the boundary vintage (COG 2018) and by its own vintage,
+                // not when: a figure on a COG in between is placed by inference (perimeter_observations.sql).
                 changes.Add(new DeclaredPerimeterChange(c.Level, group.Key, 2019, "merged", parts,
                     $"commune nouvelle {label} ({string.Join(", ", parts)})", $"new commune {label} ({string.Join(", ", parts)})",
-                    c.Path));
+                    c.Path, c.Vintage));
             }
         }
 
@@ -58,9 +60,9 @@ public static class Perimeters
         foreach (var c in changes)
         {
             await connection.ExecuteAsync(new CommandDefinition("""
-                insert into perimeter_change (level, code, from_year, kind, parts, reason_fr, reason_en, source)
-                values (@Level, @Code, @FromYear, @Kind, @Parts, @ReasonFr, @ReasonEn, @Source)
-                """, new { c.Level, c.Code, FromYear = (short)c.FromYear, c.Kind, Parts = c.Parts.ToArray(), c.ReasonFr, c.ReasonEn, c.Source },
+                insert into perimeter_change (level, code, from_year, kind, parts, reason_fr, reason_en, source, known_by)
+                values (@Level, @Code, @FromYear, @Kind, @Parts, @ReasonFr, @ReasonEn, @Source, @KnownBy)
+                """, new { c.Level, c.Code, FromYear = (short)c.FromYear, c.Kind, Parts = c.Parts.ToArray(), c.ReasonFr, c.ReasonEn, c.Source, KnownBy = (short?)c.KnownBy },
                 transaction, cancellationToken: ct));
         }
 

@@ -49,11 +49,12 @@ on conflict (indicator_code, territory_id, year) do nothing;
 
 -- Communes summed from their IRIS (CAF figures by IRIS): published only where every IRIS of the commune has a
 -- figure that year; where CNAF kept an IRIS secret (an empty cell, no value) the commune is secret too.
-insert into observation (indicator_code, territory_id, year, value, status, flag, origin, dataset)
+-- The sum is on its IRIS's vintage when they share one.
+insert into observation (indicator_code, territory_id, year, value, status, flag, origin, dataset, cog)
 select o.indicator_code, p.parent_id, o.year,
        case when bool_and(o.value is not null) then sum(o.value) end,
        case when bool_and(o.value is not null) then 'ok' else 'suppressed' end,
-       'somme_iris', 'computed', 'computed'
+       'somme_iris', 'computed', 'computed', case when min(o.cog) = max(o.cog) and count(o.cog) = count(*) then min(o.cog) end
 from observation o
 join indicator i on i.code = o.indicator_code and i.additive
 join derived_scope s on s.code = o.indicator_code

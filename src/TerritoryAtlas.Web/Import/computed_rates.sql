@@ -10,7 +10,8 @@ select i.code from indicator i
 where nullif(current_setting('atlas.indicators', true), '') is null
    or string_to_array(current_setting('atlas.indicators', true), ',') && array[i.code, i.numerator, i.denominator];
 analyze derived_scope;
-insert into observation (indicator_code, territory_id, year, value, numerator, denominator, status, flag, origin, dataset)
+-- A rate is on its numerator's and denominator's vintage when they share one.
+insert into observation (indicator_code, territory_id, year, value, numerator, denominator, status, flag, origin, dataset, cog)
 select i.code, n.territory_id, n.year,
        i.multiplier * coalesce(n.computed_value, n.value) / coalesce(d.computed_value, d.value),
        coalesce(n.computed_value, n.value), coalesce(d.computed_value, d.value),
@@ -19,7 +20,7 @@ select i.code, n.territory_id, n.year,
            when i.secrecy_applies_to = 'numerator' and coalesce(n.computed_value, n.value) < i.secrecy_threshold then 'suppressed'
            else 'ok'
        end,
-       nullif(concat_ws(' ', n.flag, d.flag), ''), 'computed', 'computed'
+       nullif(concat_ws(' ', n.flag, d.flag), ''), 'computed', 'computed', case when n.cog = d.cog then n.cog end
 from indicator i
 join observation n on n.indicator_code = i.numerator
 join observation d on d.indicator_code = i.denominator and d.territory_id = n.territory_id and d.year = n.year

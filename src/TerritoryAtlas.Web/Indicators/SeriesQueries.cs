@@ -25,9 +25,10 @@ public sealed record TerritorySeries(string Level, string Code, string Name, str
 /// For a commune whose perimeter changed, Perimeter says which perimeter the published figure describes ("former":
 /// carried to the current one by summing the merged communes' figures; "current"), PublishedValue keeps the figure
 /// as published, and Status "break" (no value, Note = the reason) marks a year that cannot be carried over.
+/// Cog: the geographic vintage (COG year) the figure was published in, null when its source does not say.
 /// </summary>
 public sealed record SeriesPoint(int Year, double? Value, string Status, string? Note, string? Flag, bool Published, double? ComputedValue,
-    double? Numerator, double? Denominator, string? Perimeter = null, double? PublishedValue = null);
+    double? Numerator, double? Denominator, string? Perimeter = null, double? PublishedValue = null, int? Cog = null);
 
 public sealed partial class SeriesQueries(NpgsqlDataSource db, IndicatorQueries indicators)
 {
@@ -76,7 +77,7 @@ public sealed partial class SeriesQueries(NpgsqlDataSource db, IndicatorQueries 
 
     private static SeriesPoint ToPoint(SeriesRow r) => new(r.year!.Value, r.value, r.status!,
         r.status == "suppressed" ? SecretLabel : r.status == "break" ? r.reason_fr : null, r.flag,
-        r.origin == "source", r.computed_value, r.numerator, r.denominator, r.on_perimeter, r.published_value);
+        r.origin == "source", r.computed_value, r.numerator, r.denominator, r.on_perimeter, r.published_value, r.cog);
 
     /// <summary>
     /// The points an evolution may span: those after the last perimeter break, so no evolution or TCAM ever
@@ -91,14 +92,15 @@ public sealed partial class SeriesQueries(NpgsqlDataSource db, IndicatorQueries 
     /// <summary>The series as CSV (comma, decimal point, one line per territory and year): for spreadsheets and scripts.</summary>
     public static string ToCsv(SeriesResponse series)
     {
-        var csv = new StringBuilder("indicateur,niveau,code,nom,role,annee,valeur,statut,note,origine,valeur_calculee,unite\n");
+        var csv = new StringBuilder("indicateur,niveau,code,nom,role,annee,valeur,statut,note,origine,valeur_calculee,unite,cog\n");
         foreach (var territory in series.Series)
         {
             foreach (var p in territory.Points)
             {
                 csv.AppendJoin(',', Csv.Field(series.Indicator.Code), Csv.Field(territory.Level), Csv.Field(territory.Code), Csv.Field(territory.Name),
                         territory.Role, p.Year.ToString(CultureInfo.InvariantCulture), Csv.Number(p.Value), p.Status, Csv.Field(p.Note ?? ""),
-                        p.Published ? "publiee" : "calculee", Csv.Number(p.ComputedValue), Csv.Field(series.Indicator.Unit))
+                        p.Published ? "publiee" : "calculee", Csv.Number(p.ComputedValue), Csv.Field(series.Indicator.Unit),
+                        p.Cog?.ToString(CultureInfo.InvariantCulture) ?? "")
                     .Append('\n');
             }
         }
@@ -112,7 +114,7 @@ public sealed partial class SeriesQueries(NpgsqlDataSource db, IndicatorQueries 
 #pragma warning disable IDE1006, CA1812 // Dapper maps the snake_case columns onto these names.
     private sealed record SeriesRow(string level, string code, string name, bool is_target, short? year, double? value, string? status, string? flag,
         string? origin, double? computed_value, double? numerator, double? denominator, string? on_perimeter, double? published_value,
-        string? reason_fr);
+        string? reason_fr, short? cog);
 #pragma warning restore IDE1006, CA1812
 }
 

@@ -14,14 +14,15 @@ with members as (
     where t.level = @level and t.code = @code
 )
 -- A commune whose perimeter changed reads its figures on its current perimeter (perimeter_observation): former
--- figures carried over (summed parts) or a break with its reason; the figure as published stays beside it.
+-- figures carried over (summed parts) or a break with its reason; the figure as published stays beside it, with the
+-- COG vintage it was published in.
 select m.level, m.code, m.name, m.is_target, o.year,
        case when po.territory_id is null then o.value else po.value end as value,
        case when po.territory_id is null then o.status else po.status end as status,
        o.flag, o.origin, o.computed_value,
        case when po.territory_id is null then o.numerator else po.numerator end as numerator,
        case when po.territory_id is null then o.denominator else po.denominator end as denominator,
-       po.on_perimeter, case when po.territory_id is not null then o.value end as published_value, po.reason_fr
+       po.on_perimeter, case when po.territory_id is not null then o.value end as published_value, po.reason_fr, o.cog
 from members m
 join level l on l.code = m.level
 left join published_observation o on o.territory_id = m.id and o.indicator_code = @indicator

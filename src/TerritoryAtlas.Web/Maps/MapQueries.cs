@@ -48,9 +48,26 @@ public sealed record MapValues(
     [JsonIgnore]
     public Zonings.ComparisonReference? AreaReference { get; init; }
 
+    /// <summary>
+    /// The territories drawn on a polygon that is not the perimeter their figure describes, by code (communes merged
+    /// since the boundary vintage: see <see cref="MapPerimeter"/>); null when there are none.
+    /// </summary>
+    public IReadOnlyDictionary<string, MapPerimeter>? Perimeters { get; init; }
+
     /// <summary>Ordinal binary search: map_values.sql orders the codes `collate "C"`, whatever the database collation.</summary>
     public int IndexOf(string code) => Codes is List<string> list ? list.BinarySearch(code, StringComparer.Ordinal) : Codes.ToList().IndexOf(code);
 }
+
+/// <summary>
+/// A commune drawn on its boundary-vintage (2018) polygon while its figure that year describes a commune nouvelle's
+/// perimeter (<see cref="Name"/>: the commune drawn). Role "merged": the polygon of the commune that kept its code and carries the figure, which also covers
+/// <see cref="Parts"/>; role "absorbed": a commune merged into <see cref="Commune"/> since, with no figure of its own,
+/// on which the map draws the commune nouvelle's figure (together the polygons are the perimeter the figure
+/// describes). Such a figure takes no rank. <see cref="FromYear"/>–<see cref="KnownBy"/>: the COG vintages between
+/// which the merger took effect (one year when known). Notes: the sentence tooltips, the table and the notice show.
+/// </summary>
+public sealed record MapPerimeter(string Role, string Name, string Commune, string CommuneName, int FromYear, int KnownBy,
+    IReadOnlyList<string> Parts, IReadOnlyList<string> PartNames, string NoteFr, string NoteEn);
 
 public sealed record MapClassification(string Method, int Classes, IReadOnlyList<double> Bounds, IReadOnlyList<int> Counts,
     string Palette, IReadOnlyList<string> Colours, string NoDataColour, string SuppressedColour,
@@ -74,6 +91,7 @@ public sealed class MapQueries(NpgsqlDataSource db, DataVersion dataVersion, Ind
     Zonings.ComparisonReferences references)
 {
     private static readonly string ValuesSql = AtlasDatabase.Sql("Maps.map_values.sql");
+    private static readonly string PerimetersSql = AtlasDatabase.Sql("Maps.map_perimeters.sql");
 
     public static readonly IReadOnlyList<string> Modes = ["classes", "compare"];
     public static readonly IReadOnlyList<string> References = ["parent", "france"];
@@ -213,20 +231,22 @@ public sealed class MapQueries(NpgsqlDataSource db, DataVersion dataVersion, Ind
             where t.level = 'france' and t.code = 'FR' and o.indicator_code = @indicator and o.year = @year
             """, new { indicator = r.Indicator, year = (short)r.Year }, cancellationToken: ct));
 
+        var perimeters = await PerimetersAsync(connection, r, rows, ct);
         var values = rows.Where(x => x.value.HasValue).Select(x => x.value!.Value).ToList();
         var breaks = Classification.Compute(r.Classification, values, r.Classes, r.Breaks);
         var (paletteName, colours) = Palettes.Resolve(r.Palette, indicator.Polarity, Math.Max(breaks.Classes, 1));
 
-        // Ranks among the territories shown, 1 = the highest value; ties share a rank.
+        // Ranks among the territories shown, 1 = the highest value; ties share a rank. A commune nouvelle's figure
+        // drawn on one of its parts takes none, as on its portrait: its perimeter is not the one drawn.
         var ranks = new Dictionary<double, int>();
         var position = 0;
-        foreach (var v in values.OrderDescending())
+        foreach (var v in rows.Where(x => x.value.HasValue && perimeters?.ContainsKey(x.code) != true).Select(x => x.value!.Value).OrderDescending())
         {
             position++;
             ranks.TryAdd(v, position);
         }
 
-        int? Rank(double? v) => v is { } x ? ranks[x] : null;
+        int? Rank(ValueRow x) => x.value is { } v && perimeters?.ContainsKey(x.code) != true ? ranks[v] : null;
 
         List<string?>? categories = null;
         MapReference? reference = null;
@@ -274,19 +294,66 @@ public sealed class MapQueries(NpgsqlDataSource db, DataVersion dataVersion, Ind
             categoryCounts is null ? null : Palettes.Comparison.ToDictionary(c => c.Key, c => c.Value));
         return new MapValues(r.Level, r.Indicator, r.Year, indicator.Label, indicator.Unit, indicator.Decimals, indicator.Polarity,
             indicator.Source, version, r.Mode, classification, territories,
-            NoData: territories - rows.Count(x => x.status != "missing"),
+            // The communes a commune nouvelle absorbed are drawn with its figure: not "no data".
+            NoData: territories - rows.Count(x => x.status != "missing") - (perimeters?.Count(p => p.Value.Role == "absorbed") ?? 0),
             Suppressed: rows.Count(x => x.status == "suppressed"),
             rows.Select(x => x.code).ToList(), rows.Select(x => x.value).ToList(), rows.Select(x => x.status).ToList(),
             rows.Select(x => x.value is { } v && breaks.Classes > 0 ? breaks.ClassOf(v) : (int?)null).ToList(),
-            rows.Select(x => Rank(x.value)).ToList(), parentLevel, rows.Select(x => x.parent_code).ToList(), parentValues,
+            rows.Select(Rank).ToList(), parentLevel, rows.Select(x => x.parent_code).ToList(), parentValues,
             reference, categories, within?.Public)
         {
             AreaReference = area,
+            Perimeters = perimeters,
             Names = rows.Select(x => x.name).ToList(),
             ParentNames = rows.Where(x => x.parent_code is not null).Select(x => x.parent_code!).Distinct()
                 .Where(parentNames.ContainsKey).ToDictionary(c => c, c => parentNames[c], StringComparer.Ordinal),
         };
     }
+
+    /// <summary>
+    /// The communes shown whose figure describes a commune nouvelle's perimeter, and the communes it absorbed that
+    /// have no figure of their own that year (map_perimeters.sql); null when there are none.
+    /// </summary>
+    private static async Task<Dictionary<string, MapPerimeter>?> PerimetersAsync(NpgsqlConnection connection, MapRequest r, List<ValueRow> rows,
+        CancellationToken ct)
+    {
+        var merged = (await connection.QueryAsync<PerimeterRow>(new CommandDefinition(PerimetersSql,
+            new { level = r.Level, indicator = r.Indicator, year = (short)r.Year }, cancellationToken: ct))).ToList();
+        if (merged.Count == 0)
+        {
+            return null;
+        }
+
+        var shown = rows.Select(x => x.code).ToHashSet(StringComparer.Ordinal);
+        var result = new Dictionary<string, MapPerimeter>(StringComparer.Ordinal);
+        foreach (var m in merged.Where(m => shown.Contains(m.code)))
+        {
+            var when = m.known_by == m.from_year ? $"{m.from_year}" : null;
+            var others = JoinNames(m.absorbed_names, "et");
+            var othersEn = JoinNames(m.absorbed_names, "and");
+            var noteFr = when is null
+                ? $"chiffre de la commune nouvelle {m.name} (fusion entre {m.from_year} et {m.known_by} avec {others})"
+                : $"chiffre de la commune nouvelle {m.name} (fusion {when} avec {others})";
+            var noteEn = when is null
+                ? $"figure of the new commune {m.name} (merged between {m.from_year} and {m.known_by} with {othersEn})"
+                : $"figure of the new commune {m.name} (merged in {when} with {othersEn})";
+            var parts = m.absorbed.Prepend(m.code).ToList();
+            var partNames = m.absorbed_names.Prepend(m.name).ToList();
+            result[m.code] = new MapPerimeter("merged", m.name, m.code, m.name, m.from_year, m.known_by, parts, partNames, noteFr, noteEn);
+            for (var i = 0; i < m.absorbed.Length; i++)
+            {
+                if (!shown.Contains(m.absorbed[i]))
+                {
+                    result[m.absorbed[i]] = new MapPerimeter("absorbed", m.absorbed_names[i], m.code, m.name, m.from_year, m.known_by, parts, partNames, noteFr, noteEn);
+                }
+            }
+        }
+
+        return result.Count == 0 ? null : result;
+    }
+
+    private static string JoinNames(IReadOnlyList<string> names, string and) =>
+        names.Count == 1 ? names[0] : $"{string.Join(", ", names.Take(names.Count - 1))} {and} {names[^1]}";
 
     private static async Task<(int Id, MapWithin Public)?> WithinAsync(NpgsqlConnection connection, string? within, CancellationToken ct)
     {
@@ -313,5 +380,15 @@ public sealed class MapQueries(NpgsqlDataSource db, DataVersion dataVersion, Ind
 
 #pragma warning disable IDE1006, CA1812 // Dapper maps the snake_case columns onto these names.
     private sealed record ValueRow(string code, string name, double? value, string status, double? numerator, double? denominator, string? parent_code);
+
+    private sealed class PerimeterRow
+    {
+        public string code { get; init; } = "";
+        public string name { get; init; } = "";
+        public short from_year { get; init; }
+        public short known_by { get; init; }
+        public string[] absorbed { get; init; } = [];
+        public string[] absorbed_names { get; init; } = [];
+    }
 #pragma warning restore IDE1006, CA1812
 }

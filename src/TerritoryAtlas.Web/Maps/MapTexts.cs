@@ -118,6 +118,25 @@ public sealed record MapTexts(
         _ => "Comparer au territoire parent",
     };
 
+    /// <summary>
+    /// The notice under the legend when communes nouvelles are drawn on the 2018 polygons of the communes that formed
+    /// them: how many polygons, and the first few communes nouvelles with the communes they absorbed.
+    /// </summary>
+    public string PerimeterNotice(IEnumerable<MapPerimeter> perimeters)
+    {
+        var merged = perimeters.Where(p => p.Role == "merged").ToList();
+        var shown = merged.Take(5).Select(p => $"{p.CommuneName} ({(Lang == "en" ? "with" : "avec")} {string.Join(", ", p.PartNames.Skip(1))})");
+        var more = merged.Count > 5 ? (Lang == "en" ? $" and {merged.Count - 5} more" : $" et {merged.Count - 5} autres") : "";
+        var polygons = merged.Sum(p => p.Parts.Count);
+        return (Lang, merged.Count) switch
+        {
+            ("en", 1) => $"{polygons} communes drawn on their 2018 perimeter have merged since into a new commune: {shown.Single()}. Its figure is drawn on all its former communes (hatched) and takes no rank.",
+            ("en", _) => $"{polygons} communes drawn on their 2018 perimeter have merged since into {merged.Count} new communes: {string.Join("; ", shown)}{more}. Each new commune's figure is drawn on all its former communes (hatched) and takes no rank.",
+            (_, 1) => $"{polygons} communes dessinées sur leur périmètre 2018 ont fusionné depuis en une commune nouvelle : {shown.Single()}. Son chiffre est dessiné sur toutes ses anciennes communes (hachures) et ne prend pas de rang.",
+            _ => $"{polygons} communes dessinées sur leur périmètre 2018 ont fusionné depuis en {merged.Count} communes nouvelles : {string.Join(" ; ", shown)}{more}. Le chiffre de chaque commune nouvelle est dessiné sur toutes ses anciennes communes (hachures) et ne prend pas de rang.",
+        };
+    }
+
     public System.Globalization.CultureInfo Culture => TerritoryAtlas.Web.Components.Language.Of(Lang).Culture;
 
     public string Category(string category) => category switch

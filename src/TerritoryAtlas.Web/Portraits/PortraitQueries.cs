@@ -24,7 +24,11 @@ public sealed record PortraitTheme(string Code, string Label, IReadOnlyList<Port
 /// no rank among communes drawn on the boundary vintage, and its evolution starts after any year that cannot be
 /// carried over.
 public sealed record PortraitIndicator(IndicatorInfo Indicator, int Year, double? Value, string Status, int? Rank, int? Peers, Evolution? Evolution,
-    bool BreakInPeriod, IReadOnlyList<ParentFigure> Parents, string? PerimeterNote = null, string? PerimeterNoteEn = null);
+    bool BreakInPeriod, IReadOnlyList<ParentFigure> Parents, string? PerimeterNote = null, string? PerimeterNoteEn = null)
+{
+    /// <summary>The geographic vintage (COG year) the shown figure was published in, null when its source does not say.</summary>
+    public short? Cog { get; init; }
+}
 
 /// <summary>A parent's figure of the territory's year, else of its latest earlier year (Year says which).</summary>
 public sealed record ParentFigure(TerritoryRef Territory, int? Year, double? Value, string Status);
@@ -69,8 +73,8 @@ public sealed class PortraitQueries(NpgsqlDataSource db, IndicatorQueries indica
             order by l.rank desc
             """, new { id = territory.id, parentLevels = ParentLevels }, cancellationToken: ct))).ToList();
         var ids = parents.Select(p => p.Id).Prepend(territory.id).ToArray();
-        var observations = (await connection.QueryAsync<(string Indicator, int TerritoryId, short Year, double? Value, string Status)>(new CommandDefinition("""
-            select indicator_code, territory_id, year, value, status
+        var observations = (await connection.QueryAsync<(string Indicator, int TerritoryId, short Year, double? Value, string Status, short? Cog)>(new CommandDefinition("""
+            select indicator_code, territory_id, year, value, status, cog
             from published_observation
             where territory_id = any(@ids)
             """, new { ids }, cancellationToken: ct))).ToLookup(o => (o.Indicator, o.TerritoryId));
@@ -81,8 +85,8 @@ public sealed class PortraitQueries(NpgsqlDataSource db, IndicatorQueries indica
             new { level, code = territory.code }, cancellationToken: ct));
         var carried = perimeterNote is null
             ? null
-            : (await connection.QueryAsync<(string Indicator, short Year, double? Value, string Status)>(new CommandDefinition(
-                "select indicator_code, year, value, status from perimeter_observation where territory_id = @id",
+            : (await connection.QueryAsync<(string Indicator, short Year, double? Value, string Status, short? Cog)>(new CommandDefinition(
+                "select indicator_code, year, value, status, null::smallint as cog from perimeter_observation where territory_id = @id",
                 new { id = territory.id }, cancellationToken: ct))).ToDictionary(o => (o.Indicator, o.Year));
         var ranks = (await connection.QueryAsync<(string Indicator, int Rank, int Peers)>(new CommandDefinition(
             AtlasDatabase.Sql("Portraits.portrait_ranks.sql"), new { id = territory.id, level }, cancellationToken: ct))).ToDictionary(r => r.Indicator);
@@ -113,14 +117,20 @@ public sealed class PortraitQueries(NpgsqlDataSource db, IndicatorQueries indica
             // Its peers are drawn on the boundary vintage's communes: a merged commune is no peer of theirs.
             var ranked = ranks.TryGetValue(indicator.Code, out var rank) && perimeterNote is null;
             shown.Add(new PortraitIndicator(indicator, latest.Year, latest.Value, latest.Status, ranked ? rank.Rank : null,
-                ranked ? rank.Peers : null, evolution, breakInPeriod, parentFigures, perimeterNote, perimeterNoteEn));
+                ranked ? rank.Peers : null, evolution, breakInPeriod, parentFigures, perimeterNote, perimeterNoteEn) { Cog = latest.Cog });
         }
 
         var themes = shown
             .GroupBy(i => (i.Indicator.Theme, i.Indicator.ThemeLabel))
             .Select(g => new PortraitTheme(g.Key.Theme, g.Key.ThemeLabel, g.ToList()))
             .ToList();
-        var sources = shown.Select(i => $"{i.Indicator.Producer} — {i.Indicator.Source}").Distinct().Order(StringComparer.Ordinal).ToList();
+        // Each source with the geographic vintages (COG) of the figures shown from it, so a figure can be traced to
+        // the communes it was published on.
+        var sources = shown.GroupBy(i => $"{i.Indicator.Producer} — {i.Indicator.Source}")
+            .Select(g => g.Where(i => i.Cog is not null).Select(i => i.Cog!.Value).Distinct().Order().ToList() is { Count: > 0 } cogs
+                ? $"{g.Key} (COG {string.Join(", ", cogs)})"
+                : g.Key)
+            .Order(StringComparer.Ordinal).ToList();
         IReadOnlyList<double>? bounds = territory.xmin is { } x0 ? [x0, territory.ymin!.Value, territory.xmax!.Value, territory.ymax!.Value] : null;
         return new Portrait(new TerritoryRef(territory.level, territory.code, territory.name), parentRefs.Select(p => p.Ref).ToList(), bounds,
             version, themes, sources);

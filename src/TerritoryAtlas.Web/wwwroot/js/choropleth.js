@@ -53,6 +53,19 @@ const TEXT = {
         better: 'better', similar: 'similar', worse: 'worse', lower: 'lower', higher: 'higher', than: 'than' },
 };
 
+// The pattern over the communes drawn on a perimeter their figure does not describe alone (a commune nouvelle and
+// the communes it absorbed, see MapPerimeter): dark strokes across, on a transparent ground so the class colour shows.
+function perimeterImage() {
+  const size = 8;
+  const data = new Uint8Array(size * size * 4);
+  for (let y = 0; y < size; y++) {
+    for (let x = 0; x < size; x++) {
+      if ((x - y + size) % size < 1) data.set([40, 40, 40, 200], (y * size + x) * 4);
+    }
+  }
+  return { width: size, height: size, data };
+}
+
 function hatchImage() {
   const size = 8;
   const data = new Uint8Array(size * size * 4);
@@ -114,6 +127,7 @@ export function create(element, options = {}, callbacks = null) {
   // tiles still arrive.
   handle.ready = new Promise(resolve => map.once('style.load', () => {
     map.addImage('hatch', hatchImage());
+    map.addImage('perimeter', perimeterImage());
     if (map.getSource(SOURCE)) levelShown(handle, options.level, options.dataVersion);
     resolve();
   }));
@@ -177,7 +191,15 @@ function tooltip(handle, code, name) {
   title.textContent = `${name ?? handle.names?.get(code) ?? code} (${code})`;
   node.append(title);
   const line = text => { const div = document.createElement('div'); div.textContent = text; node.append(div); };
-  const i = v ? indexOf(v).get(code) : undefined;
+  const perimeter = v?.perimeters?.[code];
+  // A commune absorbed by a commune nouvelle has no figure of its own: it shows the commune nouvelle's, and says so.
+  const i = v ? indexOf(v).get(perimeter?.role === 'absorbed' ? perimeter.commune : code) : undefined;
+  if (perimeter) {
+    const note = document.createElement('div');
+    note.className = 'atlas-tooltip-perimeter';
+    note.textContent = `⚠ ${handle.lang === 'en' ? perimeter.noteEn : perimeter.noteFr}`;
+    node.append(note);
+  }
   if (!v || i === undefined) { line(t.noData); return node; }
   if (v.statuses[i] === 'suppressed') line(t.secret);
   else if (v.values[i] === null || v.values[i] === undefined) line(t.noData);
@@ -198,12 +220,14 @@ function tooltip(handle, code, name) {
 
 // The ranks among the territories shown (1 = highest; ties share a rank): only tooltips need them, so they are
 // computed on the first one and kept with the (cached) values, not on every re-colouring.
+// A commune nouvelle's figure drawn on a former commune's polygon takes no rank (as on its portrait).
 function ranksOf(values) {
   if (!values.ranks) {
-    const sorted = values.values.filter(x => x !== null && x !== undefined).sort((a, b) => b - a);
+    const ranked = (x, i) => x !== null && x !== undefined && !values.perimeters?.[values.codes[i]];
+    const sorted = values.values.filter(ranked).sort((a, b) => b - a);
     const rankOf = new Map();
     sorted.forEach((x, i) => { if (!rankOf.has(x)) rankOf.set(x, i + 1); });
-    values.ranks = { of: values.values.map(x => (x === null || x === undefined ? null : rankOf.get(x))), ranked: sorted.length };
+    values.ranks = { of: values.values.map((x, i) => (ranked(x, i) ? rankOf.get(x) : null)), ranked: sorted.length };
   }
   return values.ranks;
 }
@@ -264,7 +288,7 @@ function territoryLayers(level) {
 function ensureLevel(handle, level, dataVersion) {
   const map = handle.map;
   if (handle.level === level && handle.dataVersion === dataVersion) return;
-  for (const id of ['territory-selected', 'territory-line', 'territory-suppressed', 'territory-fill']) {
+  for (const id of ['territory-selected', 'territory-line', 'territory-perimeter', 'territory-suppressed', 'territory-fill']) {
     if (map.getLayer(id)) map.removeLayer(id);
   }
   for (const id of [SELECTION_SOURCE, SOURCE]) if (map.getSource(id)) map.removeSource(id);
@@ -328,8 +352,8 @@ export async function show(handle, request) {
   // Only when it changes: any setFilter call, even an identical one, makes MapLibre lay out every tile again.
   const filterKey = values.within ? `${values.within.level}:${values.within.code}` : null;
   if (filterKey !== handle.filterKey) {
-    const filter = values.within ? ['in', ['get', 'code'], ['literal', values.codes]] : null;
-    for (const id of ['territory-fill', 'territory-suppressed']) if (map.getLayer(id)) map.setFilter(id, filter);
+    const filter = values.within ? ['in', ['get', 'code'], ['literal', values.codes.concat(absorbedCodes(values))]] : null;
+    for (const id of ['territory-fill', 'territory-suppressed', 'territory-perimeter']) if (map.getLayer(id)) map.setFilter(id, filter);
     handle.filterKey = filterKey;
   }
   // The hatching of "secret statistique" only while some territory is suppressed: it draws every polygon a second
@@ -343,6 +367,17 @@ export async function show(handle, request) {
     }, 'territory-line');
   } else if (!hatched && map.getLayer('territory-suppressed')) {
     map.removeLayer('territory-suppressed');
+  }
+  // The strokes over communes drawn on a perimeter their figure does not describe alone, likewise only while some are.
+  const perimeters = !!values.perimeters && Object.keys(values.perimeters).length > 0;
+  if (perimeters && !map.getLayer('territory-perimeter')) {
+    map.addLayer({
+      id: 'territory-perimeter', type: 'fill', source: SOURCE, 'source-layer': SOURCE_LAYER,
+      ...(map.getFilter('territory-fill') ? { filter: map.getFilter('territory-fill') } : {}),
+      paint: { 'fill-pattern': 'perimeter', 'fill-opacity': ['case', ['==', ['feature-state', 'p'], 1], 1, 0] },
+    }, 'territory-line');
+  } else if (!perimeters && map.getLayer('territory-perimeter')) {
+    map.removeLayer('territory-perimeter');
   }
   map.off('error', onError);
   // MapLibre reports a rejected style through its error event, not an exception: surface it to the caller.
@@ -399,6 +434,11 @@ function colourArray(css) {
   return array;
 }
 
+// The communes absorbed by a commune nouvelle, drawn with its figure (they are not among the values' codes).
+function absorbedCodes(values) {
+  return Object.entries(values.perimeters ?? {}).filter(([, p]) => p.role === 'absorbed').map(([code]) => code);
+}
+
 // The colour of each territory of these values, kept with the (cached) values.
 function coloursOf(values) {
   if (!values.colourArrays) {
@@ -431,19 +471,33 @@ function applyStates(handle, values) {
   const { codes, statuses, classes } = values;
   const categories = values.mode === 'compare' ? values.categories : null;
   const previousCategories = previous?.mode === 'compare' ? previous.categories : null;
+  const perimeters = values.perimeters ?? {};
+  const previousPerimeters = previous?.perimeters ?? {};
   for (let i = 0; i < codes.length; i++) {
     const cls = classes[i] ?? null;
     const cat = categories?.[i] ?? null;
+    const p = perimeters[codes[i]] ? 1 : 0;
     const j = before?.get(codes[i]);
     if (j === undefined || previousColours[j] !== colours[i] || previous.statuses[j] !== statuses[i]
-        || (previous.classes[j] ?? null) !== cls || (previousCategories?.[j] ?? null) !== cat) {
-      map.setFeatureState({ source: SOURCE, sourceLayer: SOURCE_LAYER, id: codes[i] }, { c: colours[i], status: statuses[i], cls, cat });
+        || (previous.classes[j] ?? null) !== cls || (previousCategories?.[j] ?? null) !== cat
+        || (previousPerimeters[codes[i]] ? 1 : 0) !== p) {
+      map.setFeatureState({ source: SOURCE, sourceLayer: SOURCE_LAYER, id: codes[i] }, { c: colours[i], status: statuses[i], cls, cat, p });
     }
   }
+  // A commune a commune nouvelle absorbed is drawn with the commune nouvelle's colour: together their polygons are the
+  // perimeter the figure describes. A few hundred at most, set every time.
+  const now = indexOf(values);
+  for (const code of absorbedCodes(values)) {
+    const i = now.get(perimeters[code].commune);
+    if (i === undefined) continue;
+    map.setFeatureState({ source: SOURCE, sourceLayer: SOURCE_LAYER, id: code },
+      { c: colours[i], status: 'absorbed', cls: classes[i] ?? null, cat: categories?.[i] ?? null, p: 1 });
+  }
   if (previous) {
-    const now = indexOf(values);
-    for (const code of previous.codes) {
-      if (!now.has(code)) map.setFeatureState({ source: SOURCE, sourceLayer: SOURCE_LAYER, id: code }, { c: null, status: null, cls: null, cat: null });
+    for (const code of previous.codes.concat(absorbedCodes(previous))) {
+      if (!now.has(code) && perimeters[code]?.role !== 'absorbed') {
+        map.setFeatureState({ source: SOURCE, sourceLayer: SOURCE_LAYER, id: code }, { c: null, status: null, cls: null, cat: null, p: 0 });
+      }
     }
   }
 }
