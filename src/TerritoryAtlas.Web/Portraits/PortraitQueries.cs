@@ -117,7 +117,8 @@ public sealed class PortraitQueries(NpgsqlDataSource db, IndicatorQueries indica
             // Its peers are drawn on the boundary vintage's communes: a merged commune is no peer of theirs.
             var ranked = ranks.TryGetValue(indicator.Code, out var rank) && perimeterNote is null;
             shown.Add(new PortraitIndicator(indicator, latest.Year, latest.Value, latest.Status, ranked ? rank.Rank : null,
-                ranked ? rank.Peers : null, evolution, breakInPeriod, parentFigures, perimeterNote, perimeterNoteEn) { Cog = latest.Cog });
+                ranked ? rank.Peers : null, evolution, breakInPeriod, parentFigures, perimeterNote, perimeterNoteEn)
+            { Cog = latest.Cog });
         }
 
         var themes = shown

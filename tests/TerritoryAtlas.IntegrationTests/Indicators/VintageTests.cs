@@ -63,6 +63,19 @@ public sealed class VintageTests(AtlasFixture atlas)
     }
 
     [Fact]
+    public async Task The_portrait_sources_name_the_vintage_of_the_figures_shown()
+    {
+        using var client = atlas.App.CreateClient();
+        var html = System.Net.WebUtility.HtmlDecode(await client.GetStringAsync("/territoire/commune/93066"));
+        var sources = html[html.IndexOf("data-testid=\"portrait-sources\"", StringComparison.Ordinal)..];
+        sources = sources[..sources.IndexOf("</section>", StringComparison.Ordinal)];
+        // Populations légales 2023 (COG 2025) and Filosofi 2019 (the median on COG 2020, the poverty rate on COG 2022).
+        Assert.Contains("(COG 2025)", sources, StringComparison.Ordinal);
+        Assert.Contains("(COG 2020)", sources, StringComparison.Ordinal);
+        Assert.Contains("(COG 2022)", sources, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task A_figure_on_a_cog_after_the_merger_describes_the_new_perimeter_even_where_the_parts_still_have_figures()
     {
         await using var connection = await atlas.Db.OpenConnectionAsync();
