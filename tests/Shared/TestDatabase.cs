@@ -86,4 +86,29 @@ public static class TestDatabase
             "select (select inputs_fingerprint from data_version) is not null and exists (select from import_report)", connection);
         return (bool)(await command.ExecuteScalarAsync(ct))!;
     }
+
+    /// <summary>
+    /// Removes a test's contributed indicator with its figures and datasets, holding the publication lock: without it
+    /// the cascade into the derived tables deadlocks with another test's publication recomputing them.
+    /// </summary>
+    public static async Task RemoveContributedIndicatorAsync(string indicator)
+    {
+        await using var connection = new NpgsqlConnection(ConnectionString);
+        await connection.OpenAsync();
+        await using var transaction = await connection.BeginTransactionAsync();
+        await using (var command = new NpgsqlCommand("""
+            select pg_advisory_xact_lock(@lock);
+            delete from observation where indicator_code = @indicator;
+            delete from dataset where name like '%:' || @indicator;
+            delete from indicator where code = @indicator;
+            update data_version set version = version + 1, updated_at = now();
+            """, connection, transaction))
+        {
+            command.Parameters.AddWithValue("lock", TerritoryAtlas.Web.Datasets.DatasetService.PublicationLock);
+            command.Parameters.AddWithValue("indicator", indicator);
+            await command.ExecuteNonQueryAsync();
+        }
+
+        await transaction.CommitAsync();
+    }
 }

@@ -129,7 +129,7 @@ public sealed class ContributionTests(AtlasApp app) : IAsyncLifetime
             Assert.Empty(await Axe.SeriousViolationsAsync(page));
 
             await page.GetByTestId("version-publish").ClickAsync();
-            await Assertions.Expect(version).ToHaveAttributeAsync("data-status", "published", new() { Timeout = 60_000 });
+            await Assertions.Expect(version).ToHaveAttributeAsync("data-status", "published", new() { Timeout = 120_000 });
             Assert.Equal(value, await PublishedAsync(indicator, code));
 
             // Next year's corrected file: same shape, so one upload and one click (the mapping and description are remembered).
@@ -143,12 +143,12 @@ public sealed class ContributionTests(AtlasApp app) : IAsyncLifetime
             await Assertions.Expect(page.GetByTestId("draft-map")).ToHaveAttributeAsync("data-revised", "1", new() { Timeout = 20_000 });
 
             await page.GetByTestId("version-publish").ClickAsync();
-            await Assertions.Expect(version).ToHaveAttributeAsync("data-status", "published", new() { Timeout = 60_000 });
+            await Assertions.Expect(version).ToHaveAttributeAsync("data-status", "published", new() { Timeout = 120_000 });
             Assert.Equal(value + 100, await PublishedAsync(indicator, code));
 
             // Roll back: the first version is current again, figure for figure.
             await page.GetByTestId("version-rollback").ClickAsync();
-            await Assertions.Expect(version).ToHaveAttributeAsync("data-status", "rejected", new() { Timeout = 60_000 });
+            await Assertions.Expect(version).ToHaveAttributeAsync("data-status", "rejected", new() { Timeout = 120_000 });
             Assert.Equal(value, await PublishedAsync(indicator, code));
             var list = page.GetByTestId("dataset-versions");
             await Assertions.Expect(list.Locator("[data-status=published]")).ToHaveCountAsync(1);
@@ -156,13 +156,7 @@ public sealed class ContributionTests(AtlasApp app) : IAsyncLifetime
         }
         finally
         {
-            await using var connection = new NpgsqlConnection(TestDatabase.ConnectionString);
-            await connection.ExecuteAsync("""
-                delete from observation where indicator_code = @indicator;
-                delete from dataset where name like '%:' || @indicator;
-                delete from indicator where code = @indicator;
-                update data_version set version = version + 1, updated_at = now();
-                """, new { indicator });
+            await TestDatabase.RemoveContributedIndicatorAsync(indicator);
         }
     }
 }

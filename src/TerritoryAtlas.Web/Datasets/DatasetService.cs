@@ -71,6 +71,12 @@ public sealed class DatasetService(NpgsqlDataSource db, IConfiguration configura
     private static readonly SemaphoreSlim CorrespondenceLock = new(1, 1);
     private static IReadOnlyDictionary<(string Level, string Code), string>? _correspondences;
 
+    /// <summary>
+    /// The transaction-scoped advisory lock every publication and roll back holds: one at a time, since the derived
+    /// figures are recomputed over whole tables. Whatever else rewrites observations takes it too.
+    /// </summary>
+    public const long PublicationLock = 1413;
+
     public long MaxUploadBytes => options.MaxUploadBytes;
 
     /// <summary>Reads, validates and stores a file as a draft version. Refuses (changing nothing) a file it cannot read.</summary>
@@ -388,7 +394,7 @@ public sealed class DatasetService(NpgsqlDataSource db, IConfiguration configura
     private async Task<VersionRow> LockVersionAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, long id, Contributor who, CancellationToken ct)
     {
         // One publication at a time: the derived figures are recomputed over the whole table.
-        await connection.ExecuteAsync(new CommandDefinition("select pg_advisory_xact_lock(1413)", transaction: transaction, cancellationToken: ct));
+        await connection.ExecuteAsync(new CommandDefinition("select pg_advisory_xact_lock(@PublicationLock)", new { PublicationLock }, transaction, cancellationToken: ct));
         var version = await connection.QuerySingleOrDefaultAsync<VersionRow>(new CommandDefinition("""
             select v.id, v.dataset_id as datasetid, d.name as dataset, d.organisation_id as organisationid, v.status, v.file_name as filename,
                    v.format, v.uploaded_by as uploadedby, v.uploaded_at as uploadedat, v.published_by as publishedby,

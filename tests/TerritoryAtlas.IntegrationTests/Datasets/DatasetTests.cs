@@ -6,6 +6,7 @@ using System.Text.Json;
 using ClosedXML.Excel;
 using Dapper;
 using Microsoft.Extensions.DependencyInjection;
+using TerritoryAtlas.Testing;
 using TerritoryAtlas.Web.Accounts;
 
 namespace TerritoryAtlas.IntegrationTests.Datasets;
@@ -75,15 +76,7 @@ public sealed class DatasetTests(AtlasFixture atlas)
             "select (select count(*) from dataset_version), (select version from data_version), (select count(*) from observation)");
     }
 
-    private async Task CleanUpAsync(string indicator)
-    {
-        await using var connection = await atlas.Db.OpenConnectionAsync();
-        await connection.ExecuteAsync("""
-            delete from observation where indicator_code = @indicator;
-            delete from dataset where name like '%:' || @indicator;
-            delete from indicator where code = @indicator;
-            """, new { indicator });
-    }
+    private static Task CleanUpAsync(string indicator) => TestDatabase.RemoveContributedIndicatorAsync(indicator);
 
     [Fact]
     public async Task A_producer_contributes_real_rows_an_admin_publishes_then_rolls_back_and_provenance_follows()
