@@ -5,10 +5,11 @@
 -- index probe per row of the version), @name, @by. Returns the number of figures written.
 delete from dataset_displaced where version_id = @version_id;
 
+-- With its secondary-secrecy mark, which the recompute lifts if it is no longer needed once the figure is back.
 insert into dataset_displaced (version_id, indicator_code, territory_id, year, value, numerator, denominator, status, flag, dataset,
-                               dataset_version_id, cog)
+                               dataset_version_id, cog, secondary_secret)
 select @version_id, o.indicator_code, o.territory_id, o.year, o.value, o.numerator, o.denominator, o.status, o.flag, o.dataset,
-       o.dataset_version_id, o.cog
+       o.dataset_version_id, o.cog, o.secondary_secret
 from observation o
 join dataset_row r on r.version_id = @version_id and r.indicator_code = o.indicator_code and r.territory_id = o.territory_id
                   and r.year = o.year

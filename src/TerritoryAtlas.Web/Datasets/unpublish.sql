@@ -4,9 +4,9 @@
 delete from observation where dataset = @name;
 
 insert into observation (indicator_code, territory_id, year, value, numerator, denominator, status, flag, origin, dataset,
-                         dataset_version_id, cog)
+                         dataset_version_id, cog, secondary_secret)
 select d.indicator_code, d.territory_id, d.year, d.value, d.numerator, d.denominator, d.status, d.flag, 'source', d.dataset,
-       d.dataset_version_id, d.cog
+       d.dataset_version_id, d.cog, d.secondary_secret
 from dataset_displaced d
 where d.version_id = @current_id
 on conflict (indicator_code, territory_id, year) do nothing;

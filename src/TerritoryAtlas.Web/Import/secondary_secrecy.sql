@@ -5,6 +5,8 @@
 -- région's sake is also a part of its zone and of France. Totals and parts: communes and their IRIS, régions,
 -- zones and France and their départements. Rates read these statuses below, so they follow.
 -- Every indicator, or only those `atlas.indicators` lists (see computed_observations.sql): secrecy is per indicator.
+-- Each pass starts from the producers' statuses: its earlier marks (observation.secondary_secret) are lifted first and
+-- those still needed put back, so a roll back or a revision that removes the reason for a mark removes the mark.
 drop table if exists derived_scope;
 create temporary table derived_scope on commit drop as
 select i.code from indicator i
@@ -19,6 +21,14 @@ join territory c on c.id = tp.territory_id
 where (c.level = 'iris' and tp.parent_level = 'commune')
    or (c.level = 'departement' and tp.parent_level in ('region', 'zone', 'france'));
 create index on secrecy_link (parent_id);
+
+-- A marked figure was published ('ok') when marked, and the mark appended ' secret_secondaire' to its flag
+-- (concat_ws: the flag alone when there was none): both come back exactly. Computed sums were rewritten just before.
+update observation o
+set status = 'ok', secondary_secret = false,
+    flag = case when o.flag = 'secret_secondaire' then null else left(o.flag, -length(' secret_secondaire')) end
+from derived_scope s
+where o.secondary_secret and o.indicator_code = s.code;
 
 do $$
 declare
@@ -45,12 +55,12 @@ begin
                 and o.status = 'ok'
             order by g.indicator_code, g.year, g.parent_id, o.value, o.territory_id
         )
-        update observation o set status = 'suppressed', flag = concat_ws(' ', o.flag, 'secret_secondaire')
+        update observation o set status = 'suppressed', secondary_secret = true, flag = concat_ws(' ', o.flag, 'secret_secondaire')
         from victims v
         where o.indicator_code = v.indicator_code and o.territory_id = v.territory_id and o.year = v.year;
         get diagnostics changed = row_count;
 
-        update observation o set status = 'suppressed', flag = concat_ws(' ', o.flag, 'secret_secondaire')
+        update observation o set status = 'suppressed', secondary_secret = true, flag = concat_ws(' ', o.flag, 'secret_secondaire')
         from secrecy_group g
         where g.open_parts = 0 and o.indicator_code = g.indicator_code and o.territory_id = g.parent_id and o.year = g.year;
 
