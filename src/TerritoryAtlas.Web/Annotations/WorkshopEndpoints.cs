@@ -55,6 +55,14 @@ public static class WorkshopEndpoints
         {
             create.RequireAuthorization();
         }
+        // The join form as a plain HTML form: Enter works before the page is interactive (a slow machine, a lost
+        // connection), and the interactive page handles the same form itself once it is.
+        app.MapGet("/atelier/rejoindre", (string? code, string? lang) =>
+        {
+            var language = Components.Language.Of(lang);
+            var normalised = RoomService.NormaliseCode(code);
+            return Results.Redirect(language.Href(normalised.Length == 0 ? "/atelier" : $"/atelier/{Uri.EscapeDataString(normalised)}"));
+        });
         api.MapGet("/{roomId:guid}/annotations.geojson", GeoJsonAsync);
         api.MapGet("/{roomId:guid}/summary.csv", CsvAsync);
         return app;
