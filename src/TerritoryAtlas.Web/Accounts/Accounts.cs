@@ -104,7 +104,10 @@ public static class Accounts
     /// </summary>
     public static WebApplication UseAccounts(this WebApplication app)
     {
-        app.UseAuthentication();
+        // Authentication sets up its handlers on every request it runs for; public readers' tiles and map values are
+        // asked for thousands of times a second and carry nothing to authenticate, so they skip it (the rule:
+        // anonymous readers must not pay for accounts).
+        app.UseWhen(MayCarryIdentity, authenticated => authenticated.UseAuthentication());
         app.Use(async (context, next) =>
         {
             if (BearerTokenHandler.HasBearerHeader(context.Request)
@@ -119,6 +122,14 @@ public static class Accounts
         app.UseAuthorization();
         return app;
     }
+
+    /// <summary>
+    /// Whether a request can be anyone but an anonymous reader: it carries a cookie (the session's, or a sign-in
+    /// provider's correlation cookies on its way back) or an Authorization header. Without either, every scheme would
+    /// answer "no result", so authenticating it is skipped.
+    /// </summary>
+    public static bool MayCarryIdentity(HttpContext context) =>
+        context.Request.Headers.Cookie.Count > 0 || context.Request.Headers.Authorization.Count > 0;
 
     private static Task Redirect(RedirectContext<CookieAuthenticationOptions> context)
     {

@@ -10,6 +10,11 @@ public static class PrivateResponses
 {
     public static IApplicationBuilder UsePrivateResponsesForMembers(this IApplicationBuilder app) => app.Use((context, next) =>
     {
+        if (!Accounts.MayCarryIdentity(context))
+        {
+            return next(context);
+        }
+
         context.Response.OnStarting(() =>
         {
             // Read when the response starts: authentication has run by then, wherever it sits in the pipeline.
