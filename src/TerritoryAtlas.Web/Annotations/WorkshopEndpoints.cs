@@ -62,7 +62,7 @@ public static class WorkshopEndpoints
             var language = Components.Language.Of(lang);
             var normalised = RoomService.NormaliseCode(code);
             return Results.Redirect(language.Href(normalised.Length == 0 ? "/atelier" : $"/atelier/{Uri.EscapeDataString(normalised)}"));
-        });
+        }).ExcludeFromDescription(); // a page's form, not an API
         api.MapGet("/{roomId:guid}/annotations.geojson", GeoJsonAsync);
         api.MapGet("/{roomId:guid}/summary.csv", CsvAsync);
         return app;
