@@ -393,8 +393,13 @@ public sealed class DatasetService(NpgsqlDataSource db, IConfiguration configura
 
     private async Task<VersionRow> LockVersionAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, long id, Contributor who, CancellationToken ct)
     {
-        // One publication at a time: the derived figures are recomputed over the whole table.
-        await connection.ExecuteAsync(new CommandDefinition("select pg_advisory_xact_lock(@PublicationLock)", new { PublicationLock }, transaction, cancellationToken: ct));
+        // One publication at a time: the derived figures are recomputed over the whole table. For this transaction only:
+        // no JIT compilation (its planner, misled by figures written a moment ago and not yet analysed, costed the zones'
+        // sums at 760,000 and spent 2.8 s of a 6.3 s statement compiling them; README, Performance), and sorts and
+        // hashes of a 300,000-row version in memory rather than on disk (one publication runs at a time).
+        await connection.ExecuteAsync(new CommandDefinition("""
+            select pg_advisory_xact_lock(@PublicationLock), set_config('jit', 'off', true), set_config('work_mem', '64MB', true)
+            """, new { PublicationLock }, transaction, cancellationToken: ct));
         var version = await connection.QuerySingleOrDefaultAsync<VersionRow>(new CommandDefinition("""
             select v.id, v.dataset_id as datasetid, d.name as dataset, d.organisation_id as organisationid, v.status, v.file_name as filename,
                    v.format, v.uploaded_by as uploadedby, v.uploaded_at as uploadedat, v.published_by as publishedby,
