@@ -30,6 +30,16 @@ rps() { # url [headers…] → requests/s (fails on any non-2xx)
   if grep -q "Non-2xx" <<<"$out"; then echo "non-2xx answers from $1" >&2; exit 1; fi
   awk '/Requests\/sec/ {print $2}' <<<"$out"
 }
+# The app's own CPU time per request (user + system, from /proc): what a request costs the server, which a machine
+# shared with other work disturbs far less than requests per second (wrk and the neighbours take their share of cores).
+TICK=$(getconf CLK_TCK)
+cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }
+rps_and_cpu() { # pid url [headers…] → "requests/s µs-of-CPU-per-request"
+  local c0 out c1; c0=$(cpu_ticks "$1")
+  out="$(wrk -t2 -c16 -d"${DURATION:-8s}" "${@:3}" "$2")"; c1=$(cpu_ticks "$1")
+  if grep -q "Non-2xx" <<<"$out"; then echo "non-2xx answers from $2" >&2; exit 1; fi
+  awk -v c0="$c0" -v c1="$c1" -v t="$TICK" '/requests in/ {n = $1} /Requests\/sec/ {r = $2} END {printf "%s %.1f", r, (c1 - c0) / t * 1e6 / n}' <<<"$out"
+}
 TILE="tiles/commune/7/64/44.mvt"
 MAP="api/maps/commune/mediane_niveau_vie/2019"
 for port in 5191 5192; do  # warm-up: JIT and caches (one request fills the values cache before 16 connections ask at once)
@@ -37,12 +47,13 @@ for port in 5191 5192; do  # warm-up: JIT and caches (one request fills the valu
   DURATION=4s rps "http://127.0.0.1:$port/$TILE" -H 'Accept-Encoding: br' >/dev/null
   DURATION=4s rps "http://127.0.0.1:$port/$MAP" -H 'Accept-Encoding: br' >/dev/null
 done
-echo "round endpoint before_rps after_rps after/before"
+echo "round endpoint before_rps after_rps after/before before_cpu_us after_cpu_us after/before load"
 for r in $(seq "$ROUNDS"); do
   for path in "$TILE" "$MAP"; do
-    before=$(rps "http://127.0.0.1:5191/$path" -H 'Accept-Encoding: br')
-    after=$(rps "http://127.0.0.1:5192/$path" -H 'Accept-Encoding: br')
-    echo "$r $path $before $after $(awk -v a="$after" -v b="$before" 'BEGIN {printf "%.3f", a/b}')"
+    read -r before before_cpu <<<"$(rps_and_cpu "$A" "http://127.0.0.1:5191/$path" -H 'Accept-Encoding: br')"
+    read -r after after_cpu <<<"$(rps_and_cpu "$B" "http://127.0.0.1:5192/$path" -H 'Accept-Encoding: br')"
+    echo "$r $path $before $after $(awk -v a="$after" -v b="$before" 'BEGIN {printf "%.3f", a/b}')" \
+      "$before_cpu $after_cpu $(awk -v a="$after_cpu" -v b="$before_cpu" 'BEGIN {printf "%.3f", a/b}') $(cut -d' ' -f1 /proc/loadavg)"
   done
 done
 
