@@ -13,15 +13,19 @@ public static class SecurityHeaders
     // Set as the headers leave, so a response cleared on the way (the exception handler's) still carries them.
     public static IApplicationBuilder UseSecurityHeaders(this IApplicationBuilder app) => app.Use((context, next) =>
     {
-        context.Response.OnStarting(() =>
-        {
-            var headers = context.Response.Headers;
-            headers.XContentTypeOptions = "nosniff";
-            headers["Referrer-Policy"] = "strict-origin-when-cross-origin";
-            headers["Permissions-Policy"] = "camera=(), microphone=(), geolocation=(), payment=(), usb=()";
-            headers[CorrelationHeader] = ServerErrors.CorrelationId(context);
-            return Task.CompletedTask;
-        });
+        context.Response.OnStarting(SetHeaders, context);
         return next(context);
     });
+
+    // Static, with the context as state: no closure allocated per request.
+    private static Task SetHeaders(object state)
+    {
+        var context = (HttpContext)state;
+        var headers = context.Response.Headers;
+        headers.XContentTypeOptions = "nosniff";
+        headers["Referrer-Policy"] = "strict-origin-when-cross-origin";
+        headers["Permissions-Policy"] = "camera=(), microphone=(), geolocation=(), payment=(), usb=()";
+        headers[CorrelationHeader] = ServerErrors.CorrelationId(context);
+        return Task.CompletedTask;
+    }
 }
