@@ -79,6 +79,27 @@ public sealed class DatasetTests(AtlasFixture atlas)
     private static Task CleanUpAsync(string indicator) => TestDatabase.RemoveContributedIndicatorAsync(indicator);
 
     [Fact]
+    public async Task The_contributions_page_sends_visitors_to_sign_in_refuses_members_and_opens_for_producers()
+    {
+        using var anonymous = atlas.App.CreateClient(new() { AllowAutoRedirect = false });
+        var signIn = await anonymous.GetAsync("/contributions");
+        Assert.Equal(HttpStatusCode.Redirect, signIn.StatusCode);
+        Assert.StartsWith("/compte/connexion", signIn.Headers.Location?.PathAndQuery, StringComparison.Ordinal);
+
+        var (memberToken, _) = await AccountAsync(AtlasRoles.Member, "CAF page test");
+        using var asMember = atlas.App.CreateClient(new() { AllowAutoRedirect = false });
+        asMember.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", memberToken);
+        Assert.Equal(HttpStatusCode.Forbidden, (await asMember.GetAsync("/contributions")).StatusCode);
+
+        var (producerToken, _) = await AccountAsync(AtlasRoles.Producer, "CAF page test");
+        using var asProducer = atlas.App.CreateClient(new() { AllowAutoRedirect = false });
+        asProducer.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", producerToken);
+        var page = await asProducer.GetAsync("/contributions");
+        Assert.Equal(HttpStatusCode.OK, page.StatusCode);
+        Assert.Contains("data-testid=\"contributions\"", await page.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task A_producer_contributes_real_rows_an_admin_publishes_then_rolls_back_and_provenance_follows()
     {
         var indicator = $"test_{Guid.NewGuid():N}"[..20];
