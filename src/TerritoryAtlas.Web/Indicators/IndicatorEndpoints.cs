@@ -7,7 +7,7 @@ namespace TerritoryAtlas.Web.Indicators;
 public static class IndicatorEndpoints
 {
     public static IServiceCollection AddIndicators(this IServiceCollection services) =>
-        services.AddSingleton<IndicatorQueries>().AddSingleton<SeriesQueries>();
+        services.AddSingleton<IndicatorQueries>().AddSingleton<FigureSources>().AddSingleton<SeriesQueries>();
 
     public static void MapIndicatorEndpoints(this IEndpointRouteBuilder app)
     {
@@ -35,7 +35,7 @@ public static class IndicatorEndpoints
             {
                 return Problem(e);
             }
-        });
+        }).Produces<SeriesResponse>().ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status404NotFound);
     }
 
     private static IResult Problem(ParameterException e) => e.ToProblem();

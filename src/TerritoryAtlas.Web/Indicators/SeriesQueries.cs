@@ -27,10 +27,12 @@ public sealed record TerritorySeries(string Level, string Code, string Name, str
 /// as published, and Status "break" (no value, Note = the reason) marks a year that cannot be carried over.
 /// Cog: the geographic vintage (COG year) the figure was published in, null when its source does not say.
 /// </summary>
+/// Provenance: where the figure comes from (<see cref="FigureProvenance"/>).
 public sealed record SeriesPoint(int Year, double? Value, string Status, string? Note, string? Flag, bool Published, double? ComputedValue,
-    double? Numerator, double? Denominator, string? Perimeter = null, double? PublishedValue = null, int? Cog = null);
+    double? Numerator, double? Denominator, string? Perimeter = null, double? PublishedValue = null, int? Cog = null,
+    FigureProvenance? Provenance = null);
 
-public sealed partial class SeriesQueries(NpgsqlDataSource db, IndicatorQueries indicators)
+public sealed partial class SeriesQueries(NpgsqlDataSource db, IndicatorQueries indicators, FigureSources sources)
 {
     public const string SecretLabel = "secret statistique";
 
@@ -59,12 +61,14 @@ public sealed partial class SeriesQueries(NpgsqlDataSource db, IndicatorQueries 
             throw new ParameterException("code", $"no {level} has the code '{code}'", 404);
         }
 
+        // Only the contributions' versions are read (one query, none when every figure is the import's or derived).
+        var known = await sources.ReadAsync(connection, rows.Select(r => r.dataset_version_id), viewer, ct);
         var series = rows
             .GroupBy(r => (r.level, r.code))
             .Select(g =>
             {
                 var first = g.First();
-                var points = g.Where(r => r.year is not null).Select(ToPoint).ToList();
+                var points = g.Where(r => r.year is not null).Select(r => ToPoint(r, indicator, known)).ToList();
                 return new TerritorySeries(first.level, first.code, first.name, first.is_target ? "territory" : "parent", points,
                     Growth.Of(SinceLastBreak(points).Select(p => (p.Year, p.Value))));
             })
@@ -75,9 +79,10 @@ public sealed partial class SeriesQueries(NpgsqlDataSource db, IndicatorQueries 
             indicator.SeriesBreaks, series);
     }
 
-    private static SeriesPoint ToPoint(SeriesRow r) => new(r.year!.Value, r.value, r.status!,
+    private static SeriesPoint ToPoint(SeriesRow r, IndicatorInfo indicator, KnownSources known) => new(r.year!.Value, r.value, r.status!,
         r.status == "suppressed" ? SecretLabel : r.status == "break" ? r.reason_fr : null, r.flag,
-        r.origin == "source", r.computed_value, r.numerator, r.denominator, r.on_perimeter, r.published_value, r.cog);
+        r.origin == "source", r.computed_value, r.numerator, r.denominator, r.on_perimeter, r.published_value, r.cog,
+        known.Of(indicator, r.origin!, r.dataset, r.dataset_version_id, r.flag, r.on_perimeter, r.status));
 
     /// <summary>
     /// The points an evolution may span: those after the last perimeter break, so no evolution or TCAM ever
@@ -92,7 +97,8 @@ public sealed partial class SeriesQueries(NpgsqlDataSource db, IndicatorQueries 
     /// <summary>The series as CSV (comma, decimal point, one line per territory and year): for spreadsheets and scripts.</summary>
     public static string ToCsv(SeriesResponse series)
     {
-        var csv = new StringBuilder("indicateur,niveau,code,nom,role,annee,valeur,statut,note,origine,valeur_calculee,unite,cog\n");
+        var csv = new StringBuilder("indicateur,niveau,code,nom,role,annee,valeur,statut,note,origine,valeur_calculee,unite,cog,"
+                                    + "provenance,methode,fichier,version,organisation,deposee_le,deposee_par,publiee_le,publiee_par\n");
         foreach (var territory in series.Series)
         {
             foreach (var p in territory.Points)
@@ -100,7 +106,12 @@ public sealed partial class SeriesQueries(NpgsqlDataSource db, IndicatorQueries 
                 csv.AppendJoin(',', Csv.Field(series.Indicator.Code), Csv.Field(territory.Level), Csv.Field(territory.Code), Csv.Field(territory.Name),
                         territory.Role, p.Year.ToString(CultureInfo.InvariantCulture), Csv.Number(p.Value), p.Status, Csv.Field(p.Note ?? ""),
                         p.Published ? "publiee" : "calculee", Csv.Number(p.ComputedValue), Csv.Field(series.Indicator.Unit),
-                        p.Cog?.ToString(CultureInfo.InvariantCulture) ?? "")
+                        p.Cog?.ToString(CultureInfo.InvariantCulture) ?? "");
+                // The provenance (see FigureProvenance): file, organisation and names are what people typed, defused.
+                var s = p.Provenance;
+                csv.Append(',').AppendJoin(',', s?.Origin ?? "", s?.Method ?? "", Csv.Text(s?.File ?? ""),
+                        s?.DatasetVersionId?.ToString(CultureInfo.InvariantCulture) ?? "", Csv.Text(s?.Organisation ?? ""), Timestamp(s?.UploadedAt),
+                        Csv.Text(s?.UploadedBy ?? ""), Timestamp(s?.PublishedAt), Csv.Text(s?.PublishedBy ?? ""))
                     .Append('\n');
             }
         }
@@ -108,13 +119,15 @@ public sealed partial class SeriesQueries(NpgsqlDataSource db, IndicatorQueries 
         return csv.ToString();
     }
 
+    private static string Timestamp(DateTime? at) => at?.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture) ?? "";
+
     [GeneratedRegex("^[0-9A-Za-z]{1,12}$")]
     private static partial Regex CodePattern();
 
 #pragma warning disable IDE1006, CA1812 // Dapper maps the snake_case columns onto these names.
     private sealed record SeriesRow(string level, string code, string name, bool is_target, short? year, double? value, string? status, string? flag,
         string? origin, double? computed_value, double? numerator, double? denominator, string? on_perimeter, double? published_value,
-        string? reason_fr, short? cog);
+        string? reason_fr, short? cog, string? dataset, long? dataset_version_id);
 #pragma warning restore IDE1006, CA1812
 }
 

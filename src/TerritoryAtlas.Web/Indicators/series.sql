@@ -22,7 +22,9 @@ select m.level, m.code, m.name, m.is_target, o.year,
        o.flag, o.origin, o.computed_value,
        case when po.territory_id is null then o.numerator else po.numerator end as numerator,
        case when po.territory_id is null then o.denominator else po.denominator end as denominator,
-       po.on_perimeter, case when po.territory_id is not null then o.value end as published_value, po.reason_fr, o.cog
+       po.on_perimeter, case when po.territory_id is not null then o.value end as published_value, po.reason_fr, o.cog,
+       -- Provenance, looked up apart (FigureSources): the import's dataset, or the contribution's version.
+       o.dataset, o.dataset_version_id
 from members m
 join level l on l.code = m.level
 left join published_observation o on o.territory_id = m.id and o.indicator_code = @indicator

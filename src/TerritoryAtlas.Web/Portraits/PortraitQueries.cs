@@ -28,6 +28,9 @@ public sealed record PortraitIndicator(IndicatorInfo Indicator, int Year, double
 {
     /// <summary>The geographic vintage (COG year) the shown figure was published in, null when its source does not say.</summary>
     public short? Cog { get; init; }
+
+    /// <summary>Where the shown figure comes from (names of people only for whoever may see them, as in /api/series).</summary>
+    public FigureProvenance? Provenance { get; init; }
 }
 
 /// <summary>A parent's figure of the territory's year, else of its latest earlier year (Year says which).</summary>
@@ -42,7 +45,7 @@ public sealed record SynthesisRow(TerritoryRef Territory, IReadOnlyList<Synthesi
 
 public sealed record SynthesisCell(double? Value, string Status);
 
-public sealed class PortraitQueries(NpgsqlDataSource db, IndicatorQueries indicators)
+public sealed class PortraitQueries(NpgsqlDataSource db, IndicatorQueries indicators, FigureSources figureSources)
 {
     /// <summary>The parents a portrait compares with (the EPCI of a commune, then the wider levels).</summary>
     private static string[] ParentLevels => Levels.SeriesParents;
@@ -73,8 +76,9 @@ public sealed class PortraitQueries(NpgsqlDataSource db, IndicatorQueries indica
             order by l.rank desc
             """, new { id = territory.id, parentLevels = ParentLevels }, cancellationToken: ct))).ToList();
         var ids = parents.Select(p => p.Id).Prepend(territory.id).ToArray();
-        var observations = (await connection.QueryAsync<(string Indicator, int TerritoryId, short Year, double? Value, string Status, short? Cog)>(new CommandDefinition("""
-            select indicator_code, territory_id, year, value, status, cog
+        var observations = (await connection.QueryAsync<Figure>(new CommandDefinition("""
+            select indicator_code as indicator, territory_id as territoryid, year, value, status, cog, origin, flag, dataset,
+                   dataset_version_id as versionid, null::text as onperimeter
             from published_observation
             where territory_id = any(@ids)
             """, new { ids }, cancellationToken: ct))).ToLookup(o => (o.Indicator, o.TerritoryId));
@@ -85,8 +89,8 @@ public sealed class PortraitQueries(NpgsqlDataSource db, IndicatorQueries indica
             new { level, code = territory.code }, cancellationToken: ct));
         var carried = perimeterNote is null
             ? null
-            : (await connection.QueryAsync<(string Indicator, short Year, double? Value, string Status, short? Cog)>(new CommandDefinition(
-                "select indicator_code, year, value, status, null::smallint as cog from perimeter_observation where territory_id = @id",
+            : (await connection.QueryAsync<(string Indicator, short Year, double? Value, string Status, string OnPerimeter)>(new CommandDefinition(
+                "select indicator_code, year, value, status, on_perimeter from perimeter_observation where territory_id = @id",
                 new { id = territory.id }, cancellationToken: ct))).ToDictionary(o => (o.Indicator, o.Year));
         var ranks = (await connection.QueryAsync<(string Indicator, int Rank, int Peers)>(new CommandDefinition(
             AtlasDatabase.Sql("Portraits.portrait_ranks.sql"), new { id = territory.id, level }, cancellationToken: ct))).ToDictionary(r => r.Indicator);
@@ -94,10 +98,13 @@ public sealed class PortraitQueries(NpgsqlDataSource db, IndicatorQueries indica
 
         var parentRefs = parents.Select(p => (p.Id, Ref: new TerritoryRef(p.Level, p.Code, p.Name))).ToList();
         var shown = new List<PortraitIndicator>();
+        var shownFigures = new List<Figure>();
         foreach (var indicator in catalogue.Values)
         {
             var own = observations[(indicator.Code, territory.id)].OrderBy(o => o.Year)
-                .Select(o => carried is not null && carried.TryGetValue((o.Indicator, o.Year), out var c) ? o with { Value = c.Value, Status = c.Status } : o)
+                .Select(o => carried is not null && carried.TryGetValue((o.Indicator, o.Year), out var c)
+                    ? o with { Value = c.Value, Status = c.Status, OnPerimeter = c.OnPerimeter }
+                    : o)
                 .ToList();
             if (own.Count == 0)
             {
@@ -119,6 +126,15 @@ public sealed class PortraitQueries(NpgsqlDataSource db, IndicatorQueries indica
             shown.Add(new PortraitIndicator(indicator, latest.Year, latest.Value, latest.Status, ranked ? rank.Rank : null,
                 ranked ? rank.Peers : null, evolution, breakInPeriod, parentFigures, perimeterNote, perimeterNoteEn)
             { Cog = latest.Cog });
+            shownFigures.Add(latest);
+        }
+
+        // Each shown figure's provenance: the contributions' versions among them read in one query.
+        var known = await figureSources.ReadAsync(connection, shownFigures.Select(f => f.VersionId), viewer, ct);
+        for (var i = 0; i < shown.Count; i++)
+        {
+            var f = shownFigures[i];
+            shown[i] = shown[i] with { Provenance = known.Of(shown[i].Indicator, f.Origin, f.Dataset, f.VersionId, f.Flag, f.OnPerimeter, f.Status) };
         }
 
         var themes = shown
@@ -238,6 +254,9 @@ public sealed class PortraitQueries(NpgsqlDataSource db, IndicatorQueries indica
 
         return csv.ToString();
     }
+
+    private sealed record Figure(string Indicator, int TerritoryId, short Year, double? Value, string Status, short? Cog, string Origin, string? Flag,
+        string? Dataset, long? VersionId, string? OnPerimeter);
 
 #pragma warning disable IDE1006, CA1812 // Dapper maps the snake_case columns onto these names.
     private sealed record TerritoryRow(int id, string level, string code, string name, double? xmin, double? ymin, double? xmax, double? ymax);

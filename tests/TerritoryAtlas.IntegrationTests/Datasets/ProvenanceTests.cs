@@ -87,6 +87,172 @@ public sealed class ProvenanceTests(AtlasFixture atlas)
         return body.GetProperty("series")[0].GetProperty("points").EnumerateArray().Single(p => p.GetProperty("year").GetInt32() == year);
     }
 
+    /// <summary>The real AAH recipients of 2019 by département (code, value, région).</summary>
+    private async Task<List<(string Code, double Value, string Region)>> DepartementsAsync()
+    {
+        await using var connection = await atlas.Db.OpenConnectionAsync();
+        var departements = (await connection.QueryAsync<(string Code, double Value, string Region)>("""
+            select t.code, o.value, r.code
+            from published_observation o
+            join territory t on t.id = o.territory_id and t.level = 'departement'
+            join territory_parent tp on tp.territory_id = t.id and tp.parent_level = 'region'
+            join territory r on r.id = tp.parent_id
+            where o.indicator_code = 'aah_allocataires' and o.year = 2019 and o.status = 'ok'
+            order by t.code
+            """)).ToList();
+        Assert.True(departements.Count > 90, $"{departements.Count} départements");
+        return departements;
+    }
+
+    private static string TidyCsv(string indicator, IEnumerable<(string Code, double Value, string Region)> departements)
+    {
+        var csv = new StringBuilder("geo_level,geo_code,indicator,year,value\n");
+        foreach (var d in departements)
+        {
+            csv.Append(CultureInfo.InvariantCulture, $"departement,{d.Code},{indicator},2019,{d.Value}\n");
+        }
+
+        return csv.ToString();
+    }
+
+    [Fact]
+    public async Task Series_points_carry_their_provenance_and_only_admins_and_the_organisations_members_see_the_names()
+    {
+        var indicator = $"test_{Guid.NewGuid():N}"[..20];
+        var organisation = $"Observatoire {Guid.NewGuid():N}";
+        var (producer, producerEmail, organisationId) = await AccountAsync(AtlasRoles.Producer, organisation);
+        var (member, _, _) = await AccountAsync(AtlasRoles.Member, organisation);
+        var (stranger, _, _) = await AccountAsync(AtlasRoles.Member, $"Autre {Guid.NewGuid():N}");
+        var (admin, adminEmail, _) = await AccountAsync(AtlasRoles.Admin, null);
+        var http = atlas.App.CreateClient();
+        try
+        {
+            var started = DateTime.UtcNow.AddMinutes(-1);
+            var version = await PublishAsync(http, producer, admin, "aah-dep-2019.csv", TidyCsv(indicator, await DepartementsAsync()), NewCount(indicator));
+
+            // A contributed figure: its version, file, organisation and dates for everyone; the names for admins and the
+            // organisation's members only.
+            foreach (var (token, names) in new[] { ((string?)null, false), (stranger, false), (producer, true), (member, true), (admin, true) })
+            {
+                var p = (await PointAsync(http, indicator, "departement", "69", 2019, token)).GetProperty("provenance");
+                Assert.Equal("contribution", p.GetProperty("origin").GetString());
+                Assert.Equal(version, p.GetProperty("datasetVersionId").GetInt64());
+                Assert.Equal("aah-dep-2019.csv", p.GetProperty("file").GetString());
+                Assert.Equal(organisation, p.GetProperty("organisation").GetString());
+                Assert.InRange(p.GetProperty("uploadedAt").GetDateTime(), started, DateTime.UtcNow.AddMinutes(1));
+                Assert.InRange(p.GetProperty("publishedAt").GetDateTime(), p.GetProperty("uploadedAt").GetDateTime(), DateTime.UtcNow.AddMinutes(1));
+                // Absent for whoever may not see them (a field that does not apply is left out).
+                Assert.Equal(names ? producerEmail : null, Text(p, "uploadedBy"));
+                Assert.Equal(names ? adminEmail : null, Text(p, "publishedBy"));
+            }
+
+            // Its région's figure is the atlas's sum of the départements.
+            var response = await http.GetFromJsonAsync<JsonElement>($"/api/series/{indicator}/departement/69");
+            var region = response.GetProperty("series").EnumerateArray().Single(s => s.GetProperty("level").GetString() == "region")
+                .GetProperty("points")[0].GetProperty("provenance");
+            Assert.Equal("derived", region.GetProperty("origin").GetString());
+            Assert.Equal("sum_of_departements", region.GetProperty("method").GetString());
+            Assert.Equal([indicator], region.GetProperty("inputs").EnumerateArray().Select(i => i.GetString()));
+            Assert.Equal("departement", region.GetProperty("partsLevel").GetString());
+            Assert.Null(Text(region, "file"));
+
+            // The CSV carries the same, in columns; names only for whoever may see them.
+            foreach (var (token, names) in new[] { ((string?)null, false), (member, true) })
+            {
+                var csv = await (await http.SendAsync(Request(HttpMethod.Get, $"/api/series/{indicator}/departement/69?format=csv", token))).Content.ReadAsStringAsync();
+                var lines = csv.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+                var header = lines[0].Split(',');
+                Assert.Equal(["provenance", "methode", "fichier", "version", "organisation", "deposee_le", "deposee_par", "publiee_le", "publiee_par"], header[^9..]);
+                var row = lines.Single(l => l.StartsWith($"{indicator},departement,69,", StringComparison.Ordinal)).Split(',');
+                var field = (string name) => row[Array.IndexOf(header, name)];
+                Assert.Equal("contribution", field("provenance"));
+                Assert.Equal("aah-dep-2019.csv", field("fichier"));
+                Assert.Equal(version.ToString(CultureInfo.InvariantCulture), field("version"));
+                Assert.Equal(organisation, field("organisation"));
+                Assert.Matches(@"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$", field("publiee_le"));
+                Assert.Equal(names ? producerEmail : "", field("deposee_par"));
+                Assert.Equal(names ? adminEmail : "", field("publiee_par"));
+                var regionRow = lines.Single(l => l.StartsWith($"{indicator},region,84,", StringComparison.Ordinal)).Split(',');
+                Assert.Equal(("derived", "sum_of_departements", ""), (regionRow[Array.IndexOf(header, "provenance")], regionRow[Array.IndexOf(header, "methode")],
+                    regionRow[Array.IndexOf(header, "fichier")]));
+            }
+
+            // The portrait shows each figure's provenance: the contribution's file, organisation and date to everyone,
+            // the names to the organisation's members; an imported figure its data directory file.
+            foreach (var (token, names) in new[] { ((string?)null, false), (stranger, false), (member, true) })
+            {
+                var page = await http.SendAsync(Request(HttpMethod.Get, "/territoire/departement/69", token));
+                var html = WebUtility.HtmlDecode(await page.Content.ReadAsStringAsync());
+                var row = Row(html, indicator);
+                Assert.Contains("data-origin=\"contribution\"", row, StringComparison.Ordinal);
+                Assert.Contains($"version n° {version}", row, StringComparison.Ordinal);
+                Assert.Contains("aah-dep-2019.csv", row, StringComparison.Ordinal);
+                Assert.Contains(organisation, row, StringComparison.Ordinal);
+                Assert.Equal(names, html.Contains(producerEmail, StringComparison.Ordinal));
+                Assert.Equal(names, row.Contains($"{producerEmail} / {adminEmail}", StringComparison.Ordinal));
+                var imported = Row(html, "aah_allocataires");
+                Assert.Contains("data-origin=\"import\"", imported, StringComparison.Ordinal);
+                Assert.Contains("indicators/tidy/indicators_departement_long.csv", imported, StringComparison.Ordinal);
+                Assert.Contains("data-origin=\"derived\"", Row(html, "aah_pour_100_20_64"), StringComparison.Ordinal);
+            }
+        }
+        finally
+        {
+            await TestDatabase.RemoveContributedIndicatorAsync(indicator);
+        }
+    }
+
+    private static string? Text(JsonElement element, string name) =>
+        element.TryGetProperty(name, out var value) && value.ValueKind != JsonValueKind.Null ? value.GetString() : null;
+
+    /// <summary>The provenance table's row of one indicator on a portrait page.</summary>
+    private static string Row(string html, string indicator)
+    {
+        var table = html[html.IndexOf("data-testid=\"portrait-provenance\"", StringComparison.Ordinal)..];
+        table = table[..table.IndexOf("</table>", StringComparison.Ordinal)];
+        var start = table.IndexOf($"data-provenance-of=\"{indicator}\"", StringComparison.Ordinal);
+        Assert.True(start >= 0, $"no provenance row for {indicator}");
+        var row = table[start..];
+        return row[..row.IndexOf("</tr>", StringComparison.Ordinal)];
+    }
+
+    [Fact]
+    public async Task Imported_and_derived_figures_say_so_with_the_data_directorys_file_or_the_method_and_its_inputs()
+    {
+        var http = atlas.App.CreateClient();
+        // An imported figure names the data directory's file it was read from, which exists there.
+        var imported = (await PointAsync(http, "aah_allocataires", "departement", "69", 2019)).GetProperty("provenance");
+        Assert.Equal("import", imported.GetProperty("origin").GetString());
+        Assert.Equal("tidy-departement", imported.GetProperty("dataset").GetString());
+        var file = imported.GetProperty("file").GetString()!;
+        Assert.True(File.Exists(Path.Combine(AtlasFixture.DataDirectory, file)), file);
+        Assert.Contains(",aah_allocataires,2019,", File.ReadLines(Path.Combine(AtlasFixture.DataDirectory, file)).First(l => l.StartsWith("departement,69,", StringComparison.Ordinal) && l.Contains(",aah_allocataires,2019,", StringComparison.Ordinal)), StringComparison.Ordinal);
+        Assert.False(imported.TryGetProperty("datasetVersionId", out _));
+        Assert.Equal(JsonValueKind.String, imported.GetProperty("publishedAt").ValueKind);
+
+        // A rate is computed from its numerator and denominator, as the catalogue defines it.
+        var catalogue = await http.GetFromJsonAsync<JsonElement>("/api/indicators");
+        var rate = catalogue.EnumerateArray().Single(i => i.GetProperty("code").GetString() == "aah_pour_100_20_64");
+        var ratePoint = (await PointAsync(http, "aah_pour_100_20_64", "departement", "69", 2019)).GetProperty("provenance");
+        Assert.Equal(("derived", "rate"), (ratePoint.GetProperty("origin").GetString(), ratePoint.GetProperty("method").GetString()));
+        Assert.Equal([rate.GetProperty("numerator").GetString(), rate.GetProperty("denominator").GetString()],
+            ratePoint.GetProperty("inputs").EnumerateArray().Select(i => i.GetString()));
+
+        // The CAF's commune figures are sums of their IRIS; Lyon's is.
+        var iris = (await PointAsync(http, "caf_rsa_allocataires", "commune", "69123", 2019)).GetProperty("provenance");
+        Assert.Equal(("derived", "sum_of_iris", "iris"), (iris.GetProperty("origin").GetString(), iris.GetProperty("method").GetString(),
+            iris.GetProperty("partsLevel").GetString()));
+
+        // Saint-Denis's 2019 population is carried to its 2025 perimeter (its former communes summed): derived, while the
+        // figure as published (publishedValue) keeps its file.
+        var carried = await PointAsync(http, "population_municipale", "commune", "93066", 2019);
+        var provenance = carried.GetProperty("provenance");
+        Assert.Equal(("derived", "current_perimeter", "commune"), (provenance.GetProperty("origin").GetString(), provenance.GetProperty("method").GetString(),
+            provenance.GetProperty("partsLevel").GetString()));
+        Assert.NotEqual(carried.GetProperty("value").GetDouble(), carried.GetProperty("publishedValue").GetDouble());
+        Assert.True(File.Exists(Path.Combine(AtlasFixture.DataDirectory, provenance.GetProperty("file").GetString()!)));
+    }
+
     [Fact]
     public async Task Rolling_back_a_version_lifts_the_secondary_secrecy_it_put_on_another_datasets_figures_in_the_scoped_and_the_full_recompute()
     {
@@ -99,23 +265,8 @@ public sealed class ProvenanceTests(AtlasFixture atlas)
             await using var connection = await atlas.Db.OpenConnectionAsync();
             // The real AAH recipients of 2019 by département, as a partner's dataset of a new indicator: their région,
             // zone and France sums are computed, nothing is secret.
-            var departements = (await connection.QueryAsync<(string Code, double Value, string Region)>("""
-                select t.code, o.value, r.code
-                from published_observation o
-                join territory t on t.id = o.territory_id and t.level = 'departement'
-                join territory_parent tp on tp.territory_id = t.id and tp.parent_level = 'region'
-                join territory r on r.id = tp.parent_id
-                where o.indicator_code = 'aah_allocataires' and o.year = 2019 and o.status = 'ok'
-                order by t.code
-                """)).ToList();
-            Assert.True(departements.Count > 90, $"{departements.Count} départements");
-            var csv = new StringBuilder("geo_level,geo_code,indicator,year,value\n");
-            foreach (var d in departements)
-            {
-                csv.Append(CultureInfo.InvariantCulture, $"departement,{d.Code},{indicator},2019,{d.Value}\n");
-            }
-
-            await PublishAsync(http, producer, admin, "aah-2019.csv", csv.ToString(), NewCount(indicator));
+            var departements = await DepartementsAsync();
+            await PublishAsync(http, producer, admin, "aah-2019.csv", TidyCsv(indicator, departements), NewCount(indicator));
             Assert.Equal(0, await connection.ExecuteScalarAsync<long>(
                 "select count(*) from observation where indicator_code = @indicator and status <> 'ok'", new { indicator }));
             var before = await DigestAsync(connection, indicator);
