@@ -108,19 +108,20 @@ public static class Accounts
         // asked for thousands of times a second and carry nothing to authenticate, so they skip it (the rule:
         // anonymous readers must not pay for accounts).
         app.UseWhen(MayCarryIdentity, authenticated => authenticated.UseAuthentication());
-        app.Use(async (context, next) =>
-        {
-            if (BearerTokenHandler.HasBearerHeader(context.Request)
-                && (await context.AuthenticateAsync(BearerTokenHandler.SchemeName)).Failure is not null)
-            {
-                await context.ChallengeAsync(BearerTokenHandler.SchemeName);
-                return;
-            }
-
-            await next(context);
-        });
+        app.Use((context, next) => BearerTokenHandler.HasBearerHeader(context.Request) ? RefuseBadTokenAsync(context, next) : next(context));
         app.UseAuthorization();
         return app;
+    }
+
+    private static async Task RefuseBadTokenAsync(HttpContext context, RequestDelegate next)
+    {
+        if ((await context.AuthenticateAsync(BearerTokenHandler.SchemeName)).Failure is not null)
+        {
+            await context.ChallengeAsync(BearerTokenHandler.SchemeName);
+            return;
+        }
+
+        await next(context);
     }
 
     /// <summary>

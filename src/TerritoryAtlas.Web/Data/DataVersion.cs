@@ -17,6 +17,16 @@ public sealed class DataVersion(NpgsqlDataSource db)
 
     public async Task<long> CurrentAsync(CancellationToken ct) => (await StampAsync(ct)).Version;
 
+    /// <summary>The data version when it was read less than two seconds ago, else null (then ask <see cref="CurrentAsync"/>).</summary>
+    public long? Fresh
+    {
+        get
+        {
+            var cached = _current;
+            return cached.Version >= 0 && Environment.TickCount64 - cached.CheckedAt < 2000 ? cached.Version : null;
+        }
+    }
+
     /// <summary>
     /// Both versions: what caches of visibility decisions are keyed by. When they are due, one read serves every
     /// request waiting for them: four hundred people behind one address opening a map in the same second would

@@ -89,6 +89,16 @@ public sealed class LevelCatalogue(NpgsqlDataSource db, DataVersion dataVersion)
     /// <summary>Whether this instance has read the levels once: while the database is unreachable, those stay in force.</summary>
     public bool Loaded => _loaded.Levels is not null;
 
+    /// <summary>Whether the levels in force match the data version as last read (no database needed to answer).</summary>
+    public bool IsCurrent
+    {
+        get
+        {
+            var loaded = _loaded;
+            return dataVersion.Fresh is { } version && version == loaded.Version && ReferenceEquals(loaded.Levels, Levels.Current);
+        }
+    }
+
     public async Task<IReadOnlyList<Level>> CurrentAsync(CancellationToken ct)
     {
         var version = await dataVersion.CurrentAsync(ct);

@@ -36,9 +36,15 @@ public static class TerritoryEndpoints
     /// Every request first brings <see cref="Levels.Current"/> up to the data version (one cached check), so a zoning
     /// added on another instance is a level here too.
     /// </summary>
-    public static void UseLevels(this IApplicationBuilder app) => app.Use(async (context, next) =>
+    public static void UseLevels(this IApplicationBuilder app) => app.Use((context, next) =>
     {
         var catalogue = context.RequestServices.GetRequiredService<LevelCatalogue>();
+        // Nearly always current (the data version is re-read every two seconds): no asynchronous step then.
+        return catalogue.IsCurrent ? next(context) : RefreshThenAsync(catalogue, context, next);
+    });
+
+    private static async Task RefreshThenAsync(LevelCatalogue catalogue, HttpContext context, RequestDelegate next)
+    {
         try
         {
             await catalogue.CurrentAsync(context.RequestAborted);
@@ -50,7 +56,7 @@ public static class TerritoryEndpoints
         }
 
         await next(context);
-    });
+    }
 
     public static void MapTerritoryEndpoints(this IEndpointRouteBuilder app)
     {
