@@ -157,7 +157,13 @@ public sealed class ContributionFile : IDisposable
                 throw new ImportException(displayName, "line 1", "the first sheet is empty");
             }
 
+            // Title rows (INSEE's workbooks: a title, the source, a date, one cell each) come before the row of names.
             var header = rows.Current.Fields;
+            while (header.Count(h => h.Length > 0) < 2 && rows.Current.Line < CsvFile.CsvStream.MaxTitleLines && rows.MoveNext())
+            {
+                header = rows.Current.Fields;
+            }
+
             if (header.Count(h => h.Length > 0) < 2)
             {
                 throw new ImportException(displayName, "line 1", "the first row of the first sheet has fewer than two column names");

@@ -95,6 +95,15 @@ public sealed class DatasetService(NpgsqlDataSource db, IConfiguration configura
             }
 
             using var table = await ContributionFile.OpenAsync(file, fileName, options.MaxUploadBytes, ct);
+            if (GeographyChanges.Recognise(table.Header) is { } geography)
+            {
+                // The geography every figure is read on is the observatory's: an organisation's producer does not change it.
+                return who.IsAdmin
+                    ? await ContributeGeographyAsync(table, fileName, geography, metadata, who, report, watch, ct)
+                    : throw new ContributionRefused(StatusCodes.Status403Forbidden,
+                        $"{fileName} is INSEE's commune correspondence ({geography}): the communes' perimeters are the observatory's, only an admin uploads them", null);
+            }
+
             var signature = ContributionRows.HeaderSignature(table.Header);
             await using var connection = await db.OpenConnectionAsync(ct);
             var mapping = ContributionRows.IsTidy(table.Header) ? null : metadata.Mapping;
@@ -226,6 +235,99 @@ public sealed class DatasetService(NpgsqlDataSource db, IConfiguration configura
         }
     }
 
+    /// <summary>
+    /// INSEE's commune correspondence (<see cref="GeographyChanges"/>) as a draft version of the one geography dataset:
+    /// its perimeter changes staged in perimeter_change_source, the report saying what publishing it would change.
+    /// A row that cannot be read, or a cycle, refuses the whole file: a partial correspondence would misplace figures.
+    /// </summary>
+    private async Task<DatasetVersionView> ContributeGeographyAsync(ContributionFile table, string fileName, string layout,
+        ContributionMetadata metadata, Contributor who, ValidationReport report, System.Diagnostics.Stopwatch watch, CancellationToken ct)
+    {
+        report.Layout = layout;
+        await using var connection = await db.OpenConnectionAsync(ct);
+        var layer = (await connection.QueryAsync<(string Code, string Name)>(new CommandDefinition(
+            "select code, name from territory where level = 'commune'", cancellationToken: ct))).ToDictionary(t => t.Code, t => t.Name, StringComparer.Ordinal);
+        var vintage = await connection.ExecuteScalarAsync<int?>(new CommandDefinition(
+            "select max(substring(vintage from '[0-9]{4}')::int) from territory where level = 'commune'", cancellationToken: ct))
+            ?? throw new ImportException(fileName, "geography", "the atlas has no commune layer yet to place the changes on (run the import first)");
+        var links = GeographyChanges.ReadLinks(layout, fileName, table.Header, table.Records, vintage, report);
+        var geography = new GeographyReport { BoundaryVintage = vintage, LastVintage = links.Count == 0 ? vintage : links.Max(l => l.KnownBy) };
+        report.Geography = geography;
+        IReadOnlyCollection<string> start = layer.Keys;
+        if (layout == GeographyChanges.TablePassage && links.Count > 0)
+        {
+            // The table's own communes of the layer's vintage; those the layer does not have are listed, not guessed.
+            var first = links.Min(l => l.KnownBy);
+            start = links.Where(l => l.KnownBy == first).Select(l => l.From).ToHashSet(StringComparer.Ordinal);
+            foreach (var code in start.Where(c => !layer.ContainsKey(c)).Order(StringComparer.Ordinal))
+            {
+                report.UnknownCodes.Add(new UnmatchedCode("commune", code, $"absente de la couche communale (COG {vintage})", 1));
+            }
+        }
+
+        var changes = GeographyChanges.Resolve(start, layer, links, report, geography);
+        if (report.RejectedCount > 0)
+        {
+            throw new ContributionRefused(StatusCodes.Status422UnprocessableEntity,
+                $"{fileName}: {report.RejectedCount} rows cannot be read as INSEE's {layout} (first: line {report.Rejected[0].Line}, {report.Rejected[0].Column}: {report.Rejected[0].Reason}): nothing was stored",
+                report);
+        }
+
+        var inForce = (await connection.QueryAsync<InForceChange>(new CommandDefinition("""
+            select code, kind, parts, from_year as fromyear, coalesce(known_by, from_year) as knownby from perimeter_change where level = 'commune'
+            """, cancellationToken: ct)))
+            .Select(c => new CommuneChange(c.Code, c.Code, c.FromYear, c.KnownBy, c.Kind, c.Parts, "", "")).ToList();
+        GeographyChanges.Compare(changes, inForce, layer, geography);
+        report.Accepted = changes.Count;
+        if (changes.Count == 0)
+        {
+            throw new ContributionRefused(StatusCodes.Status422UnprocessableEntity,
+                $"{fileName}: no commune of the layer (COG {vintage}) merged or split by COG {geography.LastVintage} in this file: nothing was stored", report);
+        }
+
+        await using var transaction = await connection.BeginTransactionAsync(ct);
+        var datasetId = await connection.ExecuteScalarAsync<long>(new CommandDefinition("""
+            insert into dataset (name, organisation_id) values (@name, null)
+            on conflict (name) do update set name = excluded.name
+            returning id
+            """, new { name = GeographyChanges.DatasetName }, transaction, cancellationToken: ct));
+        var versionId = await connection.ExecuteScalarAsync<long>(new CommandDefinition("""
+            insert into dataset_version (dataset_id, file_name, format, mapping, metadata, report, status, uploaded_by)
+            values (@datasetId, @fileName, @format, null, @metadata::jsonb, @report::jsonb, 'draft', @by)
+            returning id
+            """, new
+        {
+            datasetId,
+            fileName,
+            format = table.Format,
+            metadata = JsonSerializer.Serialize(metadata, ManifestFiles.Options),
+            report = JsonSerializer.Serialize(report, ManifestFiles.Options),
+            by = who.Name,
+        }, transaction, cancellationToken: ct));
+        var source = $"INSEE, {(layout == GeographyChanges.TablePassage ? "table de passage annuelle" : "COG, mouvements des communes")} ({fileName}), version {versionId}";
+        await connection.ExecuteAsync(new CommandDefinition("""
+            insert into perimeter_change_source (level, code, from_year, kind, parts, reason_fr, reason_en, source, known_by, dataset_version_id)
+            select 'commune', c.code, c.from_year, c.kind, string_to_array(c.parts, ','), c.reason_fr, c.reason_en, @source, c.known_by, @versionId
+            from unnest(@codes, @fromYears, @kinds, @parts, @reasonsFr, @reasonsEn, @knownBy)
+                 as c (code, from_year, kind, parts, reason_fr, reason_en, known_by)
+            """, new
+        {
+            source,
+            versionId,
+            codes = changes.Select(c => c.Code).ToArray(),
+            fromYears = changes.Select(c => (short)c.FromYear).ToArray(),
+            kinds = changes.Select(c => c.Kind).ToArray(),
+            parts = changes.Select(c => string.Join(',', c.Parts)).ToArray(),
+            reasonsFr = changes.Select(c => c.ReasonFr).ToArray(),
+            reasonsEn = changes.Select(c => c.ReasonEn).ToArray(),
+            knownBy = changes.Select(c => (short)c.KnownBy).ToArray(),
+        }, transaction, cancellationToken: ct));
+        await transaction.CommitAsync(ct);
+        log.LogInformation("Commune correspondence {File} drafted as version {Version} by {By}: {Merges} merges, {Splits} splits, {New} new, {Changed} changed, in {Seconds:0.00} s",
+            fileName, versionId, who.Name, geography.Merges, geography.Splits, geography.New, geography.Changed, watch.Elapsed.TotalSeconds);
+        return (await GetAsync(versionId, who, ct))!;
+    }
+
     /// <summary>The versions a contributor may see (their organisations', or all for admins), newest first.</summary>
     public async Task<IReadOnlyList<DatasetVersionSummary>> ListAsync(Contributor who, int limit, CancellationToken ct)
     {
@@ -330,13 +432,19 @@ public sealed class DatasetService(NpgsqlDataSource db, IConfiguration configura
         await MayPublishAsync(connection, transaction, who, version.OrganisationId, ct);
         phases.Next("Retrait de la version en cours", "Taking the current version off");
         var current = await UnpublishCurrentAsync(connection, transaction, version, "superseded", who, ct);
-        await DefineIndicatorAsync(connection, transaction, version, ct);
+        if (!GeographyChanges.IsGeography(version.Dataset))
+        {
+            await DefineIndicatorAsync(connection, transaction, version, ct);
+        }
+
         phases.Next("Écriture des chiffres de la version", "Writing the version's figures");
         var indicators = await IndicatorsAsync(connection, transaction, [id], ct);
         await connection.ExecuteScalarAsync<long>(new CommandDefinition(AtlasDatabase.Sql("Datasets.publish.sql"),
             new { version_id = id, indicators, name = version.Dataset, by = who.Name }, transaction, commandTimeout: 0, cancellationToken: ct));
         var touched = current is { } c ? indicators.Union(await IndicatorsAsync(connection, transaction, [c], ct)).ToArray() : indicators;
-        await RecomputeAndMoveAsync(connection, transaction, touched, phases, ct);
+        await (GeographyChanges.IsGeography(version.Dataset)
+            ? ApplyPerimetersAndMoveAsync(connection, transaction, phases, ct)
+            : RecomputeAndMoveAsync(connection, transaction, touched, phases, ct));
         phases.Next("Enregistrement", "Saving");
         await transaction.CommitAsync(ct);
         log.LogInformation("Dataset version {Version} published by {By}: {Phases}", id, who.Name, phases.Times());
@@ -377,7 +485,9 @@ public sealed class DatasetService(NpgsqlDataSource db, IConfiguration configura
             touched = touched.Union(indicators).ToArray();
         }
 
-        await RecomputeAndMoveAsync(connection, transaction, touched, phases, ct);
+        await (GeographyChanges.IsGeography(version.Dataset)
+            ? ApplyPerimetersAndMoveAsync(connection, transaction, phases, ct)
+            : RecomputeAndMoveAsync(connection, transaction, touched, phases, ct));
         phases.Next("Enregistrement", "Saving");
         await transaction.CommitAsync(ct);
         log.LogInformation("Dataset version {Version} rolled back by {By} (previous: {Previous}): {Phases}", id, who.Name,
@@ -504,6 +614,31 @@ public sealed class DatasetService(NpgsqlDataSource db, IConfiguration configura
         // Every instance polls data_version (DataVersion): maps, tiles' values, embeds and exports follow within seconds.
         await connection.ExecuteAsync(new CommandDefinition("update data_version set version = version + 1, updated_at = now()",
             transaction: transaction, cancellationToken: ct));
+    }
+
+    /// <summary>
+    /// A commune correspondence published or rolled back: the perimeters in force are rebuilt from every source (the
+    /// newest published correspondence first, the import's for the rest), every figure that reads them is recomputed
+    /// (zones, arrondissements, their rates, figures on current perimeters: for every indicator, since a perimeter holds
+    /// them all) and the data version moves, so maps, series and portraits follow.
+    /// </summary>
+    private static async Task ApplyPerimetersAndMoveAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, Phases phases, CancellationToken ct)
+    {
+        phases.Next("Périmètres des communes en vigueur", "Commune perimeters in force");
+        await connection.ExecuteAsync(new CommandDefinition(AtlasDatabase.Sql("Import.perimeter_changes.sql"), transaction: transaction, cancellationToken: ct));
+        await DerivedFigures.RecomputeAsync(connection, transaction, null, DerivedFigures.PerimeterSteps,
+            step => phases.Next(DerivedFigures.Labels[step].French, DerivedFigures.Labels[step].English), ct);
+        await connection.ExecuteAsync(new CommandDefinition("update data_version set version = version + 1, updated_at = now()",
+            transaction: transaction, cancellationToken: ct));
+    }
+
+    private sealed class InForceChange
+    {
+        public string Code { get; init; } = "";
+        public string Kind { get; init; } = "";
+        public string[] Parts { get; init; } = [];
+        public short FromYear { get; init; }
+        public short KnownBy { get; init; }
     }
 
     /// <summary>

@@ -41,13 +41,35 @@ public sealed class CsvFile
             _reader = reader;
             DisplayName = displayName;
             var headerLine = reader.ReadLine() ?? throw new ImportException(displayName, "line 1", "the file is empty");
-            _separator = headerLine.Count(c => c == ';') > headerLine.Count(c => c == ',') ? ';' : ',';
-            Header = Split(headerLine, _separator, reader, ref _lineNumber, displayName);
-            if (Header.Count < 2)
+            // INSEE's tables open with title rows (a title, the source, a date: one cell each, or a spreadsheet's export
+            // of them with empty cells after) before the row of variable names: the header is the first of the first
+            // lines that names at least two columns.
+            while (true)
+            {
+                _separator = headerLine.Count(c => c == ';') > headerLine.Count(c => c == ',') ? ';' : ',';
+                Header = Split(headerLine, _separator, reader, ref _lineNumber, displayName);
+                if (Header.Count(h => h.Length > 0) >= 2 || _lineNumber >= MaxTitleLines)
+                {
+                    break;
+                }
+
+                headerLine = reader.ReadLine();
+                if (headerLine is null)
+                {
+                    break;
+                }
+
+                _lineNumber++;
+            }
+
+            if (Header.Count(h => h.Length > 0) < 2)
             {
                 throw new ImportException(displayName, "line 1", "the header has fewer than two columns: not a CSV file");
             }
         }
+
+        /// <summary>How many title lines may come before the header.</summary>
+        public const int MaxTitleLines = 20;
 
         public string DisplayName { get; }
         public IReadOnlyList<string> Header { get; }

@@ -23,15 +23,28 @@ public static class DerivedFigures
         ["Import.perimeter_observations.sql"] = ("Communes fusionnées, sur leur périmètre actuel", "Merged communes, on their current perimeter"),
     };
 
+    /// <summary>
+    /// The steps that read the commune perimeters in force (perimeter_change): zonings' zones and arrondissements (a
+    /// merged commune's figure covers the communes it absorbed), their rates, and the figures on current perimeters.
+    /// Sums of départements and secondary secrecy do not read them. What a new correspondence recomputes.
+    /// </summary>
+    public static readonly IReadOnlyList<string> PerimeterSteps =
+        ["Zonings.zone_observations.sql", "Import.computed_rates.sql", "Import.perimeter_observations.sql"];
+
     /// <param name="indicators">the indicators whose observations changed; null for all of them.</param>
     /// <param name="starting">told each step's name (<see cref="Importer.DerivedSteps"/>) before it runs.</param>
+    public static Task RecomputeAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, IReadOnlyCollection<string>? indicators,
+        Action<string>? starting, CancellationToken ct) =>
+        RecomputeAsync(connection, transaction, indicators, Importer.DerivedSteps, starting, ct);
+
+    /// <param name="steps">which of <see cref="Importer.DerivedSteps"/> to run, in their order.</param>
     public static async Task RecomputeAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, IReadOnlyCollection<string>? indicators,
-        Action<string>? starting, CancellationToken ct)
+        IReadOnlyList<string> steps, Action<string>? starting, CancellationToken ct)
     {
         // Read by every step's derived_scope (computed_observations.sql), for this transaction only; back to '' (every
         // indicator) afterwards, so a later step in the same transaction is not limited by surprise.
         await SetScopeAsync(connection, transaction, indicators is null ? "" : string.Join(',', indicators), ct);
-        foreach (var step in Importer.DerivedSteps)
+        foreach (var step in Importer.DerivedSteps.Where(steps.Contains))
         {
             starting?.Invoke(step);
             await connection.ExecuteAsync(new CommandDefinition(AtlasDatabase.Sql(step), transaction: transaction, commandTimeout: 0, cancellationToken: ct));

@@ -102,6 +102,13 @@ public sealed class ValidationReport
     public long SecretMarkers { get; set; }
     public long MissingMarkers { get; set; }
 
+    /// <summary>
+    /// For INSEE's commune correspondences (Datasets/GeographyChanges): what the file says and what publishing it would
+    /// change in the perimeters in force; null for files of figures.
+    /// </summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public TerritoryAtlas.Web.Datasets.GeographyReport? Geography { get; set; }
+
     /// <summary>Set when the file could not be read at all (encoding, structure, size): nothing was staged.</summary>
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public string? FileError { get; set; }

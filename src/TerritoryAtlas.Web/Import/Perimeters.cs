@@ -1,5 +1,6 @@
 using Dapper;
 using Npgsql;
+using TerritoryAtlas.Web.Data;
 
 namespace TerritoryAtlas.Web.Import;
 
@@ -7,7 +8,9 @@ namespace TerritoryAtlas.Web.Import;
 /// The perimeter changes of communes since the boundary vintage, in one table (perimeter_change) that the
 /// computed step reads to carry each figure to its commune's current perimeter or break the series there.
 /// From the COG correspondences of the data directory (2018 communes that became communes déléguées of a commune
-/// that kept its code: a merger) and from the geodata manifest's declared changes (later COG vintages).
+/// that kept its code: a merger) and from the geodata manifest's declared changes (later COG vintages). They are the
+/// import's source in perimeter_change_source: INSEE's correspondence tables an admin published (Datasets/) are
+/// sources too, kept across imports, and win for the communes they describe (perimeter_changes.sql).
 /// </summary>
 public static class Perimeters
 {
@@ -56,16 +59,18 @@ public static class Perimeters
         }
 
         await using var transaction = await connection.BeginTransactionAsync(ct);
-        await connection.ExecuteAsync(new CommandDefinition("delete from perimeter_change", transaction: transaction, cancellationToken: ct));
+        await connection.ExecuteAsync(new CommandDefinition("delete from perimeter_change_source where dataset_version_id is null",
+            transaction: transaction, cancellationToken: ct));
         foreach (var c in changes)
         {
             await connection.ExecuteAsync(new CommandDefinition("""
-                insert into perimeter_change (level, code, from_year, kind, parts, reason_fr, reason_en, source, known_by)
+                insert into perimeter_change_source (level, code, from_year, kind, parts, reason_fr, reason_en, source, known_by)
                 values (@Level, @Code, @FromYear, @Kind, @Parts, @ReasonFr, @ReasonEn, @Source, @KnownBy)
                 """, new { c.Level, c.Code, FromYear = (short)c.FromYear, c.Kind, Parts = c.Parts.ToArray(), c.ReasonFr, c.ReasonEn, c.Source, KnownBy = (short?)c.KnownBy },
                 transaction, cancellationToken: ct));
         }
 
+        await connection.ExecuteAsync(new CommandDefinition(AtlasDatabase.Sql("Import.perimeter_changes.sql"), transaction: transaction, cancellationToken: ct));
         await transaction.CommitAsync(ct);
         return changes.Count;
     }

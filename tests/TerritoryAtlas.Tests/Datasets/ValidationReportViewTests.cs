@@ -28,4 +28,23 @@ public sealed class ValidationReportViewTests : BunitTest
         Assert.Empty(view.FindAll("[data-testid=report-layout]"));
         Assert.Empty(view.FindAll("[data-testid=report-unmapped]"));
     }
+
+    [Fact]
+    public void A_commune_correspondence_says_what_publishing_changes_in_the_perimeters_in_force()
+    {
+        var geography = new GeographyReport { BoundaryVintage = 2018, LastVintage = 2024, Merges = 2, New = 1, Dated = 1, Kept = 213 };
+        geography.Changes.Add(new GeographyChangeLine("85194", "Les Sables-d'Olonne", "merged", ["85194", "85060", "85166"], 2019, 2019, "new", null, "commune nouvelle"));
+        geography.Changes.Add(new GeographyChangeLine("01138", "Culoz-Béon", "merged", ["01138", "01039"], 2023, 2023, "dated", null, "commune nouvelle"));
+        geography.Resolved.Add(new ResolvedCommune("85060", "Château-d'Olonne", "85194", "Les Sables-d'Olonne"));
+        var report = new ValidationReport { File = "table_passage_annuelle_2024.xlsx", Read = 6, Accepted = 2, Layout = "insee-table-passage", Geography = geography };
+
+        var view = Context.Render<ValidationReportView>(p => p.Add(x => x.Report, report));
+
+        Assert.Equal("2", view.Find("[data-testid=report-merges]").GetAttribute("data-value"));
+        var rows = view.FindAll("[data-testid=report-geography-changes] tbody tr");
+        Assert.Equal("85194", rows[0].GetAttribute("data-code"));
+        Assert.Equal("new", rows[0].GetAttribute("data-status"));
+        Assert.Contains("85194, 85060, 85166", rows[0].TextContent, StringComparison.Ordinal);
+        Assert.Contains("Château-d'Olonne (85060) → Les Sables-d'Olonne (85194)", view.Find("[data-testid=report-resolved]").TextContent, StringComparison.Ordinal);
+    }
 }
