@@ -33,7 +33,8 @@ rps() { # url → requests/s (fails on any non-2xx)
 }
 COUNT="api/series/population_municipale/commune/69123"
 RATE="api/series/aah_pour_100_20_64/departement/69"
-curl -sf "http://127.0.0.1:5194/$COUNT" | grep -q '"provenance":{"origin":"import"' || { echo "this checkout gives no provenance" >&2; exit 1; }
+body="$(curl -sf "http://127.0.0.1:5194/$COUNT")"  # (not piped into grep -q: pipefail would fail on curl's broken pipe)
+grep -q '"provenance":{"origin":"import"' <<<"$body" || { echo "this checkout gives no provenance" >&2; exit 1; }
 for port in 5193 5194; do DURATION=3s rps "http://127.0.0.1:$port/$COUNT" >/dev/null; DURATION=3s rps "http://127.0.0.1:$port/$RATE" >/dev/null; done
 echo "round endpoint before_rps after_rps after/before"
 for r in $(seq "$ROUNDS"); do

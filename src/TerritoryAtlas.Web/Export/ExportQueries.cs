@@ -117,6 +117,8 @@ public sealed class ExportQueries(NpgsqlDataSource db)
             row.Geometry = encoding == GeometryEncoding.Nts && !await reader.IsDBNullAsync(6, ct)
                 ? reader.GetFieldValue<NetTopologySuite.Geometries.Geometry>(6)
                 : null;
+            // Last: the reader is sequential, columns are read in their order.
+            row.Sources = await reader.IsDBNullAsync(8, ct) ? [] : reader.GetFieldValue<string?[]>(8);
             await onRow(row);
         }
     }
@@ -159,6 +161,13 @@ public sealed class ExportRow
     public string?[] Parents { get; set; } = [];
     public double?[] Values { get; set; } = [];
     public string[] Statuses { get; set; } = [];
+
+    /// <summary>
+    /// Each figure's provenance: "contribution:{dataset version id}" (GET /api/datasets/{id}), "import:{dataset}" (the
+    /// data directory's import, indicators/manifest.json) or "derived" (computed by the atlas); null without a figure.
+    /// </summary>
+    public string?[] Sources { get; set; } = [];
+
     /// <summary>The geometry as PostGIS encoded it (UTF-8 JSON), valid until the next row.</summary>
     public ReadOnlyMemory<byte>? GeoJson { get; set; }
 

@@ -173,7 +173,7 @@ public static class ExportWriters
         {
             // The sources (often 200 characters) are not repeated on every line: they are in the sidecar file
             // (WriteSourcesCsvAsync), one line per indicator, which the response's Link header names.
-            header.AddRange(["indicator", "year", "value", "status", "unit", "label"]);
+            header.AddRange(["indicator", "year", "value", "status", "unit", "label", "provenance"]);
         }
 
         await writer.WriteLineAsync(string.Join(sep, header));
@@ -210,7 +210,9 @@ public static class ExportWriters
 
                 line.Append(sep).Append(row.Statuses[i]).Append(sep);
                 Field(line, pair.Indicator.Unit, sep).Append(sep);
-                Field(line, pair.Indicator.Label, sep);
+                Field(line, pair.Indicator.Label, sep).Append(sep);
+                // contribution:{version id}, import:{dataset} or derived (ExportRow.Sources); the series API details it.
+                Field(line, row.Sources[i], sep);
                 await writer.WriteLineAsync(line, ct);
                 lines++;
             }

@@ -17,7 +17,8 @@ select t.code, t.name,
        -- bytea: the UTF-8 bytes go to the response as they came, with no string in between.
        case when @geometry = 'postgis' then convert_to(ST_AsGeoJSON(g.geom, @decimals), 'UTF8') end as geojson,
        case when @geometry = 'nts' then g.geom end as geom,
-       case when @geometry = 'count' then ST_NPoints(t.geom) end as npoints
+       case when @geometry = 'count' then ST_NPoints(t.geom) end as npoints,
+       v.sources
 from territory t
 left join territory_parent tp1 on tp1.territory_id = t.id and tp1.parent_level = (@parent_levels::text[])[1]
 left join territory p1 on p1.id = tp1.parent_id
@@ -28,7 +29,11 @@ left join territory p3 on p3.id = tp3.parent_id
 left join territory_parent tp4 on tp4.territory_id = t.id and tp4.parent_level = (@parent_levels::text[])[4]
 left join territory p4 on p4.id = tp4.parent_id
 cross join lateral (
-    select array_agg(o.value order by p.ord) as vals, array_agg(coalesce(o.status, 'missing') order by p.ord) as statuses
+    select array_agg(o.value order by p.ord) as vals, array_agg(coalesce(o.status, 'missing') order by p.ord) as statuses,
+           -- Each figure's provenance in one word: its published contribution version, the import's dataset, or derived.
+           array_agg(case when o.dataset_version_id is not null then 'contribution:' || o.dataset_version_id
+                          when o.origin = 'source' then 'import:' || o.dataset
+                          when o.origin = 'computed' then 'derived' end order by p.ord) as sources
     from pairs p
     left join published_observation o on o.territory_id = t.id and o.indicator_code = p.indicator_code and o.year = p.year
 ) v

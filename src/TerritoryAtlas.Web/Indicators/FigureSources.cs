@@ -37,6 +37,46 @@ public sealed record FigureProvenance(
     [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? PublishedBy = null);
 
 /// <summary>
+/// A series point's provenance, short (a series has one per point): its <see cref="Origin"/>, and the key of its full
+/// description in the response's <c>sources</c> — <see cref="Method"/> (derived), <see cref="Dataset"/> (import) or
+/// <see cref="DatasetVersionId"/> (contribution). A figure carried to a merged commune's current perimeter is
+/// "derived" by "current_perimeter" and also names the dataset or version of the figure as published.
+/// </summary>
+public sealed record FigureRef(
+    string Origin,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? Method = null,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? Dataset = null,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] long? DatasetVersionId = null)
+{
+    public static FigureRef Of(FigureProvenance p) => new(p.Origin, p.Method, p.Dataset, p.DatasetVersionId);
+
+    /// <summary>
+    /// The descriptions a figure's provenance refers to: itself, or for a derived figure that keeps a published one
+    /// (current_perimeter) the method and, apart, the published figure's dataset or version.
+    /// </summary>
+    public static IEnumerable<FigureProvenance> Entries(FigureProvenance p)
+    {
+        if (p.Origin == "derived" && (p.Dataset is not null || p.DatasetVersionId is not null))
+        {
+            yield return new FigureProvenance("derived", p.Method, p.Inputs, p.PartsLevel);
+            yield return p with { Origin = p.DatasetVersionId is not null ? "contribution" : "import", Method = null, Inputs = null, PartsLevel = null };
+        }
+        else
+        {
+            yield return p;
+        }
+    }
+
+    /// <summary>The key a point's <see cref="FigureRef"/> finds its description by in the response's sources.</summary>
+    public static string Key(string origin, string? method, string? dataset, long? version) => origin switch
+    {
+        "derived" => $"derived:{method}",
+        "contribution" => $"contribution:{version}",
+        _ => $"import:{dataset}",
+    };
+}
+
+/// <summary>
 /// Reads what the provenance of figures needs besides the figures themselves: the contributions' versions (one query
 /// for those present, none when every figure is the import's or derived) and the import's files (import_report, a
 /// few rows, read once per data version: an import moves it). Readers of public figures thus pay no extra query.

@@ -10,7 +10,13 @@ using TerritoryAtlas.Web.Territories;
 namespace TerritoryAtlas.Web.Indicators;
 
 /// <summary>A territory's series for one indicator with those of its parents: what GET /api/series answers.</summary>
-public sealed record SeriesResponse(SeriesIndicator Indicator, IReadOnlyList<SeriesBreakInfo> SeriesBreaks, IReadOnlyList<TerritorySeries> Series);
+/// <remarks>
+/// Sources: the full provenance of the series' figures, once each (a file, a version, a method), which every point's
+/// short <see cref="SeriesPoint.Provenance"/> refers to: a long series repeats a few sources, and public readers
+/// should not download them eighty times.
+/// </remarks>
+public sealed record SeriesResponse(SeriesIndicator Indicator, IReadOnlyList<SeriesBreakInfo> SeriesBreaks, IReadOnlyList<TerritorySeries> Series,
+    IReadOnlyList<FigureProvenance>? Sources = null);
 
 public sealed record SeriesIndicator(string Code, string Label, string Unit, string Kind, int Decimals, string Source, string Producer, string? SecrecyRule,
     string? LabelEn = null, string? UnitEn = null);
@@ -27,10 +33,11 @@ public sealed record TerritorySeries(string Level, string Code, string Name, str
 /// as published, and Status "break" (no value, Note = the reason) marks a year that cannot be carried over.
 /// Cog: the geographic vintage (COG year) the figure was published in, null when its source does not say.
 /// </summary>
-/// Provenance: where the figure comes from (<see cref="FigureProvenance"/>).
+/// Provenance: where the figure comes from, in short (<see cref="FigureRef"/>: its full description is in the
+/// response's Sources); Detail: the same in full, for the CSV and the pages.
 public sealed record SeriesPoint(int Year, double? Value, string Status, string? Note, string? Flag, bool Published, double? ComputedValue,
     double? Numerator, double? Denominator, string? Perimeter = null, double? PublishedValue = null, int? Cog = null,
-    FigureProvenance? Provenance = null);
+    FigureRef? Provenance = null, [property: System.Text.Json.Serialization.JsonIgnore] FigureProvenance? Detail = null);
 
 public sealed partial class SeriesQueries(NpgsqlDataSource db, IndicatorQueries indicators, FigureSources sources)
 {
@@ -73,16 +80,22 @@ public sealed partial class SeriesQueries(NpgsqlDataSource db, IndicatorQueries 
                     Growth.Of(SinceLastBreak(points).Select(p => (p.Year, p.Value))));
             })
             .ToList();
+        var figureSources = series.SelectMany(t => t.Points).Select(p => p.Detail!).SelectMany(FigureRef.Entries)
+            .DistinctBy(e => FigureRef.Key(e.Origin, e.Method, e.Dataset, e.DatasetVersionId)).ToList();
         return new SeriesResponse(
             new SeriesIndicator(indicator.Code, indicator.Label, indicator.Unit, indicator.Kind, indicator.Decimals, indicator.Source,
                 indicator.Producer, indicator.SecrecyRule, indicator.LabelEn, indicator.UnitEn),
-            indicator.SeriesBreaks, series);
+            indicator.SeriesBreaks, series, figureSources);
     }
 
-    private static SeriesPoint ToPoint(SeriesRow r, IndicatorInfo indicator, KnownSources known) => new(r.year!.Value, r.value, r.status!,
-        r.status == "suppressed" ? SecretLabel : r.status == "break" ? r.reason_fr : null, r.flag,
-        r.origin == "source", r.computed_value, r.numerator, r.denominator, r.on_perimeter, r.published_value, r.cog,
-        known.Of(indicator, r.origin!, r.dataset, r.dataset_version_id, r.flag, r.on_perimeter, r.status));
+    private static SeriesPoint ToPoint(SeriesRow r, IndicatorInfo indicator, KnownSources known)
+    {
+        var provenance = known.Of(indicator, r.origin!, r.dataset, r.dataset_version_id, r.flag, r.on_perimeter, r.status);
+        return new SeriesPoint(r.year!.Value, r.value, r.status!,
+            r.status == "suppressed" ? SecretLabel : r.status == "break" ? r.reason_fr : null, r.flag,
+            r.origin == "source", r.computed_value, r.numerator, r.denominator, r.on_perimeter, r.published_value, r.cog,
+            FigureRef.Of(provenance), provenance);
+    }
 
     /// <summary>
     /// The points an evolution may span: those after the last perimeter break, so no evolution or TCAM ever
@@ -108,7 +121,7 @@ public sealed partial class SeriesQueries(NpgsqlDataSource db, IndicatorQueries 
                         p.Published ? "publiee" : "calculee", Csv.Number(p.ComputedValue), Csv.Field(series.Indicator.Unit),
                         p.Cog?.ToString(CultureInfo.InvariantCulture) ?? "");
                 // The provenance (see FigureProvenance): file, organisation and names are what people typed, defused.
-                var s = p.Provenance;
+                var s = p.Detail;
                 csv.Append(',').AppendJoin(',', s?.Origin ?? "", s?.Method ?? "", Csv.Text(s?.File ?? ""),
                         s?.DatasetVersionId?.ToString(CultureInfo.InvariantCulture) ?? "", Csv.Text(s?.Organisation ?? ""), Timestamp(s?.UploadedAt),
                         Csv.Text(s?.UploadedBy ?? ""), Timestamp(s?.PublishedAt), Csv.Text(s?.PublishedBy ?? ""))
@@ -119,7 +132,8 @@ public sealed partial class SeriesQueries(NpgsqlDataSource db, IndicatorQueries 
         return csv.ToString();
     }
 
-    private static string Timestamp(DateTime? at) => at?.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture) ?? "";
+    /// <summary>A provenance time in CSV: UTC, ISO 8601, to the second.</summary>
+    public static string Timestamp(DateTime? at) => at?.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture) ?? "";
 
     [GeneratedRegex("^[0-9A-Za-z]{1,12}$")]
     private static partial Regex CodePattern();

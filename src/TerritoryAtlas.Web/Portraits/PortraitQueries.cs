@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Text;
 using Dapper;
 using Npgsql;
@@ -229,6 +230,32 @@ public sealed class PortraitQueries(NpgsqlDataSource db, IndicatorQueries indica
                         ? new SynthesisCell(f.Value, f.Status)
                         : new SynthesisCell(null, "missing")).ToList())],
             };
+
+    /// <summary>
+    /// The portrait as CSV, one line per indicator shown (comma, decimal point): the territory's figure of its latest
+    /// year, its rank and evolution, then where it comes from (<see cref="FigureProvenance"/>, as /api/series's CSV).
+    /// </summary>
+    public static string ToCsv(Portrait portrait)
+    {
+        var csv = new StringBuilder("indicateur,libelle,unite,niveau,code,territoire,annee,valeur,statut,rang,sur,evolution_pct,tcam_pct,cog,"
+                                    + "provenance,methode,fichier,version,organisation,deposee_le,deposee_par,publiee_le,publiee_par\n");
+        foreach (var i in portrait.Themes.SelectMany(t => t.Indicators))
+        {
+            var s = i.Provenance;
+            csv.AppendJoin(',', Csv.Field(i.Indicator.Code), Csv.Text(i.Indicator.Label), Csv.Text(i.Indicator.Unit), portrait.Territory.Level,
+                    Csv.Field(portrait.Territory.Code), Csv.Field(portrait.Territory.Name), i.Year.ToString(CultureInfo.InvariantCulture),
+                    // A suppressed figure is written as its label, never as a number.
+                    i.Status == "suppressed" ? SeriesQueries.SecretLabel : Csv.Number(i.Value), i.Status,
+                    i.Rank?.ToString(CultureInfo.InvariantCulture) ?? "", i.Peers?.ToString(CultureInfo.InvariantCulture) ?? "",
+                    Csv.Number(i.Evolution?.ChangePercent), Csv.Number(i.Evolution?.AnnualGrowthRate), i.Cog?.ToString(CultureInfo.InvariantCulture) ?? "",
+                    s?.Origin ?? "", s?.Method ?? "", Csv.Text(s?.File ?? ""), s?.DatasetVersionId?.ToString(CultureInfo.InvariantCulture) ?? "",
+                    Csv.Text(s?.Organisation ?? ""), SeriesQueries.Timestamp(s?.UploadedAt), Csv.Text(s?.UploadedBy ?? ""),
+                    SeriesQueries.Timestamp(s?.PublishedAt), Csv.Text(s?.PublishedBy ?? ""))
+                .Append('\n');
+        }
+
+        return csv.ToString();
+    }
 
     /// <summary>The synthesis as CSV, as the table shows it: one line per territory, one column per indicator and year.</summary>
     public static string ToCsv(Synthesis synthesis)

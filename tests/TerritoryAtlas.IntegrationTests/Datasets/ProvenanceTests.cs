@@ -87,6 +87,42 @@ public sealed class ProvenanceTests(AtlasFixture atlas)
         return body.GetProperty("series")[0].GetProperty("points").EnumerateArray().Single(p => p.GetProperty("year").GetInt32() == year);
     }
 
+    /// <summary>
+    /// A point's provenance in full: its short reference (the point's provenance) with the fields of the response's
+    /// sources it refers to (for a figure carried to a current perimeter, the method's and the published figure's).
+    /// </summary>
+    private static Dictionary<string, JsonElement> Resolve(JsonElement body, JsonElement point)
+    {
+        var reference = point.GetProperty("provenance");
+        var fields = reference.EnumerateObject().ToDictionary(f => f.Name, f => f.Value);
+        var sources = body.GetProperty("sources").EnumerateArray().ToList();
+        bool Is(JsonElement s, string origin, string field) =>
+            s.GetProperty("origin").GetString() == origin && s.TryGetProperty(field, out var v) && fields.TryGetValue(field, out var w) && v.ToString() == w.ToString();
+        var matches = sources.Where(s => Is(s, "derived", "method") || Is(s, "import", "dataset") || Is(s, "contribution", "datasetVersionId")).ToList();
+        Assert.NotEmpty(matches);
+        foreach (var match in matches)
+        {
+            foreach (var f in match.EnumerateObject().Where(f => f.Name != "origin"))
+            {
+                fields[f.Name] = f.Value;
+            }
+        }
+
+        return fields;
+    }
+
+    private static async Task<Dictionary<string, JsonElement>> ProvenanceAsync(HttpClient http, string indicator, string level, string code, int year,
+        string? token = null)
+    {
+        var response = await http.SendAsync(Request(HttpMethod.Get, $"/api/series/{indicator}/{level}/{code}", token));
+        var body = await response.Content.ReadFromJsonAsync<JsonElement>();
+        Assert.True(response.StatusCode == HttpStatusCode.OK, body.ToString());
+        return Resolve(body, body.GetProperty("series")[0].GetProperty("points").EnumerateArray().Single(p => p.GetProperty("year").GetInt32() == year));
+    }
+
+    private static string? Text(Dictionary<string, JsonElement> fields, string name) =>
+        fields.TryGetValue(name, out var value) && value.ValueKind != JsonValueKind.Null ? value.GetString() : null;
+
     /// <summary>The real AAH recipients of 2019 by département (code, value, région).</summary>
     private async Task<List<(string Code, double Value, string Region)>> DepartementsAsync()
     {
@@ -134,13 +170,13 @@ public sealed class ProvenanceTests(AtlasFixture atlas)
             // organisation's members only.
             foreach (var (token, names) in new[] { ((string?)null, false), (stranger, false), (producer, true), (member, true), (admin, true) })
             {
-                var p = (await PointAsync(http, indicator, "departement", "69", 2019, token)).GetProperty("provenance");
-                Assert.Equal("contribution", p.GetProperty("origin").GetString());
-                Assert.Equal(version, p.GetProperty("datasetVersionId").GetInt64());
-                Assert.Equal("aah-dep-2019.csv", p.GetProperty("file").GetString());
-                Assert.Equal(organisation, p.GetProperty("organisation").GetString());
-                Assert.InRange(p.GetProperty("uploadedAt").GetDateTime(), started, DateTime.UtcNow.AddMinutes(1));
-                Assert.InRange(p.GetProperty("publishedAt").GetDateTime(), p.GetProperty("uploadedAt").GetDateTime(), DateTime.UtcNow.AddMinutes(1));
+                var p = await ProvenanceAsync(http, indicator, "departement", "69", 2019, token);
+                Assert.Equal("contribution", p["origin"].GetString());
+                Assert.Equal(version, p["datasetVersionId"].GetInt64());
+                Assert.Equal("aah-dep-2019.csv", p["file"].GetString());
+                Assert.Equal(organisation, p["organisation"].GetString());
+                Assert.InRange(p["uploadedAt"].GetDateTime(), started, DateTime.UtcNow.AddMinutes(1));
+                Assert.InRange(p["publishedAt"].GetDateTime(), p["uploadedAt"].GetDateTime(), DateTime.UtcNow.AddMinutes(1));
                 // Absent for whoever may not see them (a field that does not apply is left out).
                 Assert.Equal(names ? producerEmail : null, Text(p, "uploadedBy"));
                 Assert.Equal(names ? adminEmail : null, Text(p, "publishedBy"));
@@ -148,13 +184,34 @@ public sealed class ProvenanceTests(AtlasFixture atlas)
 
             // Its région's figure is the atlas's sum of the départements.
             var response = await http.GetFromJsonAsync<JsonElement>($"/api/series/{indicator}/departement/69");
-            var region = response.GetProperty("series").EnumerateArray().Single(s => s.GetProperty("level").GetString() == "region")
-                .GetProperty("points")[0].GetProperty("provenance");
-            Assert.Equal("derived", region.GetProperty("origin").GetString());
-            Assert.Equal("sum_of_departements", region.GetProperty("method").GetString());
-            Assert.Equal([indicator], region.GetProperty("inputs").EnumerateArray().Select(i => i.GetString()));
-            Assert.Equal("departement", region.GetProperty("partsLevel").GetString());
+            var region = Resolve(response, response.GetProperty("series").EnumerateArray().Single(s => s.GetProperty("level").GetString() == "region")
+                .GetProperty("points")[0]);
+            Assert.Equal("derived", region["origin"].GetString());
+            Assert.Equal("sum_of_departements", region["method"].GetString());
+            Assert.Equal([indicator], region["inputs"].EnumerateArray().Select(i => i.GetString()));
+            Assert.Equal("departement", region["partsLevel"].GetString());
             Assert.Null(Text(region, "file"));
+
+            // A point carries only the key of its source; the response's sources describe it once.
+            var raw = await PointAsync(http, indicator, "departement", "69", 2019);
+            Assert.Equal(["origin", "datasetVersionId"], raw.GetProperty("provenance").EnumerateObject().Select(f => f.Name));
+
+            // The portrait's CSV: each figure shown with its provenance, names under the same rule.
+            foreach (var (token, names) in new[] { ((string?)null, false), (member, true) })
+            {
+                var response2 = await http.SendAsync(Request(HttpMethod.Get, "/api/portraits/departement/69.csv", token));
+                Assert.Equal(HttpStatusCode.OK, response2.StatusCode);
+                var portrait = CsvFile.Read(new StringReader(await response2.Content.ReadAsStringAsync()), "portrait");
+                var row = portrait.Records.Single(r => r[portrait.Column("indicateur")] == indicator);
+                Assert.Equal(("contribution", "aah-dep-2019.csv", version.ToString(CultureInfo.InvariantCulture), organisation),
+                    (row[portrait.Column("provenance")], row[portrait.Column("fichier")], row[portrait.Column("version")], row[portrait.Column("organisation")]));
+                Assert.Equal(names ? producerEmail : "", row[portrait.Column("deposee_par")]);
+                Assert.Equal(names ? adminEmail : "", row[portrait.Column("publiee_par")]);
+                var aah = portrait.Records.Single(r => r[portrait.Column("indicateur")] == "aah_allocataires");
+                Assert.Equal(("import", "indicators/tidy/indicators_departement_long.csv"), (aah[portrait.Column("provenance")], aah[portrait.Column("fichier")]));
+            }
+
+            Assert.Equal(HttpStatusCode.NotFound, (await http.GetAsync("/api/portraits/departement/999.csv")).StatusCode);
 
             // The CSV carries the same, in columns; names only for whoever may see them.
             foreach (var (token, names) in new[] { ((string?)null, false), (member, true) })
@@ -183,6 +240,7 @@ public sealed class ProvenanceTests(AtlasFixture atlas)
             {
                 var page = await http.SendAsync(Request(HttpMethod.Get, "/territoire/departement/69", token));
                 var html = WebUtility.HtmlDecode(await page.Content.ReadAsStringAsync());
+                Assert.Contains("href=\"/api/portraits/departement/69.csv\"", html, StringComparison.Ordinal);
                 var row = Row(html, indicator);
                 Assert.Contains("data-origin=\"contribution\"", row, StringComparison.Ordinal);
                 Assert.Contains($"version n° {version}", row, StringComparison.Ordinal);
@@ -221,36 +279,38 @@ public sealed class ProvenanceTests(AtlasFixture atlas)
     {
         var http = atlas.App.CreateClient();
         // An imported figure names the data directory's file it was read from, which exists there.
-        var imported = (await PointAsync(http, "aah_allocataires", "departement", "69", 2019)).GetProperty("provenance");
-        Assert.Equal("import", imported.GetProperty("origin").GetString());
-        Assert.Equal("tidy-departement", imported.GetProperty("dataset").GetString());
-        var file = imported.GetProperty("file").GetString()!;
+        var imported = await ProvenanceAsync(http, "aah_allocataires", "departement", "69", 2019);
+        Assert.Equal("import", imported["origin"].GetString());
+        Assert.Equal("tidy-departement", imported["dataset"].GetString());
+        var file = imported["file"].GetString()!;
         Assert.True(File.Exists(Path.Combine(AtlasFixture.DataDirectory, file)), file);
         Assert.Contains(",aah_allocataires,2019,", File.ReadLines(Path.Combine(AtlasFixture.DataDirectory, file)).First(l => l.StartsWith("departement,69,", StringComparison.Ordinal) && l.Contains(",aah_allocataires,2019,", StringComparison.Ordinal)), StringComparison.Ordinal);
-        Assert.False(imported.TryGetProperty("datasetVersionId", out _));
-        Assert.Equal(JsonValueKind.String, imported.GetProperty("publishedAt").ValueKind);
+        Assert.False(imported.ContainsKey("datasetVersionId"));
+        Assert.Equal(JsonValueKind.String, imported["publishedAt"].ValueKind);
 
         // A rate is computed from its numerator and denominator, as the catalogue defines it.
         var catalogue = await http.GetFromJsonAsync<JsonElement>("/api/indicators");
         var rate = catalogue.EnumerateArray().Single(i => i.GetProperty("code").GetString() == "aah_pour_100_20_64");
-        var ratePoint = (await PointAsync(http, "aah_pour_100_20_64", "departement", "69", 2019)).GetProperty("provenance");
-        Assert.Equal(("derived", "rate"), (ratePoint.GetProperty("origin").GetString(), ratePoint.GetProperty("method").GetString()));
+        var ratePoint = await ProvenanceAsync(http, "aah_pour_100_20_64", "departement", "69", 2019);
+        Assert.Equal(("derived", "rate"), (ratePoint["origin"].GetString(), ratePoint["method"].GetString()));
         Assert.Equal([rate.GetProperty("numerator").GetString(), rate.GetProperty("denominator").GetString()],
-            ratePoint.GetProperty("inputs").EnumerateArray().Select(i => i.GetString()));
+            ratePoint["inputs"].EnumerateArray().Select(i => i.GetString()));
 
         // The CAF's commune figures are sums of their IRIS; Lyon's is.
-        var iris = (await PointAsync(http, "caf_rsa_allocataires", "commune", "69123", 2019)).GetProperty("provenance");
-        Assert.Equal(("derived", "sum_of_iris", "iris"), (iris.GetProperty("origin").GetString(), iris.GetProperty("method").GetString(),
-            iris.GetProperty("partsLevel").GetString()));
+        var iris = await ProvenanceAsync(http, "caf_rsa_allocataires", "commune", "69123", 2019);
+        Assert.Equal(("derived", "sum_of_iris", "iris"), (iris["origin"].GetString(), iris["method"].GetString(),
+            iris["partsLevel"].GetString()));
 
         // Saint-Denis's 2019 population is carried to its 2025 perimeter (its former communes summed): derived, while the
         // figure as published (publishedValue) keeps its file.
         var carried = await PointAsync(http, "population_municipale", "commune", "93066", 2019);
-        var provenance = carried.GetProperty("provenance");
-        Assert.Equal(("derived", "current_perimeter", "commune"), (provenance.GetProperty("origin").GetString(), provenance.GetProperty("method").GetString(),
-            provenance.GetProperty("partsLevel").GetString()));
+        var provenance = await ProvenanceAsync(http, "population_municipale", "commune", "93066", 2019);
+        // The point names both: the method, and the dataset of the figure as published.
+        Assert.Equal("tidy-commune", carried.GetProperty("provenance").GetProperty("dataset").GetString());
+        Assert.Equal(("derived", "current_perimeter", "commune"), (provenance["origin"].GetString(), provenance["method"].GetString(),
+            provenance["partsLevel"].GetString()));
         Assert.NotEqual(carried.GetProperty("value").GetDouble(), carried.GetProperty("publishedValue").GetDouble());
-        Assert.True(File.Exists(Path.Combine(AtlasFixture.DataDirectory, provenance.GetProperty("file").GetString()!)));
+        Assert.True(File.Exists(Path.Combine(AtlasFixture.DataDirectory, provenance["file"].GetString()!)));
     }
 
     [Fact]

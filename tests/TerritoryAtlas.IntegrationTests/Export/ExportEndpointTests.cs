@@ -191,12 +191,12 @@ public sealed class ExportEndpointTests(AtlasFixture atlas)
         Assert.Equal(bom, bytes.AsSpan().StartsWith(Encoding.UTF8.Preamble));
         var text = Encoding.UTF8.GetString(bom ? bytes[3..] : bytes);
         var csv = CsvFile.Read(new StringReader(text), "export");
-        Assert.Equal(["code", "name", "region", "departement", "arrondissement", "epci", "indicator", "year", "value", "status", "unit", "label"], csv.Header);
+        Assert.Equal(["code", "name", "region", "departement", "arrondissement", "epci", "indicator", "year", "value", "status", "unit", "label", "provenance"], csv.Header);
         Assert.Equal(80, csv.Records.Count);
 
         await using var connection = await atlas.Db.OpenConnectionAsync();
-        var expected = (await connection.QueryAsync<(string Code, string Name, string Indicator, double? Value)>("""
-            select t.code, t.name, i.code, o.value from territory t
+        var expected = (await connection.QueryAsync<(string Code, string Name, string Indicator, double? Value, string? Dataset)>("""
+            select t.code, t.name, i.code, o.value, o.dataset from territory t
             join territory_parent tp on tp.territory_id = t.id and tp.parent_level = 'departement'
             join territory d on d.id = tp.parent_id and d.code = '93'
             cross join (values ('taux_pauvrete_60', 1), ('mediane_niveau_vie', 2)) i(code, ord)
@@ -212,6 +212,8 @@ public sealed class ExportEndpointTests(AtlasFixture atlas)
             Assert.Equal(expected[i].Indicator, record[csv.Column("indicator")]);
             var value = record[csv.Column("value")];
             Assert.Equal(expected[i].Value, value.Length == 0 ? null : double.Parse(value, NumberStyles.Float, culture));
+            // Filosofi's figures are the data directory's import (the series API names its file).
+            Assert.Equal(expected[i].Dataset is { } dataset ? $"import:{dataset}" : "", record[csv.Column("provenance")]);
         }
 
     }
