@@ -40,8 +40,8 @@ rps_and_cpu() { # pid url [headers…] → "requests/s µs-of-CPU-per-request"
   if grep -q "Non-2xx" <<<"$out"; then echo "non-2xx answers from $2" >&2; exit 1; fi
   awk -v c0="$c0" -v c1="$c1" -v t="$TICK" '/requests in/ {n = $1} /Requests\/sec/ {r = $2} END {printf "%s %.1f", r, (c1 - c0) / t * 1e6 / n}' <<<"$out"
 }
-TILE="tiles/commune/7/64/44.mvt"
-MAP="api/maps/commune/mediane_niveau_vie/2019"
+TILE="${TILE:-tiles/commune/7/64/44.mvt}"
+MAP="${MAP:-api/maps/commune/mediane_niveau_vie/2019}"
 for port in 5191 5192; do  # warm-up: JIT and caches (one request fills the values cache before 16 connections ask at once)
   curl -s -o /dev/null -H 'Accept-Encoding: br' "http://127.0.0.1:$port/$MAP"
   DURATION=4s rps "http://127.0.0.1:$port/$TILE" -H 'Accept-Encoding: br' >/dev/null
