@@ -78,6 +78,7 @@ for run in $(seq "$RUNS"); do
   publish+=("$(api "/api/datasets/$id/publish" -X POST)")
   published="$("${PSQL[@]}" -At -c "select count(*) from observation where dataset_version_id = $id")"
   rollback+=("$(api "/api/datasets/$id/rollback" -X POST)")
+  grep -o "Dataset version $id drafted .*" "$LOG" | sed -E 's/ from .* by [^:]*:/:/; s/^/     /' || true
   grep -o "Dataset version $id [a-z ]* by [^:]*: .*" "$LOG" | sed -E 's/ by [^(:]*( \(previous: [^)]*\))?:/\1:/; s/^/     /' || true
   echo "   run $run: floor ${floor[-1]} s, validation ${validate[-1]} s ($accepted accepted, version $id), publication ${publish[-1]} s ($published figures), roll back ${rollback[-1]} s"
 done
