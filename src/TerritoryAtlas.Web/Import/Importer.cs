@@ -408,6 +408,10 @@ public sealed class Importer(NpgsqlDataSource db, TextWriter output)
     private async Task ComputeAsync(CancellationToken ct)
     {
         await using var connection = await db.OpenConnectionAsync(ct);
+        // The figures were just written: statistics from autovacuum, if any, describe whatever part of them it happened
+        // to sample mid-import, and the derived steps' joins over a million figures depend on them (a stale sample once
+        // made the secondary-secrecy step spill 34 GB of temporary files).
+        await connection.ExecuteAsync(new CommandDefinition("analyze observation", commandTimeout: 0, cancellationToken: ct));
         await using var transaction = await connection.BeginTransactionAsync(ct);
         foreach (var step in ComputedSteps)
         {

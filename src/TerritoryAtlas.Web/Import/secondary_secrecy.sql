@@ -21,6 +21,9 @@ join territory c on c.id = tp.territory_id
 where (c.level = 'iris' and tp.parent_level = 'commune')
    or (c.level = 'departement' and tp.parent_level in ('region', 'zone', 'france'));
 create index on secrecy_link (parent_id);
+-- Temporary tables are never analysed by autovacuum: without statistics the planner can pick a join of every figure
+-- with every figure of the same indicator and year (an import in CI spilled 34 GB of temporary files here).
+analyze secrecy_link;
 
 -- A marked figure was published ('ok') when marked, and the mark appended ' secret_secondaire' to its flag
 -- (concat_ws: the flag alone when there was none): both come back exactly. Computed sums were rewritten just before.
