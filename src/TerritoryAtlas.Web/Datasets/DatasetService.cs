@@ -66,7 +66,8 @@ public sealed class DatasetOptions
 /// published in one transaction (the data version moves so every instance's caches and open maps follow), rolled
 /// back to the previous version in one action.
 /// </summary>
-public sealed class DatasetService(NpgsqlDataSource db, IConfiguration configuration, DatasetOptions options, ILogger<DatasetService> log)
+public sealed class DatasetService(NpgsqlDataSource db, IConfiguration configuration, DatasetOptions options, Data.DataVersion dataVersion,
+    ILogger<DatasetService> log)
 {
     private static readonly SemaphoreSlim CorrespondenceLock = new(1, 1);
     private static IReadOnlyDictionary<(string Level, string Code), string>? _correspondences;
@@ -454,6 +455,8 @@ public sealed class DatasetService(NpgsqlDataSource db, IConfiguration configura
             : RecomputeAndMoveAsync(connection, transaction, touched, phases, ct));
         phases.Next("Enregistrement", "Saving");
         await transaction.CommitAsync(ct);
+        // Other instances follow the data version within two seconds; this one at once, so whoever published sees it.
+        dataVersion.Invalidate();
         var times = phases.Times();
         var answer = System.Diagnostics.Stopwatch.StartNew();
         var view = (await GetAsync(id, who, ct))!;
@@ -501,6 +504,7 @@ public sealed class DatasetService(NpgsqlDataSource db, IConfiguration configura
             : RecomputeAndMoveAsync(connection, transaction, touched, phases, ct));
         phases.Next("Enregistrement", "Saving");
         await transaction.CommitAsync(ct);
+        dataVersion.Invalidate();
         log.LogInformation("Dataset version {Version} rolled back by {By} (previous: {Previous}): {Phases}", id, who.Name,
             previous?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "none", phases.Times());
         return (await GetAsync(id, who, ct))!;
