@@ -1,4 +1,3 @@
-using System.Net.Http.Json;
 using Microsoft.Playwright;
 
 namespace TerritoryAtlas.BrowserTests;
@@ -30,20 +29,6 @@ public sealed class WorkshopStartTests(AtlasApp app) : IAsyncLifetime
         await Assertions.Expect(page.GetByTestId("display-name")).ToBeVisibleAsync(new() { Timeout = 20_000 });
     }
 
-    [Fact]
-    public async Task The_join_form_works_before_the_page_is_interactive()
-    {
-        // A slow machine, or a connection that has not started yet: the page as the server first sent it, never
-        // interactive (Blazor's script refused), still takes a participant to the room.
-        var code = await CreateRoomAsync("Atelier sans circuit");
-        var page = await _context.NewPageAsync();
-        await page.RouteAsync("**/_framework/blazor.web*.js", route => route.AbortAsync());
-        await page.GotoAsync(new Uri(app.BaseAddress, "/atelier").ToString());
-        await JoinWithEnterAsync(page, code.ToLowerInvariant());
-        Assert.EndsWith($"/atelier/{code}", new Uri(page.Url).AbsolutePath, StringComparison.Ordinal);
-        await page.CloseAsync();
-    }
-
     private static async Task JoinWithEnterAsync(IPage page, string code)
     {
         var input = page.Locator("input[data-testid=join-code], [data-testid=join-code] input").First;
@@ -55,14 +40,6 @@ public sealed class WorkshopStartTests(AtlasApp app) : IAsyncLifetime
         await page.WaitForURLAsync(url => url.Contains("/atelier/", StringComparison.Ordinal) && !url.Contains("/atelier/rejoindre", StringComparison.Ordinal),
             // Commit, not Load: the room page's map and scripts may take longer than the navigation on a busy machine.
             new() { Timeout = 20_000, WaitUntil = WaitUntilState.Commit });
-    }
-
-    private async Task<string> CreateRoomAsync(string title)
-    {
-        var response = await app.Http.PostAsJsonAsync("/api/workshops", new { title });
-        response.EnsureSuccessStatusCode();
-        var created = await response.Content.ReadFromJsonAsync<System.Text.Json.JsonElement>();
-        return created.GetProperty("joinCode").GetString()!;
     }
 
     /// <summary>
