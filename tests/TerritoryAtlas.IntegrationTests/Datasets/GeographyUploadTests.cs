@@ -317,7 +317,6 @@ public sealed class GeographyUploadTests(AtlasFixture atlas)
         var after = await StateAsync();
         Assert.Equal(state.Versions + 1, after.Versions);
         Assert.Equal(state.Sources + 3, after.Sources);
-        Assert.Equal(state.DataVersion, after.DataVersion);
     }
 
     public static TheoryData<string, string, string> BadFiles => new()
@@ -347,7 +346,9 @@ public sealed class GeographyUploadTests(AtlasFixture atlas)
         Assert.True(response.StatusCode == HttpStatusCode.UnprocessableEntity, body);
         Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
         Assert.Contains(reason, body, StringComparison.Ordinal);
-        Assert.Equal(state, await StateAsync());
+        // Versions and staged sources, not the data version: the browser tests publish into the same database meanwhile.
+        var after = await StateAsync();
+        Assert.Equal((state.Versions, state.Sources), (after.Versions, after.Sources));
         Assert.Equal(perimeters, await PerimetersDigestAsync());
     }
 
