@@ -11,20 +11,33 @@ namespace TerritoryAtlas.Web.Data;
 public sealed class DataVersion(NpgsqlDataSource db)
 {
     private readonly Lock _gate = new();
-    private (long Version, long Visibility, long CheckedAt) _current = (-1, -1, 0);
-    private Task<(long Version, long Visibility, long CheckedAt)>? _reading;
+
+    /// <summary>Both versions as last read, and when: one reference, so a reader never sees half of a new stamp.</summary>
+    private sealed record Reading(long Version, long Visibility, long CheckedAt);
+
+    private Reading? _current;
+    private Task<Reading>? _reading;
     private long _generation;
 
     public async Task<long> CurrentAsync(CancellationToken ct) => (await StampAsync(ct)).Version;
 
     /// <summary>The data version when it was read less than two seconds ago, else null (then ask <see cref="CurrentAsync"/>).</summary>
-    public long? Fresh
+    public long? Fresh => TryFresh(out var stamp) ? stamp.Version : null;
+
+    /// <summary>
+    /// Both versions when they were read less than two seconds ago, without waiting: what a warm request's caches
+    /// are keyed by, answered synchronously (else ask <see cref="StampAsync"/>).
+    /// </summary>
+    public bool TryFresh(out (long Version, long Visibility) stamp)
     {
-        get
+        if (_current is { } cached && Environment.TickCount64 - cached.CheckedAt < 2000)
         {
-            var cached = _current;
-            return cached.Version >= 0 && Environment.TickCount64 - cached.CheckedAt < 2000 ? cached.Version : null;
+            stamp = (cached.Version, cached.Visibility);
+            return true;
         }
+
+        stamp = default;
+        return false;
     }
 
     /// <summary>
@@ -34,13 +47,12 @@ public sealed class DataVersion(NpgsqlDataSource db)
     /// </summary>
     public async Task<(long Version, long Visibility)> StampAsync(CancellationToken ct)
     {
-        var cached = _current;
-        if (cached.Version >= 0 && Environment.TickCount64 - cached.CheckedAt < 2000)
+        if (TryFresh(out var stamp))
         {
-            return (cached.Version, cached.Visibility);
+            return stamp;
         }
 
-        Task<(long Version, long Visibility, long CheckedAt)> reading;
+        Task<Reading> reading;
         lock (_gate)
         {
             reading = _reading is { IsCompleted: false } underway ? underway : _reading = ReadAsync(_generation);
@@ -50,12 +62,12 @@ public sealed class DataVersion(NpgsqlDataSource db)
         return (current.Version, current.Visibility);
     }
 
-    private async Task<(long Version, long Visibility, long CheckedAt)> ReadAsync(long generation)
+    private async Task<Reading> ReadAsync(long generation)
     {
         await using var command = db.CreateCommand("select version, visibility_version from data_version");
         await using var reader = await command.ExecuteReaderAsync();
         await reader.ReadAsync();
-        var current = (reader.GetInt64(0), reader.GetInt64(1), Environment.TickCount64);
+        var current = new Reading(reader.GetInt64(0), reader.GetInt64(1), Environment.TickCount64);
         lock (_gate)
         {
             // A read that started before an Invalidate may predate the change: it answers its own waiters, but is not kept.
@@ -74,7 +86,7 @@ public sealed class DataVersion(NpgsqlDataSource db)
         lock (_gate)
         {
             _generation++;
-            _current = (-1, -1, 0);
+            _current = null;
             _reading = null;
         }
     }

@@ -41,12 +41,38 @@ public sealed class IndicatorQueries(NpgsqlDataSource db, DataVersion dataVersio
     private Snapshot? _snapshot;
 
     /// <summary>The indicators this viewer may read, in catalogue order.</summary>
-    public async Task<IReadOnlyList<IndicatorInfo>> CatalogueAsync(Viewer viewer, CancellationToken ct)
+    public async ValueTask<IReadOnlyList<IndicatorInfo>> CatalogueAsync(Viewer viewer, CancellationToken ct) =>
+        (TryVisibleNow(viewer) ?? await VisibleAsync(viewer, ct)).List;
+
+    /// <summary>The indicator, or null when it does not exist or this viewer may not read it (callers answer both alike).</summary>
+    public ValueTask<IndicatorInfo?> FindAsync(string code, Viewer viewer, CancellationToken ct)
+    {
+        // A warm map or series request answers here without awaiting anything: a dictionary lookup.
+        if (TryVisibleNow(viewer) is { } visible)
+        {
+            return ValueTask.FromResult(visible.ByCode.GetValueOrDefault(code));
+        }
+
+        return FindSlowAsync(code, viewer, ct);
+    }
+
+    private async ValueTask<IndicatorInfo?> FindSlowAsync(string code, Viewer viewer, CancellationToken ct) =>
+        (await VisibleAsync(viewer, ct)).ByCode.GetValueOrDefault(code);
+
+    /// <summary>What the viewer may read, when the snapshot is current and this class of viewers' list already made.</summary>
+    private Visible? TryVisibleNow(Viewer viewer) =>
+        _snapshot is { } snapshot && dataVersion.TryFresh(out var stamp) && snapshot.Stamp == stamp
+        && snapshot.ByViewer.TryGetValue(viewer.CacheKey, out var entry) && entry.IsValueCreated && entry.Value.IsCompletedSuccessfully
+            ? entry.Value.Result
+            : null;
+
+    private async Task<Visible> VisibleAsync(Viewer viewer, CancellationToken ct)
     {
         var snapshot = await SnapshotAsync(ct);
         // Entries are few (one per combination of organisations) and die with the snapshot; a crowd asking at once
         // waits for one query. A failed one is forgotten, so the next request asks again.
-        var visible = snapshot.ByViewer.GetOrAdd(viewer.CacheKey, _ => new Lazy<Task<IReadOnlyList<IndicatorInfo>>>(() => VisibleAsync(snapshot, viewer)));
+        var visible = snapshot.ByViewer.GetOrAdd(viewer.CacheKey, static (_, state) =>
+            new Lazy<Task<Visible>>(() => state.Self.ReadVisibleAsync(state.Snapshot, state.Viewer)), (Self: this, Snapshot: snapshot, Viewer: viewer));
         try
         {
             return await visible.Value.WaitAsync(ct);
@@ -58,19 +84,16 @@ public sealed class IndicatorQueries(NpgsqlDataSource db, DataVersion dataVersio
         }
     }
 
-    private async Task<IReadOnlyList<IndicatorInfo>> VisibleAsync(Snapshot snapshot, Viewer viewer)
+    private async Task<Visible> ReadVisibleAsync(Snapshot snapshot, Viewer viewer)
     {
         await using var connection = await db.OpenConnectionAsync();
         var codes = (await connection.QueryAsync<string>(new CommandDefinition("""
             select code from indicator
             where indicator_visible(visibility, code, @isMember, @isAdmin, @organisations)
             """, new { isMember = viewer.IsMember, isAdmin = viewer.IsAdmin, organisations = viewer.OrganisationArray }))).ToHashSet(StringComparer.Ordinal);
-        return snapshot.All.Where(i => codes.Contains(i.Code)).ToList();
+        var list = snapshot.All.Where(i => codes.Contains(i.Code)).ToList();
+        return new Visible(list, list.ToDictionary(i => i.Code, StringComparer.Ordinal));
     }
-
-    /// <summary>The indicator, or null when it does not exist or this viewer may not read it (callers answer both alike).</summary>
-    public async Task<IndicatorInfo?> FindAsync(string code, Viewer viewer, CancellationToken ct) =>
-        (await CatalogueAsync(viewer, ct)).FirstOrDefault(i => i.Code == code);
 
     /// <summary>
     /// Sets who may read an indicator (public, members, or the listed organisations); true when the indicator exists.
@@ -176,14 +199,17 @@ public sealed class IndicatorQueries(NpgsqlDataSource db, DataVersion dataVersio
                 JsonSerializer.Deserialize<List<SeriesBreakInfo>>(r.series_breaks, SnakeCase) ?? [],
                 levels, byLevel.Values.SelectMany(y => y).Distinct().Order().ToList(), byLevel, r.visibility);
         }).ToList();
-        var snapshot = new Snapshot(stamp, catalogue, new ConcurrentDictionary<string, Lazy<Task<IReadOnlyList<IndicatorInfo>>>>(StringComparer.Ordinal));
+        var snapshot = new Snapshot(stamp, catalogue, new ConcurrentDictionary<string, Lazy<Task<Visible>>>(StringComparer.Ordinal));
         _snapshot = snapshot;
         return snapshot;
     }
 
     /// <summary>The whole catalogue of one (data version, visibility version), and what each class of viewer may read of it.</summary>
     private sealed record Snapshot((long Version, long Visibility) Stamp, IReadOnlyList<IndicatorInfo> All,
-        ConcurrentDictionary<string, Lazy<Task<IReadOnlyList<IndicatorInfo>>>> ByViewer);
+        ConcurrentDictionary<string, Lazy<Task<Visible>>> ByViewer);
+
+    /// <summary>What one class of viewers may read: in catalogue order, and by code.</summary>
+    private sealed record Visible(IReadOnlyList<IndicatorInfo> List, IReadOnlyDictionary<string, IndicatorInfo> ByCode);
 
     private static readonly JsonSerializerOptions SnakeCase = new() { PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower };
 

@@ -84,30 +84,31 @@ public static class Levels
 /// <summary>Loads the `level` table into <see cref="Levels.Current"/>, again whenever the data version moves.</summary>
 public sealed class LevelCatalogue(NpgsqlDataSource db, DataVersion dataVersion)
 {
-    private (long Version, IReadOnlyList<Level>? Levels) _loaded = (-1, null);
+    /// <summary>The levels read and the data version they were read at: one reference, read whole by every request.</summary>
+    private sealed record Reading(long Version, IReadOnlyList<Level> Levels);
+
+    private Reading? _loaded;
 
     /// <summary>Whether this instance has read the levels once: while the database is unreachable, those stay in force.</summary>
-    public bool Loaded => _loaded.Levels is not null;
+    public bool Loaded => _loaded is not null;
 
     /// <summary>Whether the levels in force match the data version as last read (no database needed to answer).</summary>
     public bool IsCurrent
     {
         get
         {
-            var loaded = _loaded;
-            return dataVersion.Fresh is { } version && version == loaded.Version && ReferenceEquals(loaded.Levels, Levels.Current);
+            return _loaded is { } loaded && dataVersion.Fresh is { } version && version == loaded.Version
+                   && ReferenceEquals(loaded.Levels, Levels.Current);
         }
     }
 
     public async Task<IReadOnlyList<Level>> CurrentAsync(CancellationToken ct)
     {
         var version = await dataVersion.CurrentAsync(ct);
-        var loaded = _loaded;
         // Also reload when the snapshot in force is not ours (tests run apps on other databases in one process).
-        if (version != loaded.Version || !ReferenceEquals(loaded.Levels, Levels.Current))
+        if (_loaded is not { } loaded || version != loaded.Version || !ReferenceEquals(loaded.Levels, Levels.Current))
         {
-            var levels = Levels.Use(await LoadAsync(db, ct));
-            _loaded = (version, levels);
+            _loaded = new Reading(version, Levels.Use(await LoadAsync(db, ct)));
         }
 
         return Levels.Current;
