@@ -354,7 +354,13 @@ public sealed class DatasetService(NpgsqlDataSource db, IConfiguration configura
     }
 
     /// <summary>A version as its producer and the admins see it (null when absent or not theirs to see).</summary>
-    public async Task<DatasetVersionView?> GetAsync(long id, Contributor who, CancellationToken ct)
+    /// <remarks>
+    /// <paramref name="withPreview"/> false: without the comparison with the figures in force (a read of every row
+    /// of the version), as publication and roll back answer. Right after either, that comparison says nothing new
+    /// (a version just published equals what is published), and reading it after the commit could fail and turn a
+    /// publication that happened into an error; GET gives it.
+    /// </remarks>
+    public async Task<DatasetVersionView?> GetAsync(long id, Contributor who, CancellationToken ct, bool withPreview = true)
     {
         await using var connection = await db.OpenConnectionAsync(ct);
         var row = await connection.QuerySingleOrDefaultAsync<VersionRow>(new CommandDefinition("""
@@ -369,9 +375,10 @@ public sealed class DatasetService(NpgsqlDataSource db, IConfiguration configura
             return null;
         }
 
-        var indicators = await IndicatorsAsync(connection, null, [id], ct);
-        var preview = (await connection.QueryAsync<PreviewYear>(new CommandDefinition(
-            AtlasDatabase.Sql("Datasets.preview.sql"), new { version_id = id, indicators }, cancellationToken: ct))).ToList();
+        var preview = withPreview
+            ? (await connection.QueryAsync<PreviewYear>(new CommandDefinition(AtlasDatabase.Sql("Datasets.preview.sql"),
+                new { version_id = id, indicators = await IndicatorsAsync(connection, null, [id], ct) }, cancellationToken: ct))).ToList()
+            : [];
         return new DatasetVersionView(row.Id, row.DatasetId, row.Dataset, row.OrganisationId, row.Status, row.FileName, row.Format,
             row.UploadedBy, row.UploadedAt, row.PublishedBy, row.PublishedAt, row.RolledBackBy, row.RolledBackAt,
             JsonSerializer.Deserialize<ValidationReport>(row.Report, ManifestFiles.Options)!, preview);
@@ -458,11 +465,8 @@ public sealed class DatasetService(NpgsqlDataSource db, IConfiguration configura
         // Other instances follow the data version within two seconds; this one at once, so whoever published sees it.
         dataVersion.Invalidate();
         var times = phases.Times();
-        var answer = System.Diagnostics.Stopwatch.StartNew();
-        var view = (await GetAsync(id, who, ct))!;
-        log.LogInformation("Dataset version {Version} published by {By}: {Phases}; the version's view (the answer) {View:0.00} s",
-            id, who.Name, times, answer.Elapsed.TotalSeconds);
-        return view;
+        log.LogInformation("Dataset version {Version} published by {By}: {Phases}", id, who.Name, times);
+        return (await GetAsync(id, who, ct, withPreview: false))!;
     }
 
     /// <summary>Rolls the dataset's current version (<paramref name="id"/>) back: the previous version becomes current again.</summary>
@@ -507,7 +511,7 @@ public sealed class DatasetService(NpgsqlDataSource db, IConfiguration configura
         dataVersion.Invalidate();
         log.LogInformation("Dataset version {Version} rolled back by {By} (previous: {Previous}): {Phases}", id, who.Name,
             previous?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "none", phases.Times());
-        return (await GetAsync(id, who, ct))!;
+        return (await GetAsync(id, who, ct, withPreview: false))!;
     }
 
     /// <summary>The indicators a version's rows feed (a dataset's versions feed the same ones; read, not assumed).</summary>

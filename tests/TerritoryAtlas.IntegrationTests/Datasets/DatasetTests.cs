@@ -166,8 +166,17 @@ public sealed class DatasetTests(AtlasFixture atlas)
             var secondId = second.GetProperty("id").GetInt64();
             var revisedYear = second.GetProperty("version").GetProperty("preview").EnumerateArray().Single(p => p.GetProperty("year").GetInt32() == 2014);
             Assert.Equal(1, revisedYear.GetProperty("revised").GetInt64());
-            Assert.Equal(HttpStatusCode.OK, (await http.SendAsync(Request(HttpMethod.Post, $"/api/datasets/{secondId}/publish", admin))).StatusCode);
+            var publishedSecond = await http.SendAsync(Request(HttpMethod.Post, $"/api/datasets/{secondId}/publish", admin));
+            Assert.Equal(HttpStatusCode.OK, publishedSecond.StatusCode);
             Assert.Equal(22000, await ValueAsync(indicator));
+            // The answer is the version's state without the comparison (read after the commit, it could fail a
+            // publication that happened); GET compares: the version is now what is in force, nothing new or revised.
+            var answer = await publishedSecond.Content.ReadFromJsonAsync<JsonElement>();
+            Assert.Equal("published", answer.GetProperty("status").GetString());
+            Assert.Empty(answer.GetProperty("preview").EnumerateArray());
+            var inForce = await (await http.SendAsync(Request(HttpMethod.Get, $"/api/datasets/{secondId}", admin))).Content.ReadFromJsonAsync<JsonElement>();
+            Assert.All(inForce.GetProperty("preview").EnumerateArray(), p => Assert.Equal(0, p.GetProperty("new").GetInt64() + p.GetProperty("revised").GetInt64()));
+            Assert.Contains(inForce.GetProperty("preview").EnumerateArray(), p => p.GetProperty("unchanged").GetInt64() > 0);
             var first = await (await http.SendAsync(Request(HttpMethod.Get, $"/api/datasets/{id}", admin))).Content.ReadFromJsonAsync<JsonElement>();
             Assert.Equal("superseded", first.GetProperty("status").GetString());
 
