@@ -4,7 +4,7 @@ using Npgsql;
 using TerritoryAtlas.Web;
 using TerritoryAtlas.Web.Accounts;
 using TerritoryAtlas.Web.Administration;
-using TerritoryAtlas.Web.Annotations;
+using TerritoryAtlas.Web.Workshops;
 using TerritoryAtlas.Web.Components;
 using TerritoryAtlas.Web.Data;
 using TerritoryAtlas.Web.Datasets;

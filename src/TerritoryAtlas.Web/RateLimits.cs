@@ -19,14 +19,14 @@ public static class RateLimits
 
     /// <summary>
     /// POST /api/workshops: anyone may open a workshop (its host token is its only credential), so creation is what a
-    /// script would abuse to fill the database; a facilitator opens a few rooms a day.
+    /// script would abuse to fill the database; a facilitator opens a few workshops a day.
     /// </summary>
     public const string WorkshopCreation = "workshop-creation";
 
     public static IServiceCollection AddAtlasRateLimits(this IServiceCollection services, IConfiguration configuration)
     {
         var reads = configuration.GetValue("RateLimits:PublicReadsPerMinute", 3000);
-        var rooms = configuration.GetValue("RateLimits:WorkshopsPerHour", 30);
+        var workshops = configuration.GetValue("RateLimits:WorkshopsPerHour", 30);
         var exports = configuration.GetValue("RateLimits:ExportsPerMinute", 60);
         services.AddSingleton(new ComputationGate(configuration.GetValue("RateLimits:ComputationsPerMinute", 3000)));
         return services.AddRateLimiter(options =>
@@ -39,7 +39,7 @@ public static class RateLimits
             };
             options.AddPolicy(PublicReads, http => PerClientAddress(http, reads, TimeSpan.FromMinutes(1)));
             options.AddPolicy(Exports, http => PerClientAddress(http, exports, TimeSpan.FromMinutes(1)));
-            options.AddPolicy(WorkshopCreation, http => PerClientAddress(http, rooms, TimeSpan.FromHours(1)));
+            options.AddPolicy(WorkshopCreation, http => PerClientAddress(http, workshops, TimeSpan.FromHours(1)));
         });
     }
 

@@ -129,7 +129,7 @@ public sealed class WorkshopTests(AtlasApp app) : IAsyncLifetime
         // Nothing was drawn twice: the room's log holds one creation.
         var roomId = Guid.Parse(await alice.EvaluateAsync<string>("() => window.atlasWorkshop.session.roomId"));
         await using var command = app.Services.GetRequiredService<NpgsqlDataSource>().CreateCommand(
-            "select count(*) from annotation_event where room_id = $1 and type = 'created'");
+            "select count(*) from annotation_event where workshop_id = $1 and type = 'created'");
         command.Parameters.AddWithValue(roomId);
         Assert.Equal(1L, (long)(await command.ExecuteScalarAsync())!);
     }

@@ -1,7 +1,7 @@
 using System.Net;
 using System.Net.Sockets;
 using Npgsql;
-using TerritoryAtlas.IntegrationTests.Annotations;
+using TerritoryAtlas.IntegrationTests.Workshops;
 
 namespace TerritoryAtlas.IntegrationTests;
 

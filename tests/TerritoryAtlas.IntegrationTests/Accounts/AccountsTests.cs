@@ -190,12 +190,12 @@ public sealed class AccountsTests(AtlasFixture atlas)
 
         await AssertProblemAsync(await http.PostAsJsonAsync("/api/workshops", new { title }), HttpStatusCode.Unauthorized);
         await using var connection = await atlas.Db.OpenConnectionAsync();
-        Assert.Equal(0, await connection.ExecuteScalarAsync<long>("select count(*) from room where title = @title", new { title }));
+        Assert.Equal(0, await connection.ExecuteScalarAsync<long>("select count(*) from workshop where title = @title", new { title }));
 
         var (account, _) = await CreateAccountAsync(AtlasRoles.Member);
         var created = await http.SendAsync(WithBearer(HttpMethod.Post, "/api/workshops", await TokenAsync(account.Id), new { title }));
         Assert.Equal(HttpStatusCode.Created, created.StatusCode);
-        Assert.Equal(1, await connection.ExecuteScalarAsync<long>("select count(*) from room where title = @title", new { title }));
+        Assert.Equal(1, await connection.ExecuteScalarAsync<long>("select count(*) from workshop where title = @title", new { title }));
 
         // The host's account page lists the workshop; another member's does not.
         var joinCode = (await created.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("joinCode").GetString()!;

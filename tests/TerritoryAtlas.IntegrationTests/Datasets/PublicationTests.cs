@@ -103,7 +103,7 @@ public sealed class PublicationTests(AtlasFixture atlas)
         var token = System.Text.RegularExpressions.Regex.Match(
             await AppProcess.RunAsync(scratch.ConnectionString, "token", "create", email, "--days", "1"), "ata_[A-Za-z0-9_-]+").Value;
         Assert.StartsWith("ata_", token);
-        var baseAddress = new Uri($"http://127.0.0.1:{TerritoryAtlas.IntegrationTests.Annotations.RedisServer.FreePort()}/");
+        var baseAddress = new Uri($"http://127.0.0.1:{TerritoryAtlas.IntegrationTests.Workshops.RedisServer.FreePort()}/");
         var app = await AppProcess.StartAsync(scratch.ConnectionString, baseAddress);
         try
         {

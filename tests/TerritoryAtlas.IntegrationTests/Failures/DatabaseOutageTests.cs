@@ -6,8 +6,8 @@ using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.AspNetCore.SignalR;
 using Microsoft.AspNetCore.SignalR.Client;
-using TerritoryAtlas.IntegrationTests.Annotations;
-using TerritoryAtlas.Web.Annotations;
+using TerritoryAtlas.IntegrationTests.Workshops;
+using TerritoryAtlas.Web.Workshops;
 
 namespace TerritoryAtlas.IntegrationTests.Failures;
 
@@ -72,7 +72,7 @@ public sealed class DatabaseOutageTests(AtlasFixture atlas)
         // Long enough for the data version to be due again: every request, the hub's transport included, then meets
         // the outage in the middleware that keeps the levels current (which must let it through).
         await Task.Delay(2500);
-        var refused = await Assert.ThrowsAsync<HubException>(() => writer.Connection.InvokeAsync<WorkshopEvent>("AddAnnotation", writer.RoomId, input));
+        var refused = await Assert.ThrowsAsync<HubException>(() => writer.Connection.InvokeAsync<WorkshopEvent>("AddAnnotation", writer.WorkshopId, input));
         Assert.Contains("momentanément indisponible", refused.Message, StringComparison.Ordinal);
 
         relay.Restore();
@@ -82,7 +82,7 @@ public sealed class DatabaseOutageTests(AtlasFixture atlas)
         {
             try
             {
-                written = await writer.Connection.InvokeAsync<WorkshopEvent>("AddAnnotation", writer.RoomId, input);
+                written = await writer.Connection.InvokeAsync<WorkshopEvent>("AddAnnotation", writer.WorkshopId, input);
                 return true;
             }
             catch (HubException)
@@ -90,20 +90,20 @@ public sealed class DatabaseOutageTests(AtlasFixture atlas)
                 return false;
             }
         }, "the retry is written", 20_000);
-        var again = await writer.Connection.InvokeAsync<WorkshopEvent>("AddAnnotation", writer.RoomId, input);
+        var again = await writer.Connection.InvokeAsync<WorkshopEvent>("AddAnnotation", writer.WorkshopId, input);
         Assert.Equal(written!.Seq, again.Seq);
         Assert.Equal(written.Annotation!.Id, again.Annotation!.Id);
         Assert.Equal("pendant la panne", again.Annotation.Note);
 
         await using var connection = await atlas.Db.OpenConnectionAsync();
-        Assert.Equal(1, await connection.ExecuteScalarAsync<int>("select count(*) from annotation where room_id = @id and client_id = @clientId", new { id = room.RoomId, clientId }));
+        Assert.Equal(1, await connection.ExecuteScalarAsync<int>("select count(*) from annotation where workshop_id = @id and client_id = @clientId", new { id = room.WorkshopId, clientId }));
         // No sequence number was spent on the refused attempt or the repeat: the room's log has no hole.
-        Assert.Equal(written.Seq, await connection.ExecuteScalarAsync<long>("select last_seq from room where id = @id", new { id = room.RoomId }));
+        Assert.Equal(written.Seq, await connection.ExecuteScalarAsync<long>("select last_seq from workshop where id = @id", new { id = room.WorkshopId }));
 
         // Someone else's id is not a way to read their annotation.
         await using var other = await WorkshopClient.ConnectAsync(app.Server);
         await other.JoinAsync(room.JoinCode, "Autre");
-        var stolen = await Assert.ThrowsAsync<HubException>(() => other.Connection.InvokeAsync<WorkshopEvent>("AddAnnotation", other.RoomId, input));
+        var stolen = await Assert.ThrowsAsync<HubException>(() => other.Connection.InvokeAsync<WorkshopEvent>("AddAnnotation", other.WorkshopId, input));
         Assert.Contains("already used", stolen.Message, StringComparison.Ordinal);
     }
 }

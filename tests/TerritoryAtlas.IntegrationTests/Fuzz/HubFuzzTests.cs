@@ -2,8 +2,8 @@ using System.Reflection;
 using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.SignalR;
 using Microsoft.AspNetCore.SignalR.Client;
-using TerritoryAtlas.IntegrationTests.Annotations;
-using TerritoryAtlas.Web.Annotations;
+using TerritoryAtlas.IntegrationTests.Workshops;
+using TerritoryAtlas.Web.Workshops;
 
 namespace TerritoryAtlas.IntegrationTests.Fuzz;
 
@@ -53,7 +53,7 @@ public sealed class HubFuzzTests(AtlasFixture atlas)
                     foreach (var value in Hostile.OrderBy(_ => random.Next()).Take(6))
                     {
                         // The others plausible: this room, an annotation id, a view, so the hostile one is the only wrong one.
-                        var args = parameters.Select((p, i) => i == target ? value?.DeepClone() : Plausible(p, client.RoomId)).Cast<object?>().ToArray();
+                        var args = parameters.Select((p, i) => i == target ? value?.DeepClone() : Plausible(p, client.WorkshopId)).Cast<object?>().ToArray();
                         calls++;
                         try
                         {
@@ -88,7 +88,7 @@ public sealed class HubFuzzTests(AtlasFixture atlas)
         var t when t == typeof(bool) => true,
         var t when t == typeof(string) => "Fuzz",
         var t when t == typeof(AnnotationInput) => new JsonObject { ["kind"] = "point", ["geometry"] = new JsonObject { ["type"] = "Point", ["coordinates"] = new JsonArray(2.35, 48.85) }, ["note"] = "" },
-        var t when t == typeof(RoomView) => new JsonObject { ["lon"] = 2.35, ["lat"] = 48.85, ["zoom"] = 6, ["level"] = "departement", ["indicator"] = "taux_pauvrete_60", ["year"] = 2019 },
+        var t when t == typeof(WorkshopView) => new JsonObject { ["lon"] = 2.35, ["lat"] = 48.85, ["zoom"] = 6, ["level"] = "departement", ["indicator"] = "taux_pauvrete_60", ["year"] = 2019 },
         _ => null,
     };
 }

@@ -5,8 +5,8 @@ using Dapper;
 using Microsoft.AspNetCore.SignalR;
 using Microsoft.AspNetCore.SignalR.Client;
 using Microsoft.Extensions.DependencyInjection;
-using TerritoryAtlas.IntegrationTests.Annotations;
-using TerritoryAtlas.Web.Annotations;
+using TerritoryAtlas.IntegrationTests.Workshops;
+using TerritoryAtlas.Web.Workshops;
 using TerritoryAtlas.Web.Indicators;
 
 namespace TerritoryAtlas.IntegrationTests.Visibility;
@@ -149,7 +149,7 @@ public sealed class VisibilityTests(AtlasFixture atlas) : IAsyncLifetime
     public async Task A_workshop_cannot_open_on_a_restricted_indicator_for_someone_who_may_not_read_it()
     {
         using var client = atlas.App.CreateClient();
-        var response = await client.PostAsJsonAsync("/api/workshops", new CreateRoomRequest("Gini", new RoomView(2.5, 46.6, 5, "departement", Restricted, 2020), null));
+        var response = await client.PostAsJsonAsync("/api/workshops", new CreateWorkshopRequest("Gini", new WorkshopView(2.5, 46.6, 5, "departement", Restricted, 2020), null));
         Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
         Assert.Contains($"unknown indicator '{Restricted}'", await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
     }
@@ -157,20 +157,20 @@ public sealed class VisibilityTests(AtlasFixture atlas) : IAsyncLifetime
     [Fact]
     public async Task A_room_showing_a_restricted_indicator_admits_no_anonymous_reader_and_a_host_cannot_share_one_it_may_not_read()
     {
-        var rooms = atlas.App.Services.GetRequiredService<RoomService>();
-        var room = await rooms.CreateAsync(new CreateRoomRequest("Visibilité", null, null), null, CancellationToken.None);
+        var rooms = atlas.App.Services.GetRequiredService<WorkshopService>();
+        var room = await rooms.CreateAsync(new CreateWorkshopRequest("Visibilité", null, null), null, CancellationToken.None);
         await using var host = await WorkshopClient.ConnectAsync(atlas.App.Server);
         await host.Connection.InvokeAsync<Session>("Enter", room.JoinCode, room.HostToken);
 
         var refused = await Assert.ThrowsAsync<HubException>(() =>
-            host.Connection.InvokeAsync("ShareView", room.RoomId, new RoomView(2.5, 46.6, 5, "departement", Restricted, 2020)));
+            host.Connection.InvokeAsync("ShareView", room.WorkshopId, new WorkshopView(2.5, 46.6, 5, "departement", Restricted, 2020)));
         Assert.Contains($"Unknown indicator '{Restricted}'", refused.Message, StringComparison.Ordinal);
 
         // The room's view turns to the restricted indicator (as a member host's would): anonymous readers stay out.
         await using (var connection = await atlas.Db.OpenConnectionAsync())
         {
-            await connection.ExecuteAsync("update room set view = jsonb_set(view, '{indicator}', to_jsonb(@Restricted::text)) where id = @RoomId",
-                new { Restricted, room.RoomId });
+            await connection.ExecuteAsync("update workshop set view = jsonb_set(view, '{indicator}', to_jsonb(@Restricted::text)) where id = @WorkshopId",
+                new { Restricted, room.WorkshopId });
         }
 
         await using var reader = await WorkshopClient.ConnectAsync(atlas.App.Server);

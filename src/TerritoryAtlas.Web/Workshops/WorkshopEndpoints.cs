@@ -2,11 +2,12 @@ using System.Globalization;
 using System.Text;
 using Dapper;
 using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.SignalR;
 using Npgsql;
 using StackExchange.Redis;
 
-namespace TerritoryAtlas.Web.Annotations;
+namespace TerritoryAtlas.Web.Workshops;
 
 public static class WorkshopEndpoints
 {
@@ -15,11 +16,11 @@ public static class WorkshopEndpoints
     /// <summary>Workshops:AnonymousMayOpen: whether someone without an account may open a workshop (default: no).</summary>
     public static bool AnonymousMayOpen(IConfiguration configuration) => configuration.GetValue("Workshops:AnonymousMayOpen", false);
 
-    /// <summary>Rooms, the hub (with the Redis backplane when Redis:Connection is set) and the exports.</summary>
+    /// <summary>Workshops, the hub (with the Redis backplane when Redis:Connection is set) and the exports.</summary>
     public static IServiceCollection AddWorkshops(this IServiceCollection services, IConfiguration configuration)
     {
         services.AddSingleton<FranceArea>();
-        services.AddSingleton<RoomService>();
+        services.AddSingleton<WorkshopService>();
         services.AddSingleton<PresenceTracker>();
         var signalR = services.AddSignalR(options =>
             {
@@ -32,7 +33,7 @@ public static class WorkshopEndpoints
             .AddJsonProtocol(options => options.PayloadSerializerOptions.Converters.Add(new NetTopologySuite.IO.Converters.GeoJsonConverterFactory()));
         if (configuration["Redis:Connection"] is { Length: > 0 } redis)
         {
-            // Several instances share rooms through Redis pub/sub; the prefix keeps our channels apart on a shared Redis.
+            // Several instances share workshops through Redis pub/sub; the prefix keeps our channels apart on a shared Redis.
             signalR.AddStackExchangeRedis(redis, options => options.Configuration.ChannelPrefix = RedisChannel.Literal("territoryatlas"));
         }
 
@@ -49,7 +50,7 @@ public static class WorkshopEndpoints
 
         var api = app.MapGroup("/api/workshops");
         var create = api.MapPost("", CreateAsync).RequireRateLimiting(RateLimits.WorkshopCreation);
-        // Opening a room is for members unless the platform lets anyone facilitate (Workshops:AnonymousMayOpen);
+        // Opening a workshop is for members unless the platform lets anyone facilitate (Workshops:AnonymousMayOpen);
         // joining with a code never needs an account.
         if (!AnonymousMayOpen(configuration))
         {
@@ -60,7 +61,7 @@ public static class WorkshopEndpoints
         app.MapGet("/atelier/rejoindre", (string? code, string? lang) =>
         {
             var language = Components.Language.Of(lang);
-            var normalised = RoomService.NormaliseCode(code);
+            var normalised = WorkshopService.NormaliseCode(code);
             return Results.Redirect(language.Href(normalised.Length == 0 ? "/atelier" : $"/atelier/{Uri.EscapeDataString(normalised)}"));
         }).ExcludeFromDescription(); // a page's form, not an API
         api.MapGet("/{roomId:guid}/annotations.geojson", GeoJsonAsync);
@@ -68,24 +69,24 @@ public static class WorkshopEndpoints
         return app;
     }
 
-    /// <summary>The signed-in account opening a room, which then lists it on its account page.</summary>
+    /// <summary>The signed-in account opening a workshop, which then lists it on its account page.</summary>
     public static Guid? HostAccount(System.Security.Claims.ClaimsPrincipal user) =>
         Guid.TryParse(user.FindFirst(System.Security.Claims.ClaimTypes.NameIdentifier)?.Value, out var id) ? id : null;
 
-    private static async Task<IResult> CreateAsync(CreateRoomRequest request, System.Security.Claims.ClaimsPrincipal user, RoomService rooms,
+    private static async Task<IResult> CreateAsync(CreateWorkshopRequest request, System.Security.Claims.ClaimsPrincipal user, WorkshopService workshops,
         Indicators.IndicatorQueries indicators, CancellationToken ct)
     {
         try
         {
-            // A room opens on an indicator its host may read; one it may not read is unknown, as on every API.
+            // A workshop opens on an indicator its host may read; one it may not read is unknown, as on every API.
             if (request.View?.Indicator is { } indicator && await indicators.FindAsync(indicator, Accounts.Viewer.From(user), ct) is null)
             {
                 return TypedResults.Problem(title: "Invalid parameter 'indicator'", detail: $"unknown indicator '{indicator}'; see /api/indicators",
                     statusCode: StatusCodes.Status404NotFound, extensions: new Dictionary<string, object?> { ["parameter"] = "indicator" });
             }
 
-            var room = await rooms.CreateAsync(request, HostAccount(user), ct);
-            return TypedResults.Created(room.ParticipantUrl, room);
+            var workshop = await workshops.CreateAsync(request, HostAccount(user), ct);
+            return TypedResults.Created(workshop.ParticipantUrl, workshop);
         }
         catch (WorkshopException e)
         {
@@ -94,19 +95,19 @@ public static class WorkshopEndpoints
     }
 
     // The host token travels in the X-Workshop-Host header, or ?host= so that the host page can offer a plain link.
-    private static async Task<ProblemHttpResult?> RefuseUnlessHostAsync(HttpContext http, Guid roomId, RoomService rooms, CancellationToken ct)
+    private static async Task<ProblemHttpResult?> RefuseUnlessHostAsync(HttpContext http, Guid workshopId, WorkshopService workshops, CancellationToken ct)
     {
         var token = http.Request.Headers["X-Workshop-Host"].FirstOrDefault() ?? http.Request.Query["host"].FirstOrDefault();
-        return await rooms.IsHostTokenAsync(roomId, token, ct)
+        return await workshops.IsHostTokenAsync(workshopId, token, ct)
             ? null
             : TypedResults.Problem(title: "Host token required",
-                detail: "Exports belong to the workshop's host: send the host token (X-Workshop-Host header or ?host=) of this room.",
+                detail: "Exports belong to the workshop's host: send the host token (X-Workshop-Host header or ?host=) of this workshop.",
                 statusCode: StatusCodes.Status403Forbidden);
     }
 
-    private static async Task<IResult> GeoJsonAsync(Guid roomId, HttpContext http, RoomService rooms, NpgsqlDataSource db, CancellationToken ct)
+    private static async Task<IResult> GeoJsonAsync([FromRoute(Name = "roomId")] Guid workshopId, HttpContext http, WorkshopService workshops, NpgsqlDataSource db, CancellationToken ct)
     {
-        if (await RefuseUnlessHostAsync(http, roomId, rooms, ct) is { } refused) return refused;
+        if (await RefuseUnlessHostAsync(http, workshopId, workshops, ct) is { } refused) return refused;
         await using var connection = await db.OpenConnectionAsync(ct);
         var json = await connection.ExecuteScalarAsync<string>(new CommandDefinition("""
             select json_build_object('type', 'FeatureCollection', 'features', coalesce(json_agg(json_build_object(
@@ -114,16 +115,16 @@ public static class WorkshopEndpoints
                 'properties', json_build_object('kind', a.kind, 'note', a.note, 'colour', a.colour, 'author', p.display_name,
                     'hidden', a.hidden, 'createdAt', a.created_at, 'updatedAt', a.updated_at)) order by a.id), '[]'::json))::text
             from annotation a join participant p on p.id = a.author_id
-            where a.room_id = @roomId and not a.deleted
-            """, new { roomId }, cancellationToken: ct));
+            where a.workshop_id = @workshopId and not a.deleted
+            """, new { workshopId }, cancellationToken: ct));
         return Results.Text(json, "application/geo+json", Encoding.UTF8);
     }
 
-    private static async Task<IResult> CsvAsync(Guid roomId, HttpContext http, RoomService rooms, NpgsqlDataSource db, CancellationToken ct)
+    private static async Task<IResult> CsvAsync([FromRoute(Name = "roomId")] Guid workshopId, HttpContext http, WorkshopService workshops, NpgsqlDataSource db, CancellationToken ct)
     {
-        if (await RefuseUnlessHostAsync(http, roomId, rooms, ct) is { } refused) return refused;
+        if (await RefuseUnlessHostAsync(http, workshopId, workshops, ct) is { } refused) return refused;
         await using var connection = await db.OpenConnectionAsync(ct);
-        var rows = await connection.QueryAsync<SummaryRow>(new CommandDefinition(AnnotationsSql.Summary, new { roomId }, cancellationToken: ct));
+        var rows = await connection.QueryAsync<SummaryRow>(new CommandDefinition(AnnotationsSql.Summary, new { workshopId }, cancellationToken: ct));
         var csv = new StringBuilder("id,kind,note,author,created_at,updated_at,hidden,longitude,latitude,commune_code,commune,departement_code,departement\n");
         foreach (var r in rows)
         {
@@ -152,5 +153,5 @@ public static class WorkshopEndpoints
 
 internal static class AnnotationsSql
 {
-    public static readonly string Summary = Data.AtlasDatabase.Sql("Annotations.summary.sql");
+    public static readonly string Summary = Data.AtlasDatabase.Sql("Workshops.summary.sql");
 }

@@ -1,6 +1,6 @@
 using System.Net;
 
-namespace TerritoryAtlas.IntegrationTests.Annotations;
+namespace TerritoryAtlas.IntegrationTests.Workshops;
 
 /// <summary>
 /// The workshop join form's plain GET target: what Enter sends when the page is not interactive yet (a slow machine,

@@ -2,9 +2,9 @@ using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
 using Microsoft.AspNetCore.Mvc.Testing;
-using TerritoryAtlas.Web.Annotations;
+using TerritoryAtlas.Web.Workshops;
 
-namespace TerritoryAtlas.IntegrationTests.Annotations;
+namespace TerritoryAtlas.IntegrationTests.Workshops;
 
 /// <summary>A real redis-server on a free loopback port, for the life of one test.</summary>
 public sealed class RedisServer : IAsyncDisposable

@@ -1,7 +1,7 @@
 using System.Text.Json;
-using TerritoryAtlas.Web.Annotations;
+using TerritoryAtlas.Web.Workshops;
 
-namespace TerritoryAtlas.Tests.Annotations;
+namespace TerritoryAtlas.Tests.Workshops;
 
 public sealed class AnnotationRulesTests
 {

@@ -1,10 +1,10 @@
 -- The workshop's minutes: every live annotation with its note, author, time and the commune and département
--- holding it (the point itself, or a point on the surface of a line or polygon). Parameter: @roomId.
+-- holding it (the point itself, or a point on the surface of a line or polygon). Parameter: @workshopId.
 with a as (
     select a.id, a.kind, a.note, p.display_name as author, a.created_at, a.updated_at, a.hidden,
            case when geometrytype(a.geom) = 'POINT' then a.geom else st_pointonsurface(a.geom) end as anchor
     from annotation a join participant p on p.id = a.author_id
-    where a.room_id = @roomId and not a.deleted
+    where a.workshop_id = @workshopId and not a.deleted
 )
 select a.id, a.kind, a.note, a.author, a.created_at as "CreatedAt", a.updated_at as "UpdatedAt", a.hidden,
        st_x(a.anchor) as longitude, st_y(a.anchor) as latitude,

@@ -3,7 +3,7 @@ using NetTopologySuite.Geometries.Prepared;
 using NetTopologySuite.IO;
 using Npgsql;
 
-namespace TerritoryAtlas.Web.Annotations;
+namespace TerritoryAtlas.Web.Workshops;
 
 /// <summary>
 /// Is a drawing in France? Checked against the imported 'france' territory, simplified and widened by about 5 km

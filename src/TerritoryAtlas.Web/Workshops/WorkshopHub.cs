@@ -3,15 +3,15 @@ using TerritoryAtlas.Web.Accounts;
 using TerritoryAtlas.Web.Data;
 using TerritoryAtlas.Web.Indicators;
 
-namespace TerritoryAtlas.Web.Annotations;
+namespace TerritoryAtlas.Web.Workshops;
 
 /// <summary>
 /// The workshop hub at /hubs/workshop; its methods and messages are documented in the README ("Workshop hub").
 /// A connection first calls Join, Enter or Watch; every other method checks that the connection holds a role in
-/// the room it names. Writes are validated, committed, then broadcast to the room's other connections and returned
-/// to the caller as its acknowledgement, with the room's sequence number.
+/// the workshop it names. Writes are validated, committed, then broadcast to the workshop's other connections and returned
+/// to the caller as its acknowledgement, with the workshop's sequence number.
 /// </summary>
-public sealed class WorkshopHub(RoomService rooms, PresenceTracker presence, IndicatorQueries indicators) : Hub
+public sealed class WorkshopHub(WorkshopService workshops, PresenceTracker presence, IndicatorQueries indicators) : Hub
 {
     /// <summary>SyncSince answers at most this many events; a client asks again from the last one it got.</summary>
     public const int SyncPage = 1_000;
@@ -23,19 +23,19 @@ public sealed class WorkshopHub(RoomService rooms, PresenceTracker presence, Ind
     private const string BucketKey = "bucket";
     private const string ViewKey = "lastView";
 
-    public static string RoomGroup(Guid roomId) => $"room:{roomId}";
+    public static string WorkshopGroup(Guid workshopId) => $"workshop:{workshopId}";
 
     // Hosts get hidden annotations whole, the audience (participants and the projection) gets them redacted.
-    private static string HostGroup(Guid roomId) => $"room:{roomId}:hosts";
+    private static string HostGroup(Guid workshopId) => $"workshop:{workshopId}:hosts";
 
-    private static string AudienceGroup(Guid roomId) => $"room:{roomId}:audience";
+    private static string AudienceGroup(Guid workshopId) => $"workshop:{workshopId}:audience";
 
-    private static string RoleGroup(Caller caller) => caller.IsHost ? HostGroup(caller.RoomId) : AudienceGroup(caller.RoomId);
+    private static string RoleGroup(Caller caller) => caller.IsHost ? HostGroup(caller.WorkshopId) : AudienceGroup(caller.WorkshopId);
 
     private static string ParticipantGroup(Guid participantId) => $"participant:{participantId}";
 
-    // One group per class of viewers (Viewer.CacheKey) in a room: a restricted indicator's view goes to those it may reach.
-    private static string ViewerGroup(Guid roomId, string viewerKey) => $"room:{roomId}:viewer:{viewerKey}";
+    // One group per class of viewers (Viewer.CacheKey) in a workshop: a restricted indicator's view goes to those it may reach.
+    private static string ViewerGroup(Guid workshopId, string viewerKey) => $"workshop:{workshopId}:viewer:{viewerKey}";
 
     private Viewer Viewer => Viewer.From(Context.User);
 
@@ -43,7 +43,7 @@ public sealed class WorkshopHub(RoomService rooms, PresenceTracker presence, Ind
     {
         Throttle();
         await AdmitAsync(code);
-        var (session, caller) = await rooms.JoinAsync(code, displayName, Context.ConnectionAborted);
+        var (session, caller) = await workshops.JoinAsync(code, displayName, Context.ConnectionAborted);
         await AttachAsync(caller);
         return session;
     }
@@ -52,7 +52,7 @@ public sealed class WorkshopHub(RoomService rooms, PresenceTracker presence, Ind
     {
         Throttle();
         await AdmitAsync(code);
-        var (session, caller) = await rooms.EnterAsync(code, token, Context.ConnectionAborted);
+        var (session, caller) = await workshops.EnterAsync(code, token, Context.ConnectionAborted);
         await AttachAsync(caller);
         return session;
     }
@@ -61,68 +61,68 @@ public sealed class WorkshopHub(RoomService rooms, PresenceTracker presence, Ind
     {
         Throttle();
         await AdmitAsync(code);
-        var (session, caller) = await rooms.WatchAsync(code, Context.ConnectionAborted);
+        var (session, caller) = await workshops.WatchAsync(code, Context.ConnectionAborted);
         await AttachAsync(caller);
         return session;
     }
 
-    public Task<IReadOnlyList<WorkshopEvent>> SyncSince(Guid roomId, long lastSeq)
+    public Task<IReadOnlyList<WorkshopEvent>> SyncSince(Guid workshopId, long lastSeq)
     {
-        var caller = CallerIn(roomId);
-        return rooms.SyncSinceAsync(caller.RoomId, lastSeq, SyncPage, caller.IsHost, Context.ConnectionAborted);
+        var caller = CallerIn(workshopId);
+        return workshops.SyncSinceAsync(caller.WorkshopId, lastSeq, SyncPage, caller.IsHost, Context.ConnectionAborted);
     }
 
-    public IReadOnlyList<PresentParticipant> Presence(Guid roomId) => presence.In(CallerIn(roomId).RoomId);
+    public IReadOnlyList<PresentParticipant> Presence(Guid workshopId) => presence.In(CallerIn(workshopId).WorkshopId);
 
-    public async Task<WorkshopEvent> AddAnnotation(Guid roomId, AnnotationInput input)
+    public async Task<WorkshopEvent> AddAnnotation(Guid workshopId, AnnotationInput input)
     {
         // Sent again (its acknowledgement was lost): acknowledged again with the event that created it, and not
-        // broadcast again — the room heard of it when it was written, and may since have seen it hidden.
-        if (await rooms.CreatedWithClientIdAsync(CallerIn(roomId), input?.ClientId, Context.ConnectionAborted) is { } already)
+        // broadcast again — the workshop heard of it when it was written, and may since have seen it hidden.
+        if (await workshops.CreatedWithClientIdAsync(CallerIn(workshopId), input?.ClientId, Context.ConnectionAborted) is { } already)
         {
             return already;
         }
 
-        return await WriteAsync(roomId, (caller, ct) => rooms.AddAsync(caller, input, ct));
+        return await WriteAsync(workshopId, (caller, ct) => workshops.AddAsync(caller, input, ct));
     }
 
-    public Task<WorkshopEvent> EditAnnotation(Guid roomId, long annotationId, AnnotationInput input) =>
-        WriteAsync(roomId, (caller, ct) => rooms.EditAsync(caller, annotationId, input, ct));
+    public Task<WorkshopEvent> EditAnnotation(Guid workshopId, long annotationId, AnnotationInput input) =>
+        WriteAsync(workshopId, (caller, ct) => workshops.EditAsync(caller, annotationId, input, ct));
 
-    public Task<WorkshopEvent> DeleteAnnotation(Guid roomId, long annotationId) =>
-        WriteAsync(roomId, (caller, ct) => rooms.DeleteAsync(caller, annotationId, ct));
+    public Task<WorkshopEvent> DeleteAnnotation(Guid workshopId, long annotationId) =>
+        WriteAsync(workshopId, (caller, ct) => workshops.DeleteAsync(caller, annotationId, ct));
 
-    public Task<WorkshopEvent> SetHidden(Guid roomId, long annotationId, bool hidden) =>
-        WriteAsync(roomId, (caller, ct) => rooms.SetHiddenAsync(caller, annotationId, hidden, ct));
+    public Task<WorkshopEvent> SetHidden(Guid workshopId, long annotationId, bool hidden) =>
+        WriteAsync(workshopId, (caller, ct) => workshops.SetHiddenAsync(caller, annotationId, hidden, ct));
 
-    public Task<WorkshopEvent> ClearAnnotations(Guid roomId) =>
-        WriteAsync(roomId, (caller, ct) => rooms.ClearAsync(caller, ct));
+    public Task<WorkshopEvent> ClearAnnotations(Guid workshopId) =>
+        WriteAsync(workshopId, (caller, ct) => workshops.ClearAsync(caller, ct));
 
-    public Task<WorkshopEvent> SetLocked(Guid roomId, bool locked) =>
-        WriteAsync(roomId, (caller, ct) => rooms.SetLockedAsync(caller, locked, ct));
+    public Task<WorkshopEvent> SetLocked(Guid workshopId, bool locked) =>
+        WriteAsync(workshopId, (caller, ct) => workshops.SetLockedAsync(caller, locked, ct));
 
-    public async Task<WorkshopEvent> RemoveParticipant(Guid roomId, Guid participantId)
+    public async Task<WorkshopEvent> RemoveParticipant(Guid workshopId, Guid participantId)
     {
-        var ev = await WriteAsync(roomId, (caller, ct) => rooms.RemoveParticipantAsync(caller, participantId, ct));
+        var ev = await WriteAsync(workshopId, (caller, ct) => workshops.RemoveParticipantAsync(caller, participantId, ct));
         // Its connections on any instance are told to leave; those on this one are also cut, and their writes are
         // refused everywhere because each write checks the participant in the database.
-        await Clients.Group(ParticipantGroup(participantId)).SendAsync("Removed", roomId);
+        await Clients.Group(ParticipantGroup(participantId)).SendAsync("Removed", workshopId);
         foreach (var connectionId in presence.ConnectionsOf(participantId))
         {
             presence.Remove(connectionId);
-            await Groups.RemoveFromGroupAsync(connectionId, RoomGroup(roomId));
-            await Groups.RemoveFromGroupAsync(connectionId, AudienceGroup(roomId));
-            await Groups.RemoveFromGroupAsync(connectionId, HostGroup(roomId));
+            await Groups.RemoveFromGroupAsync(connectionId, WorkshopGroup(workshopId));
+            await Groups.RemoveFromGroupAsync(connectionId, AudienceGroup(workshopId));
+            await Groups.RemoveFromGroupAsync(connectionId, HostGroup(workshopId));
         }
 
-        await Clients.Group(RoomGroup(roomId)).SendAsync("Presence", presence.In(roomId));
+        await Clients.Group(WorkshopGroup(workshopId)).SendAsync("Presence", presence.In(workshopId));
         return ev;
     }
 
     /// <summary>The host's view (centre, zoom, level, indicator, year), relayed to followers; not part of the log.</summary>
-    public async Task ShareView(Guid roomId, RoomView view)
+    public async Task ShareView(Guid workshopId, WorkshopView view)
     {
-        var caller = CallerIn(roomId);
+        var caller = CallerIn(workshopId);
         if (!caller.IsHost) throw Refusal("Only the workshop's host can lead the view.", "Seule l'animation mène la vue.");
         AnnotationRules.CheckView(view);
         // A host shares only what it may read itself, and an unknown indicator and a reserved one are refused alike.
@@ -136,25 +136,25 @@ public sealed class WorkshopHub(RoomService rooms, PresenceTracker presence, Ind
         Context.Items[ViewKey] = now;
         if (indicator is { IsRestricted: true })
         {
-            // Only to the classes of viewers in the room who may read it; the others keep the last view they could.
-            foreach (var viewerKey in await rooms.ViewersWhoMayReadAsync(roomId, indicator.Code, Context.ConnectionAborted))
+            // Only to the classes of viewers in the workshop who may read it; the others keep the last view they could.
+            foreach (var viewerKey in await workshops.ViewersWhoMayReadAsync(workshopId, indicator.Code, Context.ConnectionAborted))
             {
-                await Clients.GroupExcept(ViewerGroup(roomId, viewerKey), Context.ConnectionId).SendAsync("ViewChanged", view);
+                await Clients.GroupExcept(ViewerGroup(workshopId, viewerKey), Context.ConnectionId).SendAsync("ViewChanged", view);
             }
         }
         else
         {
-            await Clients.OthersInGroup(RoomGroup(roomId)).SendAsync("ViewChanged", view);
+            await Clients.OthersInGroup(WorkshopGroup(workshopId)).SendAsync("ViewChanged", view);
         }
 
-        await rooms.SaveViewAsync(caller, view, Context.ConnectionAborted);
+        await workshops.SaveViewAsync(caller, view, Context.ConnectionAborted);
     }
 
     public override async Task OnDisconnectedAsync(Exception? exception)
     {
         if (presence.Remove(Context.ConnectionId) is { IsWatcher: false } caller)
         {
-            await Clients.Group(RoomGroup(caller.RoomId)).SendAsync("Presence", presence.In(caller.RoomId));
+            await Clients.Group(WorkshopGroup(caller.WorkshopId)).SendAsync("Presence", presence.In(caller.WorkshopId));
         }
 
         await base.OnDisconnectedAsync(exception);
@@ -162,36 +162,36 @@ public sealed class WorkshopHub(RoomService rooms, PresenceTracker presence, Ind
 
     private async Task AttachAsync(Caller caller)
     {
-        // A connection belongs to one room; entering another one leaves the first.
+        // A connection belongs to one workshop; entering another one leaves the first.
         if (Context.Items.TryGetValue(CallerKey, out var previous) && previous is Caller old)
         {
-            await Groups.RemoveFromGroupAsync(Context.ConnectionId, RoomGroup(old.RoomId));
+            await Groups.RemoveFromGroupAsync(Context.ConnectionId, WorkshopGroup(old.WorkshopId));
             await Groups.RemoveFromGroupAsync(Context.ConnectionId, RoleGroup(old));
             await Groups.RemoveFromGroupAsync(Context.ConnectionId, ParticipantGroup(old.ParticipantId));
-            await Groups.RemoveFromGroupAsync(Context.ConnectionId, ViewerGroup(old.RoomId, Viewer.CacheKey));
+            await Groups.RemoveFromGroupAsync(Context.ConnectionId, ViewerGroup(old.WorkshopId, Viewer.CacheKey));
         }
 
         Context.Items[CallerKey] = caller;
-        await rooms.AddViewerAsync(caller.RoomId, Viewer, Context.ConnectionAborted);
-        await Groups.AddToGroupAsync(Context.ConnectionId, ViewerGroup(caller.RoomId, Viewer.CacheKey));
-        await Groups.AddToGroupAsync(Context.ConnectionId, RoomGroup(caller.RoomId));
+        await workshops.AddViewerAsync(caller.WorkshopId, Viewer, Context.ConnectionAborted);
+        await Groups.AddToGroupAsync(Context.ConnectionId, ViewerGroup(caller.WorkshopId, Viewer.CacheKey));
+        await Groups.AddToGroupAsync(Context.ConnectionId, WorkshopGroup(caller.WorkshopId));
         await Groups.AddToGroupAsync(Context.ConnectionId, RoleGroup(caller));
         if (caller.IsWatcher) return;
         await Groups.AddToGroupAsync(Context.ConnectionId, ParticipantGroup(caller.ParticipantId));
         presence.Add(Context.ConnectionId, caller);
-        await Clients.Group(RoomGroup(caller.RoomId)).SendAsync("Presence", presence.In(caller.RoomId));
+        await Clients.Group(WorkshopGroup(caller.WorkshopId)).SendAsync("Presence", presence.In(caller.WorkshopId));
     }
 
     /// <summary>
-    /// A room showing an indicator the caller may not read admits nobody who cannot read it: the caller is told to
+    /// A workshop showing an indicator the caller may not read admits nobody who cannot read it: the caller is told to
     /// sign in (or that the indicator is not shared with its organisation), and learns nothing of the indicator.
     /// </summary>
     private async Task AdmitAsync(string code)
     {
-        var room = await rooms.RoomByCodeAsync(code, Context.ConnectionAborted);
-        if (room.View.Indicator is { } indicator
+        var workshop = await workshops.WorkshopByCodeAsync(code, Context.ConnectionAborted);
+        if (workshop.View.Indicator is { } indicator
             && await indicators.FindAsync(indicator, Viewer, Context.ConnectionAborted) is null
-            // An indicator that exists for nobody (rolled back since, or not imported here) hides nothing: the room
+            // An indicator that exists for nobody (rolled back since, or not imported here) hides nothing: the workshop
             // opens, its map without figures.
             && await indicators.FindAsync(indicator, Viewer.Staff, Context.ConnectionAborted) is not null)
         {
@@ -216,8 +216,8 @@ public sealed class WorkshopHub(RoomService rooms, PresenceTracker presence, Ind
 
     private HubException Refusal(string english, string french) => new(LanguageOf(Context) == "fr" ? french : english);
 
-    private Caller CallerIn(Guid roomId) =>
-        Context.Items.TryGetValue(CallerKey, out var value) && value is Caller caller && caller.RoomId == roomId
+    private Caller CallerIn(Guid workshopId) =>
+        Context.Items.TryGetValue(CallerKey, out var value) && value is Caller caller && caller.WorkshopId == workshopId
             ? caller
             : throw Refusal("Join or enter this workshop first (Join, Enter or Watch with its code).",
                 "Rejoignez d'abord cet atelier (Join, Enter ou Watch avec son code).");
@@ -240,9 +240,9 @@ public sealed class WorkshopHub(RoomService rooms, PresenceTracker presence, Ind
         Context.Items[BucketKey] = fresh;
     }
 
-    private async Task<WorkshopEvent> WriteAsync(Guid roomId, Func<Caller, CancellationToken, Task<WorkshopEvent>> write)
+    private async Task<WorkshopEvent> WriteAsync(Guid workshopId, Func<Caller, CancellationToken, Task<WorkshopEvent>> write)
     {
-        var caller = CallerIn(roomId);
+        var caller = CallerIn(workshopId);
         Throttle();
         var ev = await write(caller, Context.ConnectionAborted);
 
@@ -250,12 +250,12 @@ public sealed class WorkshopHub(RoomService rooms, PresenceTracker presence, Ind
         // drawing and note reach the hosts only.
         if (ev.Annotation is { Hidden: true })
         {
-            await Clients.GroupExcept(HostGroup(roomId), Context.ConnectionId).SendAsync("Event", ev);
-            await Clients.GroupExcept(AudienceGroup(roomId), Context.ConnectionId).SendAsync("Event", ev.ForAudience(true));
+            await Clients.GroupExcept(HostGroup(workshopId), Context.ConnectionId).SendAsync("Event", ev);
+            await Clients.GroupExcept(AudienceGroup(workshopId), Context.ConnectionId).SendAsync("Event", ev.ForAudience(true));
         }
         else
         {
-            await Clients.OthersInGroup(RoomGroup(roomId)).SendAsync("Event", ev);
+            await Clients.OthersInGroup(WorkshopGroup(workshopId)).SendAsync("Event", ev);
         }
 
         return ev;

@@ -1,9 +1,9 @@
 using System.Diagnostics;
 using Dapper;
 using Microsoft.AspNetCore.SignalR.Client;
-using TerritoryAtlas.Web.Annotations;
+using TerritoryAtlas.Web.Workshops;
 
-namespace TerritoryAtlas.IntegrationTests.Annotations;
+namespace TerritoryAtlas.IntegrationTests.Workshops;
 
 /// <summary>The app as a real process on a free port against a scratch database, killed with SIGKILL.</summary>
 [Collection(nameof(AtlasCollection))]
@@ -47,9 +47,9 @@ public sealed class DurabilityTests(AtlasFixture atlas)
             var after = await writer.AddAsync("point", Drawings.Lyon, "après");
 
             await using var connection = await scratch.Db.OpenConnectionAsync();
-            var stored = (await connection.QueryAsync<(long Id, long Seq)>("select id, seq from annotation where room_id = @RoomId order by id", new { room.RoomId })).ToList();
+            var stored = (await connection.QueryAsync<(long Id, long Seq)>("select id, seq from annotation where workshop_id = @WorkshopId order by id", new { room.WorkshopId })).ToList();
             Assert.Equal(acknowledged.Select(e => e.Annotation!.Id).Append(after.Annotation!.Id), stored.Select(s => s.Id));
-            var log = (await connection.QueryAsync<long>("select seq from annotation_event where room_id = @RoomId order by seq", new { room.RoomId })).ToList();
+            var log = (await connection.QueryAsync<long>("select seq from annotation_event where workshop_id = @WorkshopId order by seq", new { room.WorkshopId })).ToList();
             Assert.Equal(Enumerable.Range(1, acknowledged.Count + 1).Select(i => (long)i), log);
 
             // The reader comes back with its token and asks for everything after the last sequence it saw.

@@ -5,14 +5,14 @@ using Dapper;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.SignalR;
 using Microsoft.AspNetCore.SignalR.Client;
-using TerritoryAtlas.Web.Annotations;
+using TerritoryAtlas.Web.Workshops;
 
-namespace TerritoryAtlas.IntegrationTests.Annotations;
+namespace TerritoryAtlas.IntegrationTests.Workshops;
 
 [Collection(nameof(AtlasCollection))]
 public sealed class WorkshopHubTests(AtlasFixture atlas)
 {
-    private async Task<(CreatedRoom Room, WorkshopClient Host, WorkshopClient Alice, WorkshopClient Bob)> RoomWithTwoParticipantsAsync()
+    private async Task<(CreatedWorkshop Room, WorkshopClient Host, WorkshopClient Alice, WorkshopClient Bob)> RoomWithTwoParticipantsAsync()
     {
         using var http = atlas.App.CreateClient();
         var room = await WorkshopClient.CreateRoomAsync(http);
@@ -28,7 +28,7 @@ public sealed class WorkshopHubTests(AtlasFixture atlas)
     private async Task<long> AnnotationRowsAsync(Guid roomId)
     {
         await using var connection = await atlas.Db.OpenConnectionAsync();
-        return await connection.ExecuteScalarAsync<long>("select count(*) from annotation where room_id = @roomId", new { roomId });
+        return await connection.ExecuteScalarAsync<long>("select count(*) from annotation where workshop_id = @roomId", new { roomId });
     }
 
     [Fact]
@@ -47,7 +47,7 @@ public sealed class WorkshopHubTests(AtlasFixture atlas)
         Assert.Equal(HttpStatusCode.TooManyRequests, refused.StatusCode);
         Assert.Equal("application/problem+json", refused.Content.Headers.ContentType?.MediaType);
         await using var connection = await atlas.Db.OpenConnectionAsync();
-        Assert.Equal(2, await connection.ExecuteScalarAsync<long>("select count(*) from room where title = @title", new { title }));
+        Assert.Equal(2, await connection.ExecuteScalarAsync<long>("select count(*) from workshop where title = @title", new { title }));
     }
 
     [Fact]
@@ -83,7 +83,7 @@ public sealed class WorkshopHubTests(AtlasFixture atlas)
         var stored = await connection.QuerySingleAsync<(string Note, string Wkt, long Seq)>(
             "select note, st_astext(geom), seq from annotation where id = @Id", new { created.Annotation.Id });
         Assert.Equal(("Déplacé à Marseille", "POINT(5.3698 43.2965)", edited.Seq), stored);
-        var log = (await connection.QueryAsync<long>("select seq from annotation_event where room_id = @RoomId order by seq", new { alice.RoomId })).ToList();
+        var log = (await connection.QueryAsync<long>("select seq from annotation_event where workshop_id = @WorkshopId order by seq", new { alice.WorkshopId })).ToList();
         Assert.Equal(Enumerable.Range(1, 6).Select(i => (long)i), log);
     }
 
@@ -99,26 +99,26 @@ public sealed class WorkshopHubTests(AtlasFixture atlas)
         var edit = await Assert.ThrowsAsync<HubException>(() => bob.EditAsync(mine.Annotation!.Id, "point", Drawings.Lyon, "pris par Bob"));
         Assert.Contains("your own annotations", edit.Message);
         await Assert.ThrowsAsync<HubException>(() => bob.DeleteAsync(mine.Annotation!.Id));
-        var hide = await Assert.ThrowsAsync<HubException>(() => bob.Connection.InvokeAsync<WorkshopEvent>("SetHidden", bob.RoomId, mine.Annotation!.Id, true));
+        var hide = await Assert.ThrowsAsync<HubException>(() => bob.Connection.InvokeAsync<WorkshopEvent>("SetHidden", bob.WorkshopId, mine.Annotation!.Id, true));
         Assert.Contains("host", hide.Message);
-        await Assert.ThrowsAsync<HubException>(() => alice.Connection.InvokeAsync<WorkshopEvent>("SetLocked", alice.RoomId, true));
-        await Assert.ThrowsAsync<HubException>(() => alice.Connection.InvokeAsync<WorkshopEvent>("ClearAnnotations", alice.RoomId));
-        await Assert.ThrowsAsync<HubException>(() => alice.Connection.InvokeAsync<WorkshopEvent>("RemoveParticipant", alice.RoomId, bob.Session.ParticipantId));
+        await Assert.ThrowsAsync<HubException>(() => alice.Connection.InvokeAsync<WorkshopEvent>("SetLocked", alice.WorkshopId, true));
+        await Assert.ThrowsAsync<HubException>(() => alice.Connection.InvokeAsync<WorkshopEvent>("ClearAnnotations", alice.WorkshopId));
+        await Assert.ThrowsAsync<HubException>(() => alice.Connection.InvokeAsync<WorkshopEvent>("RemoveParticipant", alice.WorkshopId, bob.Session.ParticipantId));
 
-        var hidden = await host.Connection.InvokeAsync<WorkshopEvent>("SetHidden", host.RoomId, mine.Annotation!.Id, true);
+        var hidden = await host.Connection.InvokeAsync<WorkshopEvent>("SetHidden", host.WorkshopId, mine.Annotation!.Id, true);
         Assert.True(hidden.Annotation!.Hidden);
         var byHost = await host.EditAsync(mine.Annotation.Id, "point", Drawings.Lyon, "reformulé par l'animation");
         Assert.Equal("Alice", byHost.Annotation!.AuthorName);
 
         await bob.AddAsync("point", Drawings.Marseille, "b");
-        var cleared = await host.Connection.InvokeAsync<WorkshopEvent>("ClearAnnotations", host.RoomId);
+        var cleared = await host.Connection.InvokeAsync<WorkshopEvent>("ClearAnnotations", host.WorkshopId);
         Assert.Equal(2, cleared.AnnotationIds!.Count);
         await using var connection = await atlas.Db.OpenConnectionAsync();
-        Assert.Equal(0, await connection.ExecuteScalarAsync<long>("select count(*) from annotation where room_id = @RoomId and not deleted", new { host.RoomId }));
+        Assert.Equal(0, await connection.ExecuteScalarAsync<long>("select count(*) from annotation where workshop_id = @WorkshopId and not deleted", new { host.WorkshopId }));
 
         // A connection that has not entered this room can do nothing in it.
         await using var stranger = await WorkshopClient.ConnectAsync(atlas.App.Server);
-        var refused = await Assert.ThrowsAsync<HubException>(() => stranger.Connection.InvokeAsync<WorkshopEvent>("AddAnnotation", host.RoomId, WorkshopClient.Input("point", Drawings.Lyon)));
+        var refused = await Assert.ThrowsAsync<HubException>(() => stranger.Connection.InvokeAsync<WorkshopEvent>("AddAnnotation", host.WorkshopId, WorkshopClient.Input("point", Drawings.Lyon)));
         Assert.Contains("Join or enter", refused.Message);
     }
 
@@ -136,7 +136,7 @@ public sealed class WorkshopHubTests(AtlasFixture atlas)
         Assert.Equal(added.Seq, (await bob.NextEventAsync()).Seq);
         Assert.Equal(added.Seq, (await secondHost.NextEventAsync()).Seq);
 
-        var hidden = await host.Connection.InvokeAsync<WorkshopEvent>("SetHidden", host.RoomId, added.Annotation!.Id, true);
+        var hidden = await host.Connection.InvokeAsync<WorkshopEvent>("SetHidden", host.WorkshopId, added.Annotation!.Id, true);
 
         // Live: the other host gets it whole, participants (the author too) only that it is hidden.
         Assert.Equal("propos à modérer", hidden.Annotation!.Note);
@@ -154,7 +154,7 @@ public sealed class WorkshopHubTests(AtlasFixture atlas)
         Assert.Contains(await secondHost.SyncSinceAsync(0), e => e.Type == "created" && e.Annotation!.Note == "propos à modérer");
 
         // Shown again, it reaches everyone whole, and the replay gives participants its creation again.
-        await host.Connection.InvokeAsync<WorkshopEvent>("SetHidden", host.RoomId, added.Annotation.Id, false);
+        await host.Connection.InvokeAsync<WorkshopEvent>("SetHidden", host.WorkshopId, added.Annotation.Id, false);
         var shown = await bob.NextEventAsync();
         Assert.Equal(("shown", "propos à modérer", false), (shown.Type, shown.Annotation!.Note, shown.Annotation.Geometry.IsEmpty));
         Assert.Contains(await bob.SyncSinceAsync(0), e => e.Type == "created" && e.Annotation!.Note == "propos à modérer");
@@ -168,16 +168,16 @@ public sealed class WorkshopHubTests(AtlasFixture atlas)
         await using var _a = alice;
         await using var _b = bob;
 
-        var locked = await host.Connection.InvokeAsync<WorkshopEvent>("SetLocked", host.RoomId, true);
+        var locked = await host.Connection.InvokeAsync<WorkshopEvent>("SetLocked", host.WorkshopId, true);
         Assert.Equal("locked", (await alice.NextEventAsync()).Type);
         var refused = await Assert.ThrowsAsync<HubException>(() => alice.AddAsync("point", Drawings.Lyon, "trop tard"));
         Assert.Contains("locked", refused.Message);
-        Assert.Equal(0, await AnnotationRowsAsync(alice.RoomId));
+        Assert.Equal(0, await AnnotationRowsAsync(alice.WorkshopId));
         // The host still may write; the refused attempt took no sequence number.
         var byHost = await host.AddAsync("point", Drawings.Lyon, "synthèse");
         Assert.Equal(locked.Seq + 1, byHost.Seq);
 
-        await host.Connection.InvokeAsync<WorkshopEvent>("SetLocked", host.RoomId, false);
+        await host.Connection.InvokeAsync<WorkshopEvent>("SetLocked", host.WorkshopId, false);
         Assert.Equal("created", (await alice.AddAsync("point", Drawings.Lyon, "enfin")).Type);
     }
 
@@ -209,9 +209,9 @@ public sealed class WorkshopHubTests(AtlasFixture atlas)
 
         // Every message is JSON (the protocol sees to that); what can be wrong is the GeoJSON inside and the rest.
         var input = WorkshopClient.Input(kind, geometry, note);
-        var error = await Assert.ThrowsAsync<HubException>(() => alice.Connection.InvokeAsync<WorkshopEvent>("AddAnnotation", alice.RoomId, input));
+        var error = await Assert.ThrowsAsync<HubException>(() => alice.Connection.InvokeAsync<WorkshopEvent>("AddAnnotation", alice.WorkshopId, input));
         Assert.Contains(expected, error.Message);
-        Assert.Equal(0, await AnnotationRowsAsync(alice.RoomId));
+        Assert.Equal(0, await AnnotationRowsAsync(alice.WorkshopId));
         // Alice's connection is still usable and the room's numbering has no hole.
         var fine = await alice.AddAsync("point", Drawings.Lyon, "ok");
         Assert.Equal(1, fine.Seq);
@@ -228,8 +228,8 @@ public sealed class WorkshopHubTests(AtlasFixture atlas)
         await using var _b = bob;
 
         var huge = WorkshopClient.Input("point", Drawings.Lyon, new string('x', WorkshopEndpoints.MaxMessageBytes + 10));
-        await Assert.ThrowsAnyAsync<Exception>(() => alice.Connection.InvokeAsync<WorkshopEvent>("AddAnnotation", alice.RoomId, huge));
-        Assert.Equal(0, await AnnotationRowsAsync(alice.RoomId));
+        await Assert.ThrowsAnyAsync<Exception>(() => alice.Connection.InvokeAsync<WorkshopEvent>("AddAnnotation", alice.WorkshopId, huge));
+        Assert.Equal(0, await AnnotationRowsAsync(alice.WorkshopId));
         Assert.Equal("created", (await bob.AddAsync("point", Drawings.Lyon, "toujours là")).Type);
     }
 
@@ -261,7 +261,7 @@ public sealed class WorkshopHubTests(AtlasFixture atlas)
         Assert.NotEmpty(refused);
         Assert.All(refused, e => Assert.Contains("Too many changes", e!.Message));
         Assert.InRange(accepted, (int)TokenBucket.Burst - 1, 99);
-        Assert.Equal(accepted, await AnnotationRowsAsync(alice.RoomId));
+        Assert.Equal(accepted, await AnnotationRowsAsync(alice.WorkshopId));
         // Once the bucket has refilled (a tenth of a second per token), writes go through again.
         WorkshopEvent? afterPause = null;
         await Eventually.HoldsAsync(async () =>
@@ -316,7 +316,7 @@ public sealed class WorkshopHubTests(AtlasFixture atlas)
         await Eventually.HoldsAsync(() => host.Present.Count == 3, "the host hears that the three are present");
         Assert.Equal(["Animation", "Alice", "Bob"], host.Present.Select(p => p.DisplayName));
 
-        await host.Connection.InvokeAsync<WorkshopEvent>("RemoveParticipant", host.RoomId, bob.Session.ParticipantId);
+        await host.Connection.InvokeAsync<WorkshopEvent>("RemoveParticipant", host.WorkshopId, bob.Session.ParticipantId);
         await Eventually.HoldsAsync(() => bob.Removed, "Bob is told he was removed");
         await Eventually.HoldsAsync(() => host.Present.Count == 2, "the host's presence list drops Bob");
         Assert.Equal(["Animation", "Alice"], host.Present.Select(p => p.DisplayName));
@@ -345,7 +345,7 @@ public sealed class WorkshopHubTests(AtlasFixture atlas)
         // Join codes are typed by people: case, spaces and dashes do not matter.
         var session = await client.JoinAsync(first.JoinCode.ToLowerInvariant().Insert(4, "-"), "Eve");
         Assert.Equal("participant", session.Role);
-        await Assert.ThrowsAsync<HubException>(() => client.Connection.InvokeAsync("ShareView", session.RoomId, new RoomView(2, 46, 6, null, null, null)));
+        await Assert.ThrowsAsync<HubException>(() => client.Connection.InvokeAsync("ShareView", session.WorkshopId, new WorkshopView(2, 46, 6, null, null, null)));
 
         // The projection watches and cannot write.
         await using var screen = await WorkshopClient.ConnectAsync(atlas.App.Server);
@@ -384,9 +384,9 @@ public sealed class WorkshopHubTests(AtlasFixture atlas)
         await using var _h = host;
         await using var _a = alice;
         await using var _b = bob;
-        await host.Connection.InvokeAsync("ShareView", host.RoomId, new RoomView(5.37, 43.3, 9, "commune", "taux_pauvrete_60", 2019));
+        await host.Connection.InvokeAsync("ShareView", host.WorkshopId, new WorkshopView(5.37, 43.3, 9, "commune", "taux_pauvrete_60", 2019));
         await Eventually.HoldsAsync(() => alice.LastView is not null, "Alice receives the host's view");
-        Assert.Equal(new RoomView(5.37, 43.3, 9, "commune", "taux_pauvrete_60", 2019), alice.LastView);
+        Assert.Equal(new WorkshopView(5.37, 43.3, 9, "commune", "taux_pauvrete_60", 2019), alice.LastView);
         await using var late = await WorkshopClient.ConnectAsync(atlas.App.Server);
         var session = await late.WatchAsync(room.JoinCode);
         Assert.Equal(9, session.View.Zoom);
@@ -405,16 +405,16 @@ public sealed class WorkshopHubTests(AtlasFixture atlas)
         await bob.DeleteAsync(gone.Annotation!.Id);
 
         using var http = atlas.App.CreateClient();
-        Assert.Equal(HttpStatusCode.Forbidden, (await http.GetAsync($"/api/workshops/{room.RoomId}/summary.csv")).StatusCode);
-        Assert.Equal(HttpStatusCode.Forbidden, (await http.GetAsync($"/api/workshops/{room.RoomId}/summary.csv?host={alice.Session.Token}")).StatusCode);
+        Assert.Equal(HttpStatusCode.Forbidden, (await http.GetAsync($"/api/workshops/{room.WorkshopId}/summary.csv")).StatusCode);
+        Assert.Equal(HttpStatusCode.Forbidden, (await http.GetAsync($"/api/workshops/{room.WorkshopId}/summary.csv?host={alice.Session.Token}")).StatusCode);
 
-        var geojson = await http.GetFromJsonAsync<JsonElement>($"/api/workshops/{room.RoomId}/annotations.geojson?host={room.HostToken}");
+        var geojson = await http.GetFromJsonAsync<JsonElement>($"/api/workshops/{room.WorkshopId}/annotations.geojson?host={room.HostToken}");
         var features = geojson.GetProperty("features").EnumerateArray().ToList();
         Assert.Equal(2, features.Count);
         Assert.Equal("Point", features[0].GetProperty("geometry").GetProperty("type").GetString());
         Assert.Equal("Alice", features[0].GetProperty("properties").GetProperty("author").GetString());
 
-        using var request = new HttpRequestMessage(HttpMethod.Get, $"/api/workshops/{room.RoomId}/summary.csv");
+        using var request = new HttpRequestMessage(HttpMethod.Get, $"/api/workshops/{room.WorkshopId}/summary.csv");
         request.Headers.Add("X-Workshop-Host", room.HostToken);
         var csv = await (await http.SendAsync(request)).Content.ReadAsStringAsync();
         var lines = csv.TrimEnd('\n').Split('\n');

@@ -1,9 +1,9 @@
 using System.Collections.Concurrent;
 
-namespace TerritoryAtlas.Web.Annotations;
+namespace TerritoryAtlas.Web.Workshops;
 
 /// <summary>
-/// Who is connected to which room, on this instance. With several instances each one lists its own connections:
+/// Who is connected to which workshop, on this instance. With several instances each one lists its own connections:
 /// presence changes are broadcast through the backplane, but a newcomer's first list covers the instance it reached.
 /// </summary>
 public sealed class PresenceTracker
@@ -17,8 +17,8 @@ public sealed class PresenceTracker
     public IReadOnlyList<string> ConnectionsOf(Guid participantId) =>
         _connections.Where(c => c.Value.ParticipantId == participantId).Select(c => c.Key).ToList();
 
-    public IReadOnlyList<PresentParticipant> In(Guid roomId) => _connections.Values
-        .Where(c => c.RoomId == roomId && !c.IsWatcher)
+    public IReadOnlyList<PresentParticipant> In(Guid workshopId) => _connections.Values
+        .Where(c => c.WorkshopId == workshopId && !c.IsWatcher)
         .DistinctBy(c => c.ParticipantId)
         .Select(c => new PresentParticipant(c.ParticipantId, c.DisplayName, c.Colour, c.IsHost))
         .OrderBy(p => p.IsHost ? 0 : 1).ThenBy(p => p.DisplayName, StringComparer.CurrentCultureIgnoreCase)

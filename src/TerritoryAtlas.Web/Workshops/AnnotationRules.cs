@@ -3,7 +3,7 @@ using System.Text.RegularExpressions;
 using NetTopologySuite.Geometries;
 using NetTopologySuite.IO.Converters;
 
-namespace TerritoryAtlas.Web.Annotations;
+namespace TerritoryAtlas.Web.Workshops;
 
 /// <summary>The bounds a drawing must respect. They are documented in the README's workshop section.</summary>
 public static partial class AnnotationRules
@@ -126,7 +126,7 @@ public static partial class AnnotationRules
             : trimmed;
     }
 
-    public static RoomView CheckView(RoomView? view)
+    public static WorkshopView CheckView(WorkshopView? view)
     {
         if (view is null) throw new WorkshopException("No view was sent.", "Aucune vue n'a été envoyée.");
         if (!double.IsFinite(view.Lon) || !double.IsFinite(view.Lat) || view.Lon is < -180 or > 180 || view.Lat is < -85 or > 85)

@@ -5,9 +5,9 @@ using Microsoft.AspNetCore.Http.Connections;
 using Microsoft.AspNetCore.SignalR.Client;
 using Microsoft.AspNetCore.TestHost;
 using Microsoft.Extensions.DependencyInjection;
-using TerritoryAtlas.Web.Annotations;
+using TerritoryAtlas.Web.Workshops;
 
-namespace TerritoryAtlas.IntegrationTests.Annotations;
+namespace TerritoryAtlas.IntegrationTests.Workshops;
 
 /// <summary>A SignalR .NET client of the workshop hub that records what it receives, for tests.</summary>
 public sealed class WorkshopClient : IAsyncDisposable
@@ -19,16 +19,16 @@ public sealed class WorkshopClient : IAsyncDisposable
         Connection = connection;
         connection.On<WorkshopEvent>("Event", e => _events.Writer.TryWrite(e));
         connection.On<IReadOnlyList<PresentParticipant>>("Presence", p => Present = p);
-        connection.On<RoomView>("ViewChanged", v => LastView = v);
+        connection.On<WorkshopView>("ViewChanged", v => LastView = v);
         connection.On<Guid>("Removed", _ => Removed = true);
     }
 
     public HubConnection Connection { get; }
     public Session Session { get; private set; } = null!;
     public IReadOnlyList<PresentParticipant> Present { get; private set; } = [];
-    public RoomView? LastView { get; private set; }
+    public WorkshopView? LastView { get; private set; }
     public bool Removed { get; private set; }
-    public Guid RoomId => Session.RoomId;
+    public Guid WorkshopId => Session.WorkshopId;
 
     /// <summary>A client of the in-process test server (long polling through the TestServer's handler).</summary>
     public static async Task<WorkshopClient> ConnectAsync(TestServer server, string? lang = null)
@@ -68,15 +68,15 @@ public sealed class WorkshopClient : IAsyncDisposable
     public async Task<Session> WatchAsync(string code) => Session = await Connection.InvokeAsync<Session>("Watch", code);
 
     public Task<WorkshopEvent> AddAsync(string kind, string geometry, string note = "", string? colour = null) =>
-        Connection.InvokeAsync<WorkshopEvent>("AddAnnotation", RoomId, Input(kind, geometry, note, colour));
+        Connection.InvokeAsync<WorkshopEvent>("AddAnnotation", WorkshopId, Input(kind, geometry, note, colour));
 
     public Task<WorkshopEvent> EditAsync(long id, string kind, string geometry, string note = "") =>
-        Connection.InvokeAsync<WorkshopEvent>("EditAnnotation", RoomId, id, Input(kind, geometry, note, null));
+        Connection.InvokeAsync<WorkshopEvent>("EditAnnotation", WorkshopId, id, Input(kind, geometry, note, null));
 
-    public Task<WorkshopEvent> DeleteAsync(long id) => Connection.InvokeAsync<WorkshopEvent>("DeleteAnnotation", RoomId, id);
+    public Task<WorkshopEvent> DeleteAsync(long id) => Connection.InvokeAsync<WorkshopEvent>("DeleteAnnotation", WorkshopId, id);
 
     public Task<IReadOnlyList<WorkshopEvent>> SyncSinceAsync(long lastSeq) =>
-        Connection.InvokeAsync<IReadOnlyList<WorkshopEvent>>("SyncSince", RoomId, lastSeq);
+        Connection.InvokeAsync<IReadOnlyList<WorkshopEvent>>("SyncSince", WorkshopId, lastSeq);
 
     public static AnnotationInput Input(string kind, string geometry, string note = "", string? colour = null) =>
         new(kind, JsonDocument.Parse(geometry).RootElement.Clone(), note, colour);
@@ -90,11 +90,11 @@ public sealed class WorkshopClient : IAsyncDisposable
 
     public async ValueTask DisposeAsync() => await Connection.DisposeAsync();
 
-    public static async Task<CreatedRoom> CreateRoomAsync(HttpClient http, string title = "Atelier de test")
+    public static async Task<CreatedWorkshop> CreateRoomAsync(HttpClient http, string title = "Atelier de test")
     {
         var response = await http.PostAsJsonAsync("/api/workshops", new { title });
         response.EnsureSuccessStatusCode();
-        return (await response.Content.ReadFromJsonAsync<CreatedRoom>())!;
+        return (await response.Content.ReadFromJsonAsync<CreatedWorkshop>())!;
     }
 
     private sealed class EveryHalfSecond : IRetryPolicy

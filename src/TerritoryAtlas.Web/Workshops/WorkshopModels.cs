@@ -1,32 +1,35 @@
 using System.Text.Json;
+using System.Text.Json.Serialization;
 using NetTopologySuite.Geometries;
 
-namespace TerritoryAtlas.Web.Annotations;
+namespace TerritoryAtlas.Web.Workshops;
 
 /// <summary>What a map shows: centre (longitude, latitude in WGS84), zoom, and the indicator layer.</summary>
-public sealed record RoomView(double Lon, double Lat, double Zoom, string? Level, string? Indicator, int? Year);
+public sealed record WorkshopView(double Lon, double Lat, double Zoom, string? Level, string? Indicator, int? Year);
 
-public sealed record CreateRoomRequest(string? Title, RoomView? View, string? HostName);
+public sealed record CreateWorkshopRequest(string? Title, WorkshopView? View, string? HostName);
 
-/// <summary>Answer to a room's creation: the host token is shown once and never stored in clear.</summary>
 /// <summary>A workshop as its host's account page lists it (the host link's secret is not stored, so not shown).</summary>
-public sealed record HostedRoom(string Title, string JoinCode, DateTime CreatedAt, bool Locked, int Participants, int Annotations)
+public sealed record HostedWorkshop(string Title, string JoinCode, DateTime CreatedAt, bool Locked, int Participants, int Annotations)
 {
     public string ParticipantUrl => $"/atelier/{JoinCode}";
 
     public string ProjectionUrl => $"{ParticipantUrl}/projection";
 }
 
-public sealed record CreatedRoom(Guid RoomId, string Title, string JoinCode, string HostToken, string ParticipantUrl, string HostUrl, string ProjectionUrl);
+// The workshop's id travels as `roomId` (HTTP API, hub messages, the events stored in annotation_event): the hub
+// protocol is a public contract clients were written against, so the wire keeps the name it was published with.
 
-/// <summary>What a connection is, once it has joined, entered or started watching a room.</summary>
+/// <summary>Answer to a workshop's creation: the host token is shown once and never stored in clear.</summary>
+public sealed record CreatedWorkshop([property: JsonPropertyName("roomId")] Guid WorkshopId, string Title, string JoinCode, string HostToken, string ParticipantUrl, string HostUrl, string ProjectionUrl);
+
+/// <summary>What a connection is, once it has joined, entered or started watching a workshop.</summary>
 public sealed record Session(
-    Guid RoomId, string Title, string JoinCode, Guid? ParticipantId, string? DisplayName, string? Colour, string Role,
-    string? Token, bool Locked, RoomView View, long LastSeq);
+    [property: JsonPropertyName("roomId")] Guid WorkshopId, string Title, string JoinCode, Guid? ParticipantId, string? DisplayName, string? Colour, string Role,
+    string? Token, bool Locked, WorkshopView View, long LastSeq);
 
-/// <summary>A drawing sent by a client: kind point, line, polygon or label; a GeoJSON geometry; a note; a colour.</summary>
 /// <summary>
-/// An annotation as a client sends it. ClientId (a UUID the client makes, optional) makes creation idempotent: sent
+/// An annotation as a client sends it (kind point, line, polygon or label; a GeoJSON geometry; a note; a colour). ClientId (a UUID the client makes, optional) makes creation idempotent: sent
 /// again, the same id returns the event that created it instead of a second annotation.
 /// </summary>
 public sealed record AnnotationInput(string? Kind, JsonElement Geometry, string? Note, string? Colour, Guid? ClientId = null);
@@ -37,12 +40,12 @@ public sealed record AnnotationState(
     bool Hidden, bool Deleted, long Seq, DateTimeOffset CreatedAt, DateTimeOffset UpdatedAt);
 
 /// <summary>
-/// One entry of a room's append-only log, as broadcast live and replayed by SyncSince. Type is one of created,
+/// One entry of a workshop's append-only log, as broadcast live and replayed by SyncSince. Type is one of created,
 /// updated, deleted, hidden, shown (with Annotation), cleared (with AnnotationIds), locked, unlocked,
 /// participantRemoved (with ParticipantId).
 /// </summary>
 public sealed record WorkshopEvent(
-    Guid RoomId, long Seq, string Type, DateTimeOffset At, Guid? ActorId,
+    [property: JsonPropertyName("roomId")] Guid WorkshopId, long Seq, string Type, DateTimeOffset At, Guid? ActorId,
     AnnotationState? Annotation = null, IReadOnlyList<long>? AnnotationIds = null, Guid? ParticipantId = null)
 {
     /// <summary>
@@ -55,11 +58,11 @@ public sealed record WorkshopEvent(
             : this;
 }
 
-/// <summary>Someone present in a room (connected now).</summary>
+/// <summary>Someone present in a workshop (connected now).</summary>
 public sealed record PresentParticipant(Guid ParticipantId, string DisplayName, string Colour, bool IsHost);
 
 /// <summary>Who a connection acts as; kept in the hub connection's items after Join, Enter or Watch.</summary>
-public sealed record Caller(Guid RoomId, Guid ParticipantId, string DisplayName, string Colour, string Role)
+public sealed record Caller(Guid WorkshopId, Guid ParticipantId, string DisplayName, string Colour, string Role)
 {
     public bool IsHost => Role == Roles.Host;
     public bool IsWatcher => Role == Roles.Watcher;

@@ -1,6 +1,6 @@
 using System.Diagnostics;
 
-namespace TerritoryAtlas.Web.Annotations;
+namespace TerritoryAtlas.Web.Workshops;
 
 /// <summary>Rate limit of one connection's writes: <see cref="PerSecond"/> a second, bursts up to <see cref="Burst"/>.</summary>
 public sealed class TokenBucket(double perSecond = TokenBucket.PerSecond, double burst = TokenBucket.Burst)
