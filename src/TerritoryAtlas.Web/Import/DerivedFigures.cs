@@ -31,6 +31,14 @@ public static class DerivedFigures
     public static readonly IReadOnlyList<string> PerimeterSteps =
         ["Zonings.zone_observations.sql", "Import.computed_rates.sql", "Import.perimeter_observations.sql"];
 
+    private static readonly string ScopeSql = AtlasDatabase.Sql("Import.derived_scope.sql");
+
+    /// <summary>
+    /// A derived step's SQL (one of <see cref="Importer.DerivedSteps"/>) as it runs: after derived_scope.sql, which
+    /// makes the table of indicators it recomputes from `atlas.indicators` (every one when unset).
+    /// </summary>
+    public static string StepSql(string step) => ScopeSql + "\n" + AtlasDatabase.Sql(step);
+
     /// <param name="indicators">the indicators whose observations changed; null for all of them.</param>
     /// <param name="starting">told each step's name (<see cref="Importer.DerivedSteps"/>) before it runs.</param>
     public static Task RecomputeAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, IReadOnlyCollection<string>? indicators,
@@ -41,13 +49,13 @@ public static class DerivedFigures
     public static async Task RecomputeAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, IReadOnlyCollection<string>? indicators,
         IReadOnlyList<string> steps, Action<string>? starting, CancellationToken ct)
     {
-        // Read by every step's derived_scope (computed_observations.sql), for this transaction only; back to '' (every
+        // Read by every step's derived_scope (derived_scope.sql), for this transaction only; back to '' (every
         // indicator) afterwards, so a later step in the same transaction is not limited by surprise.
         await SetScopeAsync(connection, transaction, indicators is null ? "" : string.Join(',', indicators), ct);
         foreach (var step in Importer.DerivedSteps.Where(steps.Contains))
         {
             starting?.Invoke(step);
-            await connection.ExecuteAsync(new CommandDefinition(AtlasDatabase.Sql(step), transaction: transaction, commandTimeout: 0, cancellationToken: ct));
+            await connection.ExecuteAsync(new CommandDefinition(StepSql(step), transaction: transaction, commandTimeout: 0, cancellationToken: ct));
         }
 
         await SetScopeAsync(connection, transaction, "", ct);

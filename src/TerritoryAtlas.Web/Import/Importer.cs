@@ -111,7 +111,7 @@ public sealed class Importer(NpgsqlDataSource db, TextWriter output)
         await Step("perimeter changes of communes (COG correspondences, declared changes)",
             async () => await output.WriteLineAsync($"import: {await Perimeters.ImportAsync(db, geodata, options.DataDirectory, ct)} perimeter changes"));
         await Step("computed figures (sums of départements, rates from numerators and denominators)", () => ComputeAsync(ct));
-        await Step("figures carried to current commune perimeters", () => ExecuteAsync(AtlasDatabase.Sql(PerimeterStep), null, ct));
+        await Step("figures carried to current commune perimeters", () => ExecuteAsync(DerivedFigures.StepSql(PerimeterStep), null, ct));
         await using (var connection = await db.OpenConnectionAsync(ct))
         {
             await connection.ExecuteAsync(new CommandDefinition(
@@ -415,7 +415,7 @@ public sealed class Importer(NpgsqlDataSource db, TextWriter output)
         await using var transaction = await connection.BeginTransactionAsync(ct);
         foreach (var step in ComputedSteps)
         {
-            await connection.ExecuteAsync(new CommandDefinition(AtlasDatabase.Sql(step), transaction: transaction, commandTimeout: 0, cancellationToken: ct));
+            await connection.ExecuteAsync(new CommandDefinition(DerivedFigures.StepSql(step), transaction: transaction, commandTimeout: 0, cancellationToken: ct));
         }
 
         var (sums, rates) = await connection.QuerySingleAsync<(long, long)>(new CommandDefinition("""

@@ -5,12 +5,7 @@
 --    weights a small département like a large one.
 -- No parameters. Returns nothing. Every indicator, or with `set local atlas.indicators = 'a,b'` (a publication) only
 -- those listed and the rates made from them: every figure below is computed from figures of its own indicator.
-drop table if exists derived_scope;
-create temporary table derived_scope on commit drop as
-select i.code from indicator i
-where nullif(current_setting('atlas.indicators', true), '') is null
-   or string_to_array(current_setting('atlas.indicators', true), ',') && array[i.code, i.numerator, i.denominator];
-analyze derived_scope;
+-- derived_scope: the indicators this pass recomputes (derived_scope.sql, which DerivedFigures.StepSql puts first).
 
 delete from observation where origin = 'computed' and indicator_code in (select code from derived_scope);
 update observation set computed_value = null

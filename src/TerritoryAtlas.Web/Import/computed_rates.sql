@@ -4,12 +4,7 @@
 -- Rates: where a parent's parts were summed, the summed numerator and denominator are used (coalesce), so a
 -- région's rate is exactly Σ numerators / Σ denominators of its départements.
 -- Every rate, or only those whose numerator or denominator `atlas.indicators` lists (see computed_observations.sql).
-drop table if exists derived_scope;
-create temporary table derived_scope on commit drop as
-select i.code from indicator i
-where nullif(current_setting('atlas.indicators', true), '') is null
-   or string_to_array(current_setting('atlas.indicators', true), ',') && array[i.code, i.numerator, i.denominator];
-analyze derived_scope;
+-- derived_scope: the indicators this pass recomputes (derived_scope.sql, which DerivedFigures.StepSql puts first).
 -- A rate is on its numerator's and denominator's vintage when they share one.
 insert into observation (indicator_code, territory_id, year, value, numerator, denominator, status, flag, origin, dataset, cog)
 select i.code, n.territory_id, n.year,

@@ -7,12 +7,7 @@
 -- one when none has; anything in between is a break.
 -- Every indicator, or only those `atlas.indicators` lists and their rates (see computed_observations.sql): a rate of
 -- the former perimeter reads its numerator's and denominator's rows, which are either recomputed here or unchanged.
-drop table if exists derived_scope;
-create temporary table derived_scope on commit drop as
-select i.code from indicator i
-where nullif(current_setting('atlas.indicators', true), '') is null
-   or string_to_array(current_setting('atlas.indicators', true), ',') && array[i.code, i.numerator, i.denominator];
-analyze derived_scope;
+-- derived_scope: the indicators this pass recomputes (derived_scope.sql, which DerivedFigures.StepSql puts first).
 
 delete from perimeter_observation where indicator_code in (select code from derived_scope);
 

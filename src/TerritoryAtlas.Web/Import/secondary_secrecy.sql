@@ -7,12 +7,7 @@
 -- Every indicator, or only those `atlas.indicators` lists (see computed_observations.sql): secrecy is per indicator.
 -- Each pass starts from the producers' statuses: its earlier marks (observation.secondary_secret) are lifted first and
 -- those still needed put back, so a roll back or a revision that removes the reason for a mark removes the mark.
-drop table if exists derived_scope;
-create temporary table derived_scope on commit drop as
-select i.code from indicator i
-where nullif(current_setting('atlas.indicators', true), '') is null
-   or string_to_array(current_setting('atlas.indicators', true), ',') && array[i.code, i.numerator, i.denominator];
-analyze derived_scope;
+-- derived_scope: the indicators this pass recomputes (derived_scope.sql, which DerivedFigures.StepSql puts first).
 drop table if exists secrecy_link;
 create temporary table secrecy_link on commit drop as
 select tp.parent_id, tp.territory_id as part_id

@@ -158,10 +158,10 @@ public sealed partial class ZoningService(NpgsqlDataSource db, DataVersion dataV
         steps["tiles"] = watch.Elapsed.TotalSeconds;
         watch.Restart();
         await connection.ExecuteAsync(new CommandDefinition("select set_config('atlas.zoning', @code, true)", new { code }, transaction, cancellationToken: ct));
-        await connection.ExecuteAsync(new CommandDefinition(AtlasDatabase.Sql("Zonings.zone_observations.sql"), transaction: transaction,
+        await connection.ExecuteAsync(new CommandDefinition(DerivedFigures.StepSql("Zonings.zone_observations.sql"), transaction: transaction,
             commandTimeout: 0, cancellationToken: ct));
         // The import's own rates step, limited by atlas.zoning to the zones: their rates from their summed parts.
-        await connection.ExecuteAsync(new CommandDefinition(AtlasDatabase.Sql("Import.computed_rates.sql"), transaction: transaction,
+        await connection.ExecuteAsync(new CommandDefinition(DerivedFigures.StepSql("Import.computed_rates.sql"), transaction: transaction,
             commandTimeout: 0, cancellationToken: ct));
         steps["figures"] = watch.Elapsed.TotalSeconds;
 

@@ -11,12 +11,7 @@
 -- communes would give the secret figure away. No secondary secrecy is needed: a published zone sums published
 -- communes only, so it tells nothing the communes do not. No parameters.
 -- Every indicator, or only those `atlas.indicators` lists (see computed_observations.sql).
-drop table if exists derived_scope;
-create temporary table derived_scope on commit drop as
-select i.code from indicator i
-where nullif(current_setting('atlas.indicators', true), '') is null
-   or string_to_array(current_setting('atlas.indicators', true), ',') && array[i.code, i.numerator, i.denominator];
-analyze derived_scope;
+-- derived_scope: the indicators this pass recomputes (derived_scope.sql, which DerivedFigures.StepSql puts first).
 
 drop table if exists summed_level;
 create temporary table summed_level on commit drop as

@@ -229,7 +229,7 @@ public sealed class GeographyUploadTests(AtlasFixture atlas)
             await using (var connection = await atlas.Db.OpenConnectionAsync())
             await using (var transaction = await connection.BeginTransactionAsync())
             {
-                await connection.ExecuteAsync(new CommandDefinition(AtlasDatabase.Sql("Import.perimeter_observations.sql"), transaction: transaction, commandTimeout: 0));
+                await connection.ExecuteAsync(new CommandDefinition(DerivedFigures.StepSql("Import.perimeter_observations.sql"), transaction: transaction, commandTimeout: 0));
                 await transaction.CommitAsync();
                 Assert.Equal(id, await connection.ExecuteScalarAsync<long?>(
                     "select dataset_version_id from perimeter_change where level = 'commune' and code = '85194'"));

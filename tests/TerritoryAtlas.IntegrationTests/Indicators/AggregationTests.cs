@@ -24,7 +24,7 @@ public sealed class AggregationTests(AtlasFixture atlas)
         {
             foreach (var step in Importer.ComputedSteps)
             {
-                await connection.ExecuteAsync(AtlasDatabase.Sql(step), transaction: transaction);
+                await connection.ExecuteAsync(DerivedFigures.StepSql(step), transaction: transaction);
             }
 
             await transaction.CommitAsync();

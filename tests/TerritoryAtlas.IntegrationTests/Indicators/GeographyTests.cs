@@ -83,7 +83,7 @@ public sealed class GeographyTests(AtlasFixture atlas)
             values ('commune', '14712', 2019, 'split', '{14712,14666}', 'commune scindée (Sannerville rétablie)', 'split commune', 'test')
             on conflict do nothing
             """, transaction: transaction);
-        await connection.ExecuteAsync(AtlasDatabase.Sql("Import.perimeter_observations.sql"), transaction: transaction);
+        await connection.ExecuteAsync(DerivedFigures.StepSql("Import.perimeter_observations.sql"), transaction: transaction);
         var rows = (await connection.QueryAsync<(string Status, double? Value, string Reason)>("""
             select po.status, po.value, po.reason_fr from perimeter_observation po join territory t on t.id = po.territory_id
             where t.level = 'commune' and t.code = '14712'
@@ -158,7 +158,7 @@ public sealed class GeographyTests(AtlasFixture atlas)
             update observation set status = 'suppressed'
             where territory_id = @id and indicator_code = 'caf_rsa_allocataires' and year = 2020
             """, new { id = iris[^1].Id }, transaction);
-        await connection.ExecuteAsync(AtlasDatabase.Sql("Import.secondary_secrecy.sql"), transaction: transaction);
+        await connection.ExecuteAsync(DerivedFigures.StepSql("Import.secondary_secrecy.sql"), transaction: transaction);
         var after = (await connection.QueryAsync<(int Id, double? Value, string Status, string? Flag)>("""
             select o.territory_id, o.value, o.status, o.flag from published_observation o join territory_parent p on p.territory_id = o.territory_id
             where p.parent_id = @commune and p.parent_level = 'commune' and o.indicator_code = 'caf_rsa_allocataires' and o.year = 2020

@@ -90,7 +90,7 @@ public sealed class VintageTests(AtlasFixture atlas)
             select 'population_municipale', id, 2023, 33000, 'ok', 'source', 'vintage-test', 2023
             from territory where level = 'commune' and code = '93059'
             """, transaction: transaction);
-        await connection.ExecuteAsync(TerritoryAtlas.Web.Data.AtlasDatabase.Sql("Import.perimeter_observations.sql"), transaction: transaction, commandTimeout: 0);
+        await connection.ExecuteAsync(TerritoryAtlas.Web.Import.DerivedFigures.StepSql("Import.perimeter_observations.sql"), transaction: transaction, commandTimeout: 0);
         var perimeter = await connection.QuerySingleAsync<(string OnPerimeter, double? Value)>("""
             select po.on_perimeter, po.value from perimeter_observation po join territory t on t.id = po.territory_id
             where t.level = 'commune' and t.code = '93066' and po.indicator_code = 'population_municipale' and po.year = 2023
@@ -103,7 +103,7 @@ public sealed class VintageTests(AtlasFixture atlas)
             update observation set cog = null where indicator_code = 'population_municipale' and year = 2023;
             drop table change_part, merged_figure;
             """, transaction: transaction);
-        await connection.ExecuteAsync(TerritoryAtlas.Web.Data.AtlasDatabase.Sql("Import.perimeter_observations.sql"), transaction: transaction, commandTimeout: 0);
+        await connection.ExecuteAsync(TerritoryAtlas.Web.Import.DerivedFigures.StepSql("Import.perimeter_observations.sql"), transaction: transaction, commandTimeout: 0);
         var inferred = await connection.QuerySingleAsync<(string OnPerimeter, double? Value)>("""
             select po.on_perimeter, po.value from perimeter_observation po join territory t on t.id = po.territory_id
             where t.level = 'commune' and t.code = '93066' and po.indicator_code = 'population_municipale' and po.year = 2023

@@ -196,7 +196,7 @@ public sealed class ZoningTests(AtlasFixture atlas)
                 var before = (await connection.QueryAsync<string>(figuresSql, new { code }, transaction)).ToList();
                 foreach (var step in TerritoryAtlas.Web.Import.Importer.DerivedSteps)
                 {
-                    await connection.ExecuteAsync(TerritoryAtlas.Web.Data.AtlasDatabase.Sql(step), transaction: transaction, commandTimeout: 0);
+                    await connection.ExecuteAsync(TerritoryAtlas.Web.Import.DerivedFigures.StepSql(step), transaction: transaction, commandTimeout: 0);
                 }
 
                 Assert.Equal(before, await connection.QueryAsync<string>(figuresSql, new { code }, transaction));
