@@ -17,6 +17,8 @@ trap 'rm -f "$SCRIPT"' EXIT
   echo '\timing on'
   for step in Import/perimeter_changes.sql Zonings/zone_observations.sql Import/computed_rates.sql Import/perimeter_observations.sql; do
     echo "select '== $step' as step;"
+    # The derived steps run after derived_scope.sql, as DerivedFigures.StepSql runs them.
+    [[ $step == Import/perimeter_changes.sql ]] || cat "$WEB/Import/derived_scope.sql"
     cat "$WEB/$step"
   done
   echo "rollback;"
