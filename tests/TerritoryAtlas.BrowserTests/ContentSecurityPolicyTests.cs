@@ -53,7 +53,9 @@ public sealed class ContentSecurityPolicyTests(AtlasApp app) : IAsyncLifetime
         await page.EvaluateAsync("""
             () => document.body.insertAdjacentHTML('beforeend', '<img src="/nowhere.png" onerror="window.__injected = 1"><div id="csp-probe"></div>')
             """);
-        await page.WaitForTimeoutAsync(300);
+        // The refusal of the probe's handler is reported when the image fails, the moment the handler would have run:
+        // waited for, not guessed at with a sleep, so a slow machine cannot make "it did not run" pass by itself.
+        await page.WaitForFunctionAsync("() => window.__cspViolations.some(v => v.startsWith('script-src-attr'))", null, new() { Timeout = 10_000 });
         Assert.True(await page.EvaluateAsync<bool>("() => window.__injected === undefined"), "an injected inline handler ran");
         var violations = await page.EvaluateAsync<string[]>("() => window.__cspViolations");
         // The one expected violation is the probe's own handler; nothing the page itself does is refused.
