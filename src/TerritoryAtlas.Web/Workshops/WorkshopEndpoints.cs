@@ -16,11 +16,13 @@ public static class WorkshopEndpoints
     /// <summary>Workshops:AnonymousMayOpen: whether someone without an account may open a workshop (default: no).</summary>
     public static bool AnonymousMayOpen(IConfiguration configuration) => configuration.GetValue("Workshops:AnonymousMayOpen", false);
 
-    /// <summary>Workshops, the hub (with the Redis backplane when Redis:Connection is set) and the exports.</summary>
+    /// <summary>Workshops, their annotation log and catch-up reads, the hub (with the Redis backplane when Redis:Connection is set) and the exports.</summary>
     public static IServiceCollection AddWorkshops(this IServiceCollection services, IConfiguration configuration)
     {
         services.AddSingleton<FranceArea>();
         services.AddSingleton<WorkshopService>();
+        services.AddSingleton<WorkshopQueries>();
+        services.AddSingleton<AnnotationLog>();
         services.AddSingleton<PresenceTracker>();
         var signalR = services.AddSignalR(options =>
             {

@@ -11,7 +11,7 @@ namespace TerritoryAtlas.Web.Workshops;
 /// the workshop it names. Writes are validated, committed, then broadcast to the workshop's other connections and returned
 /// to the caller as its acknowledgement, with the workshop's sequence number.
 /// </summary>
-public sealed class WorkshopHub(WorkshopService workshops, PresenceTracker presence, IndicatorQueries indicators) : Hub
+public sealed class WorkshopHub(WorkshopService workshops, AnnotationLog log, WorkshopQueries queries, PresenceTracker presence, IndicatorQueries indicators) : Hub
 {
     /// <summary>SyncSince answers at most this many events; a client asks again from the last one it got.</summary>
     public const int SyncPage = 1_000;
@@ -69,7 +69,7 @@ public sealed class WorkshopHub(WorkshopService workshops, PresenceTracker prese
     public Task<IReadOnlyList<WorkshopEvent>> SyncSince(Guid workshopId, long lastSeq)
     {
         var caller = CallerIn(workshopId);
-        return workshops.SyncSinceAsync(caller.WorkshopId, lastSeq, SyncPage, caller.IsHost, Context.ConnectionAborted);
+        return queries.SyncSinceAsync(caller.WorkshopId, lastSeq, SyncPage, caller.IsHost, Context.ConnectionAborted);
     }
 
     public IReadOnlyList<PresentParticipant> Presence(Guid workshopId) => presence.In(CallerIn(workshopId).WorkshopId);
@@ -78,32 +78,32 @@ public sealed class WorkshopHub(WorkshopService workshops, PresenceTracker prese
     {
         // Sent again (its acknowledgement was lost): acknowledged again with the event that created it, and not
         // broadcast again — the workshop heard of it when it was written, and may since have seen it hidden.
-        if (await workshops.CreatedWithClientIdAsync(CallerIn(workshopId), input?.ClientId, Context.ConnectionAborted) is { } already)
+        if (await queries.CreatedWithClientIdAsync(CallerIn(workshopId), input?.ClientId, Context.ConnectionAborted) is { } already)
         {
             return already;
         }
 
-        return await WriteAsync(workshopId, (caller, ct) => workshops.AddAsync(caller, input, ct));
+        return await WriteAsync(workshopId, (caller, ct) => log.AddAsync(caller, input, ct));
     }
 
     public Task<WorkshopEvent> EditAnnotation(Guid workshopId, long annotationId, AnnotationInput input) =>
-        WriteAsync(workshopId, (caller, ct) => workshops.EditAsync(caller, annotationId, input, ct));
+        WriteAsync(workshopId, (caller, ct) => log.EditAsync(caller, annotationId, input, ct));
 
     public Task<WorkshopEvent> DeleteAnnotation(Guid workshopId, long annotationId) =>
-        WriteAsync(workshopId, (caller, ct) => workshops.DeleteAsync(caller, annotationId, ct));
+        WriteAsync(workshopId, (caller, ct) => log.DeleteAsync(caller, annotationId, ct));
 
     public Task<WorkshopEvent> SetHidden(Guid workshopId, long annotationId, bool hidden) =>
-        WriteAsync(workshopId, (caller, ct) => workshops.SetHiddenAsync(caller, annotationId, hidden, ct));
+        WriteAsync(workshopId, (caller, ct) => log.SetHiddenAsync(caller, annotationId, hidden, ct));
 
     public Task<WorkshopEvent> ClearAnnotations(Guid workshopId) =>
-        WriteAsync(workshopId, (caller, ct) => workshops.ClearAsync(caller, ct));
+        WriteAsync(workshopId, (caller, ct) => log.ClearAsync(caller, ct));
 
     public Task<WorkshopEvent> SetLocked(Guid workshopId, bool locked) =>
-        WriteAsync(workshopId, (caller, ct) => workshops.SetLockedAsync(caller, locked, ct));
+        WriteAsync(workshopId, (caller, ct) => log.SetLockedAsync(caller, locked, ct));
 
     public async Task<WorkshopEvent> RemoveParticipant(Guid workshopId, Guid participantId)
     {
-        var ev = await WriteAsync(workshopId, (caller, ct) => workshops.RemoveParticipantAsync(caller, participantId, ct));
+        var ev = await WriteAsync(workshopId, (caller, ct) => log.RemoveParticipantAsync(caller, participantId, ct));
         // Its connections on any instance are told to leave; those on this one are also cut, and their writes are
         // refused everywhere because each write checks the participant in the database.
         await Clients.Group(ParticipantGroup(participantId)).SendAsync("Removed", workshopId);

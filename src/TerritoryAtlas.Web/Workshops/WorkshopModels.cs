@@ -66,6 +66,12 @@ public sealed record Caller(Guid WorkshopId, Guid ParticipantId, string DisplayN
 {
     public bool IsHost => Role == Roles.Host;
     public bool IsWatcher => Role == Roles.Watcher;
+
+    /// <summary>Refuses what only the workshop's host may do.</summary>
+    public void RequireHost()
+    {
+        if (!IsHost) throw new WorkshopException("Only the workshop's host can do this.", "Seule l'animation de l'atelier peut faire cela.");
+    }
 }
 
 public static class Roles
