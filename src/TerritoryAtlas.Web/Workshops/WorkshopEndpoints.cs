@@ -60,11 +60,11 @@ public static class WorkshopEndpoints
         }
         // The join form as a plain HTML form: Enter works before the page is interactive (a slow machine, a lost
         // connection), and the interactive page handles the same form itself once it is.
-        app.MapGet("/atelier/rejoindre", (string? code, string? lang) =>
+        app.MapGet(WorkshopLinks.JoinForm, (string? code, string? lang) =>
         {
             var language = Components.Language.Of(lang);
             var normalised = WorkshopService.NormaliseCode(code);
-            return Results.Redirect(language.Href(normalised.Length == 0 ? "/atelier" : $"/atelier/{Uri.EscapeDataString(normalised)}"));
+            return Results.Redirect(language.Href(normalised.Length == 0 ? WorkshopLinks.Start : WorkshopLinks.Participant(normalised)));
         }).ExcludeFromDescription(); // a page's form, not an API
         api.MapGet("/{roomId:guid}/annotations.geojson", GeoJsonAsync);
         api.MapGet("/{roomId:guid}/summary.csv", CsvAsync);

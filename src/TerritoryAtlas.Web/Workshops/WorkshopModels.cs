@@ -12,9 +12,9 @@ public sealed record CreateWorkshopRequest(string? Title, WorkshopView? View, st
 /// <summary>A workshop as its host's account page lists it (the host link's secret is not stored, so not shown).</summary>
 public sealed record HostedWorkshop(string Title, string JoinCode, DateTime CreatedAt, bool Locked, int Participants, int Annotations)
 {
-    public string ParticipantUrl => $"/atelier/{JoinCode}";
+    public string ParticipantUrl => WorkshopLinks.Participant(JoinCode);
 
-    public string ProjectionUrl => $"{ParticipantUrl}/projection";
+    public string ProjectionUrl => WorkshopLinks.Projection(JoinCode);
 }
 
 // The workshop's id travels as `roomId` (HTTP API, hub messages, the events stored in annotation_event): the hub

@@ -57,8 +57,7 @@ public sealed class WorkshopService(NpgsqlDataSource db)
                     insert into participant (workshop_id, display_name, token_hash, colour, is_host) values (@workshopId, @hostName, @hash, @HostColour, true)
                     """, new { workshopId, hostName, hash, HostColour }, tx, cancellationToken: ct));
                 await tx.CommitAsync(ct);
-                var participantUrl = $"/atelier/{code}";
-                return new CreatedWorkshop(workshopId, title, code, hostToken, participantUrl, $"{participantUrl}?host={hostToken}", $"{participantUrl}/projection");
+                return new CreatedWorkshop(workshopId, title, code, hostToken, WorkshopLinks.Participant(code), WorkshopLinks.Host(code, hostToken), WorkshopLinks.Projection(code));
             }
             catch (PostgresException e) when (e.SqlState == PostgresErrorCodes.UniqueViolation && attempt < 5)
             {
