@@ -61,11 +61,9 @@ public static class EmbedEndpoints
             MapValues values;
             try
             {
-                request = new MapRequest(level, indicator.Code, year,
-                    q["classification"].ToString() is { Length: > 0 } c ? c : "quantile",
-                    int.TryParse(q["classes"], out var k) ? k : 5, MapEndpoints.ParseBreaks(q["breaks"]),
-                    q["palette"].ToString() is { Length: > 0 } p ? p : "auto", "classes", "parent",
-                    q["within"].ToString() is { Length: > 0 } w ? w : null);
+                // The same reading of the options as the values API's (comparison mode included), so the embed shows
+                // the view the atlas showed.
+                request = MapRequest.FromQuery(level, indicator.Code, year, q);
                 values = await maps.ValuesAsync(request, Viewer.Anonymous, ct);
             }
             catch (ParameterException e)

@@ -23,21 +23,13 @@ public static class EmbedPage
             ? $"Highest: {highest}. Lowest: {lowest}. Unit: {values.Unit}. Source: {values.Source}."
             : $"Valeurs les plus élevées : {highest}. Les plus faibles : {lowest}. Unité : {values.Unit}. Source : {values.Source}.";
 
-        var config = JsonSerializer.Serialize(new
-        {
-            level = request.Level,
-            indicator = request.Indicator,
-            year = request.Year,
-            classification = request.Classification,
-            classes = request.Classes,
-            breaks = request.Breaks is { } b ? string.Join(',', b.Select(x => x.ToString(CultureInfo.InvariantCulture))) : null,
-            palette = request.Palette,
-            within = request.Within,
-            // The tiles are asked for at once, side by side with the figures (choropleth.js, show).
-            dataVersion = values.DataVersion,
-            legend,
-            lang,
-        });
+        // The request as the map module takes it (MapRequest.ToClient), with what the widget itself needs.
+        var client = request.ToClient();
+        // The tiles are asked for at once, side by side with the figures (choropleth.js, show).
+        client["dataVersion"] = values.DataVersion;
+        client["legend"] = legend;
+        client["lang"] = lang;
+        var config = JsonSerializer.Serialize(client);
         var html = new StringBuilder();
         html.Append(CultureInfo.InvariantCulture, $"""
             <!DOCTYPE html>

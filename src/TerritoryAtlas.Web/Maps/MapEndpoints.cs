@@ -27,8 +27,9 @@ public static class MapEndpoints
         {
             try
             {
-                var request = new MapRequest(level, indicator, year, classification ?? "quantile", classes ?? 5, ParseBreaks(breaks),
-                    palette ?? "auto", mode ?? "classes", reference ?? "parent", within);
+                // The options are declared above for the API's description (and classes is bound as a number, as it
+                // always was); the request reads them from the query, as the page and the embed do.
+                var request = MapRequest.FromQuery(level, indicator, year, http.Request.Query);
                 // Serialised and compressed once per data version and request, like tiles: a commune payload is
                 // 1 MB of JSON, and a page's first drawing waits for it on a machine busy starting the map. Served
                 // from memory it is not counted; read from the database it takes a permit (RateLimits.ComputationGate).
@@ -103,29 +104,6 @@ public static class MapEndpoints
             var (codes, names) = await tiles.NamesAsync(version, level, ct);
             return Results.Ok(new { level, dataVersion = version, codes, names });
         });
-    }
-
-    /// <summary>Manual breaks as the URL carries them: "10,15,20" (a point is the decimal separator).</summary>
-    public static IReadOnlyList<double>? ParseBreaks(string? breaks)
-    {
-        if (string.IsNullOrWhiteSpace(breaks))
-        {
-            return null;
-        }
-
-        var result = new List<double>();
-        foreach (var part in breaks.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries))
-        {
-            if (!double.TryParse(part, System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out var value)
-                || !double.IsFinite(value))
-            {
-                throw new ParameterException("breaks", $"'{part}' is not a number; write breaks as 10,15,20");
-            }
-
-            result.Add(value);
-        }
-
-        return result;
     }
 
     private static IResult Problem(ParameterException e) => e.ToProblem();

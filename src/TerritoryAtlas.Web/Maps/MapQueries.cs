@@ -12,16 +12,6 @@ using TerritoryAtlas.Web.Territories;
 
 namespace TerritoryAtlas.Web.Maps;
 
-/// <summary>What a map view asks for. Everything here also lives in the page's URL (permalinks).</summary>
-public sealed record MapRequest(
-    string Level, string Indicator, int Year, string Classification = "quantile", int Classes = 5,
-    IReadOnlyList<double>? Breaks = null, string Palette = "auto", string Mode = "classes", string Reference = "parent",
-    string? Within = null)
-{
-    public string CacheKey => string.Join('|', Level, Indicator, Year, Classification, Classes,
-        string.Join(',', (Breaks ?? []).Select(b => b.ToString(CultureInfo.InvariantCulture))), Palette, Mode, Reference, Within);
-}
-
 /// <summary>
 /// What the map colours by: codes and values of one (level, indicator, year) with the class of each and the
 /// breaks. Arrays are parallel to <see cref="Codes"/>, so that the JSON stays compact for 35,000 communes.
@@ -93,13 +83,6 @@ public sealed class MapQueries(NpgsqlDataSource db, DataVersion dataVersion, Ind
     private static readonly string ValuesSql = AtlasDatabase.Sql("Maps.map_values.sql");
     private static readonly string PerimetersSql = AtlasDatabase.Sql("Maps.map_perimeters.sql");
 
-    public static readonly IReadOnlyList<string> Modes = ["classes", "compare"];
-    public static readonly IReadOnlyList<string> References = ["parent", "france"];
-
-    /// <summary>A comparison reference naming a study area (area:ID) rather than France or the parents.</summary>
-    public static bool IsAreaReference(string reference) =>
-        reference.StartsWith("area:", StringComparison.Ordinal) && long.TryParse(reference.AsSpan(5), out _);
-
     /// <summary>The level a territory is compared with and shown beside in tooltips.</summary>
     public static string? ParentLevelOf(string level) => Levels.MapParentOf(level);
 
@@ -147,7 +130,7 @@ public sealed class MapQueries(NpgsqlDataSource db, DataVersion dataVersion, Ind
     private async Task<ResolvedView> ResolveAsync(MapRequest request, Viewer viewer, System.Security.Claims.ClaimsPrincipal? user, CancellationToken ct)
     {
         var indicator = await ValidateAsync(request, viewer, ct);
-        var area = request.Mode == "compare" && IsAreaReference(request.Reference)
+        var area = request.Mode == "compare" && MapRequest.IsAreaReference(request.Reference)
             ? await references.ResolveAsync(request.Reference, "reference", user ?? new System.Security.Claims.ClaimsPrincipal(), ct, [request.Indicator])
             : null;
         var version = await DataVersionAsync(ct);
@@ -177,34 +160,9 @@ public sealed class MapQueries(NpgsqlDataSource db, DataVersion dataVersion, Ind
             throw new ParameterException("year", $"indicator '{r.Indicator}' has no figures for {r.Year} at level '{r.Level}'; years: {string.Join(", ", years)}", 404);
         }
 
-        if (!Classification.Methods.Contains(r.Classification))
+        if (r.OptionError() is { } error)
         {
-            throw new ParameterException("classification", $"unsupported classification '{r.Classification}'; use {string.Join(", ", Classification.Methods)}");
-        }
-
-        if (r.Classification == "manual" && (r.Breaks is null || r.Breaks.Count is 0 or > Classification.MaxClasses - 1))
-        {
-            throw new ParameterException("breaks", $"manual classification needs 1 to {Classification.MaxClasses - 1} breaks, e.g. breaks=10,15,20");
-        }
-
-        if (r.Classes is < Classification.MinClasses or > Classification.MaxClasses)
-        {
-            throw new ParameterException("classes", $"classes must be between {Classification.MinClasses} and {Classification.MaxClasses}");
-        }
-
-        if (!Palettes.IsKnown(r.Palette))
-        {
-            throw new ParameterException("palette", $"unknown palette '{r.Palette}'; use auto or {string.Join(", ", Palettes.Names)}");
-        }
-
-        if (!Modes.Contains(r.Mode))
-        {
-            throw new ParameterException("mode", $"unknown mode '{r.Mode}'; use {string.Join(" or ", Modes)}");
-        }
-
-        if (!References.Contains(r.Reference) && !IsAreaReference(r.Reference))
-        {
-            throw new ParameterException("reference", $"unknown reference '{r.Reference}'; use {string.Join(" or ", References)}, or area:ID (a study area)");
+            throw error;
         }
 
         return indicator;

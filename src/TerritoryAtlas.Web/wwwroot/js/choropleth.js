@@ -3,7 +3,8 @@
 // changing the year, the indicator or the classification re-colours the map without reloading a single polygon.
 // Used by the app's map page (through Blazor) and, without Blazor, by embeds.
 import * as maplibregl from '../lib/maplibre-gl/maplibre-gl.mjs';
-import { fetchValues, valuesUrl, prefetchNeighbours, indexOf } from './map-values.js';
+import { fetchValues, prefetchNeighbours, indexOf } from './map-values.js';
+import { valuesUrl } from './map-request.js';
 
 const SOURCE = 'territories';
 const SOURCE_LAYER = 'territories';

@@ -46,7 +46,7 @@ if (!element) {
 
 async function startMap(element) {
   const boot = JSON.parse(element.dataset.atlasBoot);
-  const values = import('./map-values.js').then(m => m.fetchValues(m.valuesUrl(boot.request)));
+  const values = Promise.all([import('./map-values.js'), import('./map-request.js')]).then(([v, r]) => v.fetchValues(r.valuesUrl(boot.request)));
   values.catch(() => {});
   const { create, show } = await import('./choropleth.js');
   const inner = document.createElement('div');

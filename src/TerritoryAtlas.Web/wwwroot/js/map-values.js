@@ -1,16 +1,10 @@
 // The figures a map is coloured by, fetched from /api/maps and kept for the few views around the current one: the
 // year slider and its animation step to a neighbouring year, fetched in advance (prefetchNeighbours), so that a
 // step only re-colours. Shared by the map (choropleth.js) and the early start of a prerendered page (map-boot.js).
+import { valuesUrl } from './map-request.js';
+
 const cache = new Map();
 const KEPT = 12;
-
-export function valuesUrl(request) {
-  const params = new URLSearchParams();
-  for (const key of ['classification', 'classes', 'breaks', 'palette', 'mode', 'reference', 'within']) {
-    if (request[key] !== undefined && request[key] !== null && request[key] !== '') params.set(key, String(request[key]));
-  }
-  return `/api/maps/${encodeURIComponent(request.level)}/${encodeURIComponent(request.indicator)}/${request.year}?${params}`;
-}
 
 export function fetchValues(url) {
   let pending = cache.get(url);
