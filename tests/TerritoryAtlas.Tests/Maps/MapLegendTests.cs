@@ -82,6 +82,40 @@ public sealed partial class MapLegendTests : BunitTest
         Assert.Contains("Source : INSEE, Filosofi", text, StringComparison.Ordinal);
     }
 
+    // Comparing: 3 départements with a figure but no reference figure, drawn in the no-data colour like the 2 without one.
+    private static MapValues Compared() => Values(suppressed: 1, noData: 2) with
+    {
+        Mode = "compare",
+        Reference = new MapReference("parent", "region", null, true, WithoutReference: 3),
+        Categories = ["better", "similar", "worse", "similar", null, null, null, null],
+        Classification = Values().Classification with
+        {
+            CategoryCounts = new Dictionary<string, int> { ["better"] = 1, ["similar"] = 2, ["worse"] = 1 },
+            CategoryColours = Palettes.Comparison.ToDictionary(c => c.Key, c => c.Value),
+        },
+    };
+
+    [Fact]
+    public void Comparing_the_legend_counts_the_territories_without_a_reference_as_no_data()
+    {
+        var legend = Context.Render<MapLegend>(p => p.Add(x => x.Values, Compared()));
+
+        Assert.Equal(["Meilleur 1", "Semblable 2", "Moins bon 1"], legend.FindAll("[data-testid=legend-category]").Select(r => Text(r)));
+        Assert.Empty(legend.FindAll("[data-testid=legend-class]"));
+        Assert.Equal("5", Text(legend.Find("[data-testid=legend-nodata] td.count")));
+        Assert.Equal("1", Text(legend.Find("[data-testid=legend-suppressed] td.count")));
+        Assert.Contains("comparé au territoire parent", Text(legend.Find("[data-testid=map-legend]")), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void The_legend_model_counts_no_data_by_one_rule_in_both_modes()
+    {
+        Assert.Equal(2, Legend.NoDataCount(Values(noData: 2)));
+        Assert.Equal(5, Legend.NoDataCount(Compared()));
+        Assert.Equal(5, Legend.Of(Compared(), MapTexts.English).Rows.Single(r => r.Kind == "nodata").Count);
+        Assert.Equal(["Better", "Similar", "Worse", "Statistical secrecy", "No data"], Legend.Of(Compared(), MapTexts.English).Rows.Select(r => r.Label));
+    }
+
     // What a reader sees: trimmed, with the no-break spaces French formatting uses (U+00A0, U+202F) read as spaces.
     private static string Text(IElement? element) =>
         Spaces().Replace(element?.TextContent ?? "", " ").Trim();

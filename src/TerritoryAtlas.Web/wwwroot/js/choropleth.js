@@ -5,6 +5,9 @@
 import * as maplibregl from '../lib/maplibre-gl/maplibre-gl.mjs';
 import { fetchValues, prefetchNeighbours, indexOf } from './map-values.js';
 import { valuesUrl } from './map-request.js';
+import { formatNumber, legendOf, drawLegend } from './map-legend.js';
+
+export { formatNumber };
 
 const SOURCE = 'territories';
 const SOURCE_LAYER = 'territories';
@@ -77,10 +80,6 @@ function hatchImage() {
     }
   }
   return { width: size, height: size, data };
-}
-
-export function formatNumber(value, decimals, lang) {
-  return value.toLocaleString(lang === 'en' ? 'en-GB' : 'fr-FR', { minimumFractionDigits: decimals, maximumFractionDigits: decimals });
 }
 
 // The map's own style: the territories' outlines are the backdrop. Given the level and data version to show, its
@@ -518,16 +517,18 @@ export function renderedTerritories(handle) {
   }));
 }
 
-// The current view as a PNG for slides and reports: the map, then a title, the legend, the source and the date.
+// The current view as a PNG for slides and reports: the map, then a title, the legend (map-legend.js, as embeds and
+// workshops draw it), the source and the date. meta: { title, subtitle, source, date, fileName }.
 export function exportPng(handle, meta) {
   const mapCanvas = handle.map.getCanvas();
   const ratio = mapCanvas.width / mapCanvas.clientWidth;
+  const legend = legendOf(handle.values, handle.lang);
   const legendWidth = 300 * ratio;
   const header = 56 * ratio;
   const footer = 40 * ratio;
   const canvas = document.createElement('canvas');
   canvas.width = mapCanvas.width + legendWidth;
-  canvas.height = Math.max(mapCanvas.height, (meta.legend.length * 24 + 40) * ratio) + header + footer;
+  canvas.height = Math.max(mapCanvas.height, (legend.rows.length * 24 + 40) * ratio) + header + footer;
   const ctx = canvas.getContext('2d');
   ctx.fillStyle = '#ffffff';
   ctx.fillRect(0, 0, canvas.width, canvas.height);
@@ -537,16 +538,7 @@ export function exportPng(handle, meta) {
   ctx.fillText(meta.title, 12 * ratio, 24 * ratio);
   ctx.font = `${13 * ratio}px sans-serif`;
   ctx.fillText(meta.subtitle, 12 * ratio, 44 * ratio);
-  let y = header + 12 * ratio;
-  for (const row of meta.legend) {
-    ctx.fillStyle = row.colour;
-    ctx.fillRect(mapCanvas.width + 12 * ratio, y, 18 * ratio, 14 * ratio);
-    ctx.strokeStyle = '#888';
-    ctx.strokeRect(mapCanvas.width + 12 * ratio, y, 18 * ratio, 14 * ratio);
-    ctx.fillStyle = '#1f1f1f';
-    ctx.fillText(row.label, mapCanvas.width + 38 * ratio, y + 12 * ratio);
-    y += 24 * ratio;
-  }
+  drawLegend(ctx, legend, mapCanvas.width + 12 * ratio, header + 12 * ratio, ratio);
   ctx.font = `${11 * ratio}px sans-serif`;
   ctx.fillStyle = '#444';
   ctx.fillText(`${TEXT[handle.lang].source} : ${meta.source}`.slice(0, 220), 12 * ratio, canvas.height - 22 * ratio);

@@ -5,6 +5,7 @@
 // All user text is put in the page with textContent, never as HTML.
 import * as maplibregl from '../lib/maplibre-gl/maplibre-gl.mjs';
 import * as choropleth from './choropleth.js';
+import { legendOf, renderLegend as renderMapLegend } from './map-legend.js';
 
 const ANNOTATIONS = 'workshop-annotations';
 const DRAFT = 'workshop-draft';
@@ -575,10 +576,5 @@ function renderLegend(ws) {
   const v = ws.mapHandle.values;
   const legend = ws.panelParts.legend;
   if (!v) { legend.replaceChildren(); return; }
-  const c = v.classification;
-  const format = n => n.toLocaleString(english ? 'en-GB' : 'fr-FR', { maximumFractionDigits: v.decimals ?? 1 });
-  const rows = c.colours.map((colour, i) => el('tr', {},
-    el('td', {}, el('span', { class: 'atlas-legend-swatch', style: `background:${colour}` })),
-    el('td', { text: `${format(c.bounds[i])} – ${format(c.bounds[i + 1])}` })));
-  legend.replaceChildren(el('h3', { text: `${v.label} (${v.year})` }), el('div', { class: 'meta', text: v.unit ?? '' }), el('table', {}, el('tbody', {}, ...rows)));
+  renderMapLegend(legend, legendOf(v, english ? 'en' : 'fr'), `${v.label} (${v.year})`);
 }

@@ -1,0 +1,54 @@
+namespace TerritoryAtlas.Web.Maps;
+
+/// <summary>
+/// What a map's legend says, built once from its values: one row per class with its bounds and count (or, comparing,
+/// one per position against the reference), then the territories under statistical secrecy and those without a
+/// figure, each with the colour the map gives them. <see cref="MapLegend"/> renders it; js/map-legend.js builds the
+/// same rows in the browser (embeds, workshops, the PNG export), by the same rules.
+/// </summary>
+public sealed record Legend(string Title, string Subtitle, IReadOnlyList<LegendRow> Rows, string? Note, string Source)
+{
+    /// <summary>The positions against a reference, in the legend's order (polarity 0: the indicator is neither good nor bad).</summary>
+    public static IReadOnlyList<string> Categories(int polarity) => polarity == 0 ? ["lower", "similar", "higher"] : ["better", "similar", "worse"];
+
+    /// <summary>
+    /// The territories drawn in the no-data colour: those without a figure and, comparing, those with a figure but no
+    /// reference to compare it with. (A commune a commune nouvelle absorbed is drawn with its figure: not counted.)
+    /// </summary>
+    public static int NoDataCount(MapValues values) =>
+        values.NoData + (values.Mode == "compare" ? values.Reference?.WithoutReference ?? 0 : 0);
+
+    public static Legend Of(MapValues values, MapTexts texts)
+    {
+        var c = values.Classification;
+        var culture = texts.Culture;
+        string Format(double value) => value.ToString("N" + values.Decimals, culture);
+        var compare = values.Mode == "compare" && c.CategoryColours is not null;
+        var rows = compare
+            ? Categories(values.Polarity).Select(category => new LegendRow("category", c.CategoryColours!.GetValueOrDefault(category, c.NoDataColour),
+                texts.Category(category), c.CategoryCounts?.GetValueOrDefault(category) ?? 0, category)).ToList()
+            : Enumerable.Range(0, c.Classes).Select(i => new LegendRow("class", c.Colours[i],
+                $"{(i == 0 ? "" : "> ")}{Format(c.Bounds[i])} – {Format(c.Bounds[i + 1])}", c.Counts[i], null)).ToList();
+        if (values.Suppressed > 0)
+        {
+            rows.Add(new LegendRow("suppressed", c.SuppressedColour, texts.Secret, values.Suppressed, null));
+        }
+
+        if (NoDataCount(values) is > 0 and var noData)
+        {
+            rows.Add(new LegendRow("nodata", c.NoDataColour, texts.NoData, noData, null));
+        }
+
+        var how = values.Mode == "compare"
+            ? values.Reference is { Name: { } area } ? texts.ComparedWithArea(area)
+                : values.Reference?.Kind == "france" ? texts.ComparedWithFrance : texts.ComparedWithParent
+            : texts.Methods.GetValueOrDefault(c.Method, c.Method).ToLower(culture);
+        var note = values.Mode == "compare" && values.Reference is { } reference
+            ? reference.UsesConfidenceIntervals ? texts.ConfidenceNote : texts.NoIntervalNote
+            : null;
+        return new Legend(values.Label, $"{values.Unit} · {values.Year} · {how}", rows, note, values.Source);
+    }
+}
+
+/// <summary>One row of a legend. <see cref="Kind"/>: class, category (<see cref="Category"/> names it), suppressed or nodata.</summary>
+public sealed record LegendRow(string Kind, string Colour, string Label, int Count, string? Category);
