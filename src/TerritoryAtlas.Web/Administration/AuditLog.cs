@@ -62,18 +62,15 @@ public sealed class AuditLog(NpgsqlDataSource db)
     }
 
     /// <summary>RFC 4180 CSV, UTF-8 with a byte order mark (a spreadsheet then shows the accents), one line per event.</summary>
-    public static string ToCsv(IEnumerable<AuditEvent> events)
+    public static string ToCsv(IEnumerable<AuditEvent> events) => CsvOutput.Build(csv =>
     {
-        var csv = new StringBuilder("\uFEFFid,at_utc,actor,action,target,before,after\r\n");
+        csv.Header("id", "at_utc", "actor", "action", "target", "before", "after");
         foreach (var e in events)
         {
-            csv.AppendJoin(',', e.Id.ToString(CultureInfo.InvariantCulture), e.At.ToUniversalTime().ToString("yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture),
-                    Csv.Text(e.Actor), Csv.Text(e.Action), Csv.Text(e.Target), Csv.Text(e.Before ?? ""), Csv.Text(e.After ?? ""))
-                .Append("\r\n");
+            csv.Integer(e.Id).Text(e.At.ToUniversalTime().ToString("yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture))
+                .Text(e.Actor).Text(e.Action).Text(e.Target).Text(e.Before).Text(e.After).EndLine();
         }
-
-        return csv.ToString();
-    }
+    }, byteOrderMark: true, newLine: "\r\n");
 
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
 }

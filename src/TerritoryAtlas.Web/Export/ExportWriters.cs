@@ -159,14 +159,7 @@ public static class ExportWriters
     /// </summary>
     public static async Task WriteCsvAsync(ExportQueries queries, ExportRequest request, Stream output, CancellationToken ct)
     {
-        if (request.Bom)
-        {
-            // Excel guesses the encoding from the byte order mark; without it, accents come out garbled.
-            await output.WriteAsync(Encoding.UTF8.Preamble.ToArray(), ct);
-        }
-
-        await using var writer = new StreamWriter(output, new UTF8Encoding(false), 64 * 1024, leaveOpen: true) { NewLine = "\r\n" };
-        var sep = request.Separator;
+        await using var csv = CsvOutput.To(output, request.Separator, request.Bom);
         var header = new List<string> { "code", "name" };
         header.AddRange(request.ParentLevels);
         if (request.Pairs.Count > 0)
@@ -176,54 +169,46 @@ public static class ExportWriters
             header.AddRange(["indicator", "year", "value", "status", "unit", "label", "provenance"]);
         }
 
-        await writer.WriteLineAsync(string.Join(sep, header));
-        var line = new StringBuilder(256);
+        csv.Header([.. header]);
         var parentCount = request.ParentLevels.Count;
         var lines = 0;
         await queries.ReadAsync(request, GeometryEncoding.None, async row =>
         {
-            line.Clear();
-            Field(line, row.Code, sep).Append(sep);
-            Field(line, row.Name, sep);
-            for (var i = 0; i < parentCount; i++)
+            void Territory()
             {
-                Field(line.Append(sep), row.Parents[i], sep);
+                csv.Text(row.Code).Text(row.Name);
+                for (var i = 0; i < parentCount; i++)
+                {
+                    csv.Text(row.Parents[i]);
+                }
             }
 
-            var prefix = line.ToString();
             if (request.Pairs.Count == 0)
             {
-                await writer.WriteLineAsync(prefix);
+                Territory();
+                await csv.EndLineAsync(ct);
                 lines++;
             }
 
             for (var i = 0; i < request.Pairs.Count; i++)
             {
                 var pair = request.Pairs[i];
-                line.Clear().Append(prefix).Append(sep);
-                Field(line, pair.Indicator.Code, sep).Append(sep).Append(pair.Year).Append(sep);
-                if (row.Values[i] is { } value)
-                {
-                    var text = value.ToString("R", CultureInfo.InvariantCulture);
-                    line.Append(sep == ';' ? text.Replace('.', ',') : text);
-                }
-
-                line.Append(sep).Append(row.Statuses[i]).Append(sep);
-                Field(line, pair.Indicator.Unit, sep).Append(sep);
-                Field(line, pair.Indicator.Label, sep).Append(sep);
-                // contribution:{version id}, import:{dataset} or derived (ExportRow.Sources); the series API details it.
-                Field(line, row.Sources[i], sep);
-                await writer.WriteLineAsync(line, ct);
+                Territory();
+                // provenance: contribution:{version id}, import:{dataset} or derived (ExportRow.Sources); the series API details it.
+                csv.Text(pair.Indicator.Code).Integer(pair.Year).Number(row.Values[i]).Text(row.Statuses[i]).Text(pair.Indicator.Unit)
+                    .Text(pair.Indicator.Label).Text(row.Sources[i]);
+                await csv.EndLineAsync(ct);
                 lines++;
             }
 
+            // Lines reach the client as they are read (the export's back-pressure), not only when a buffer fills.
             if (lines >= 512)
             {
                 lines = 0;
-                await writer.FlushAsync(ct);
+                await csv.FlushAsync(ct);
             }
         }, ct);
-        await writer.FlushAsync(ct);
+        await csv.FlushAsync(ct);
     }
 
     /// <summary>
@@ -233,48 +218,16 @@ public static class ExportWriters
     /// </summary>
     public static async Task WriteSourcesCsvAsync(ExportRequest request, Stream output, CancellationToken ct)
     {
-        if (request.Bom)
-        {
-            await output.WriteAsync(Encoding.UTF8.Preamble.ToArray(), ct);
-        }
-
-        await using var writer = new StreamWriter(output, new UTF8Encoding(false), 16 * 1024, leaveOpen: true) { NewLine = "\r\n" };
-        var sep = request.Separator;
-        await writer.WriteLineAsync(string.Join(sep, "indicator", "label", "unit", "years", "definition", "source", "producer", "licence", "level"));
-        var line = new StringBuilder(512);
+        await using var csv = CsvOutput.To(output, request.Separator, request.Bom);
+        csv.Header("indicator", "label", "unit", "years", "definition", "source", "producer", "licence", "level");
         foreach (var group in request.Pairs.GroupBy(p => p.Indicator.Code))
         {
             var indicator = group.First().Indicator;
-            line.Clear();
-            Field(line, indicator.Code, sep).Append(sep);
-            Field(line, indicator.Label, sep).Append(sep);
-            Field(line, indicator.Unit, sep).Append(sep);
-            Field(line, string.Join(' ', group.Select(p => p.Year).Distinct().Order()), sep).Append(sep);
-            Field(line, indicator.Definition, sep).Append(sep);
-            Field(line, indicator.Source, sep).Append(sep);
-            Field(line, indicator.Producer, sep).Append(sep);
-            Field(line, indicator.Licence, sep).Append(sep);
-            Field(line, request.Level, sep);
-            await writer.WriteLineAsync(line, ct);
+            csv.Text(indicator.Code).Text(indicator.Label).Text(indicator.Unit).Text(string.Join(' ', group.Select(p => p.Year).Distinct().Order()))
+                .Text(indicator.Definition).Text(indicator.Source).Text(indicator.Producer).Text(indicator.Licence).Text(request.Level).EndLine();
         }
 
-        await writer.FlushAsync(ct);
-    }
-
-    private static StringBuilder Field(StringBuilder line, string? value, char sep)
-    {
-        if (value is null)
-        {
-            return line;
-        }
-
-        // RFC 4180: quote a field holding the separator, a quote or a line break; double the quotes inside.
-        if (value.AsSpan().IndexOfAny(sep, '"', '\n') >= 0 || value.Contains('\r', StringComparison.Ordinal))
-        {
-            return line.Append('"').Append(value.Replace("\"", "\"\"", StringComparison.Ordinal)).Append('"');
-        }
-
-        return line.Append(value);
+        await csv.FlushAsync(ct);
     }
 
     /// <summary>

@@ -108,32 +108,24 @@ public sealed partial class SeriesQueries(NpgsqlDataSource db, IndicatorQueries 
     }
 
     /// <summary>The series as CSV (comma, decimal point, one line per territory and year): for spreadsheets and scripts.</summary>
-    public static string ToCsv(SeriesResponse series)
+    public static string ToCsv(SeriesResponse series) => CsvOutput.Build(csv =>
     {
-        var csv = new StringBuilder("indicateur,niveau,code,nom,role,annee,valeur,statut,note,origine,valeur_calculee,unite,cog,"
-                                    + "provenance,methode,fichier,version,organisation,deposee_le,deposee_par,publiee_le,publiee_par\n");
+        csv.Header("indicateur", "niveau", "code", "nom", "role", "annee", "valeur", "statut", "note", "origine", "valeur_calculee", "unite", "cog",
+            "provenance", "methode", "fichier", "version", "organisation", "deposee_le", "deposee_par", "publiee_le", "publiee_par");
         foreach (var territory in series.Series)
         {
             foreach (var p in territory.Points)
             {
-                csv.AppendJoin(',', Csv.Field(series.Indicator.Code), Csv.Field(territory.Level), Csv.Field(territory.Code), Csv.Field(territory.Name),
-                        territory.Role, p.Year.ToString(CultureInfo.InvariantCulture), Csv.Number(p.Value), p.Status, Csv.Field(p.Note ?? ""),
-                        p.Published ? "publiee" : "calculee", Csv.Number(p.ComputedValue), Csv.Field(series.Indicator.Unit),
-                        p.Cog?.ToString(CultureInfo.InvariantCulture) ?? "");
-                // The provenance (see FigureProvenance): file, organisation and names are what people typed, defused.
+                csv.Text(series.Indicator.Code).Text(territory.Level).Text(territory.Code).Text(territory.Name).Text(territory.Role)
+                    .Integer(p.Year).Number(p.Value).Text(p.Status).Text(p.Note).Text(p.Published ? "publiee" : "calculee")
+                    .Number(p.ComputedValue).Text(series.Indicator.Unit).Integer(p.Cog);
+                // The provenance (see FigureProvenance).
                 var s = p.Detail;
-                csv.Append(',').AppendJoin(',', s?.Origin ?? "", s?.Method ?? "", Csv.Text(s?.File ?? ""),
-                        s?.DatasetVersionId?.ToString(CultureInfo.InvariantCulture) ?? "", Csv.Text(s?.Organisation ?? ""), Timestamp(s?.UploadedAt),
-                        Csv.Text(s?.UploadedBy ?? ""), Timestamp(s?.PublishedAt), Csv.Text(s?.PublishedBy ?? ""))
-                    .Append('\n');
+                csv.Text(s?.Origin).Text(s?.Method).Text(s?.File).Integer(s?.DatasetVersionId).Text(s?.Organisation).Timestamp(s?.UploadedAt)
+                    .Text(s?.UploadedBy).Timestamp(s?.PublishedAt).Text(s?.PublishedBy).EndLine();
             }
         }
-
-        return csv.ToString();
-    }
-
-    /// <summary>A provenance time in CSV: UTC, ISO 8601, to the second.</summary>
-    public static string Timestamp(DateTime? at) => at?.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture) ?? "";
+    });
 
     [GeneratedRegex("^[0-9A-Za-z]{1,12}$")]
     private static partial Regex CodePattern();
@@ -143,20 +135,4 @@ public sealed partial class SeriesQueries(NpgsqlDataSource db, IndicatorQueries 
         string? origin, double? computed_value, double? numerator, double? denominator, string? on_perimeter, double? published_value,
         string? reason_fr, short? cog, string? dataset, long? dataset_version_id);
 #pragma warning restore IDE1006, CA1812
-}
-
-/// <summary>CSV fields as RFC 4180 writes them.</summary>
-public static class Csv
-{
-    public static string Field(string value) =>
-        value.AsSpan().IndexOfAny(",\"\n\r") >= 0 ? $"\"{value.Replace("\"", "\"\"", StringComparison.Ordinal)}\"" : value;
-
-    /// <summary>
-    /// A field typed by people (a note, a name): quoted, and a leading = + - @ defused with an apostrophe so a
-    /// spreadsheet shows it instead of running it as a formula.
-    /// </summary>
-    public static string Text(string value) =>
-        Field(value.Length > 0 && "=+-@\t\r".Contains(value[0], StringComparison.Ordinal) ? "'" + value : value);
-
-    public static string Number(double? value) => value?.ToString("R", CultureInfo.InvariantCulture) ?? "";
 }

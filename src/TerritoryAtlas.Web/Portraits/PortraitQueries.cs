@@ -235,52 +235,39 @@ public sealed class PortraitQueries(NpgsqlDataSource db, IndicatorQueries indica
     /// The portrait as CSV, one line per indicator shown (comma, decimal point): the territory's figure of its latest
     /// year, its rank and evolution, then where it comes from (<see cref="FigureProvenance"/>, as /api/series's CSV).
     /// </summary>
-    public static string ToCsv(Portrait portrait)
+    public static string ToCsv(Portrait portrait) => CsvOutput.Build(csv =>
     {
-        var csv = new StringBuilder("indicateur,libelle,unite,niveau,code,territoire,annee,valeur,statut,rang,sur,evolution_pct,tcam_pct,cog,"
-                                    + "provenance,methode,fichier,version,organisation,deposee_le,deposee_par,publiee_le,publiee_par\n");
+        csv.Header("indicateur", "libelle", "unite", "niveau", "code", "territoire", "annee", "valeur", "statut", "rang", "sur", "evolution_pct",
+            "tcam_pct", "cog", "provenance", "methode", "fichier", "version", "organisation", "deposee_le", "deposee_par", "publiee_le", "publiee_par");
         foreach (var i in portrait.Themes.SelectMany(t => t.Indicators))
         {
             var s = i.Provenance;
-            csv.AppendJoin(',', Csv.Field(i.Indicator.Code), Csv.Text(i.Indicator.Label), Csv.Text(i.Indicator.Unit), portrait.Territory.Level,
-                    Csv.Field(portrait.Territory.Code), Csv.Field(portrait.Territory.Name), i.Year.ToString(CultureInfo.InvariantCulture),
-                    // A suppressed figure is written as its label, never as a number.
-                    i.Status == "suppressed" ? SeriesQueries.SecretLabel : Csv.Number(i.Value), i.Status,
-                    i.Rank?.ToString(CultureInfo.InvariantCulture) ?? "", i.Peers?.ToString(CultureInfo.InvariantCulture) ?? "",
-                    Csv.Number(i.Evolution?.ChangePercent), Csv.Number(i.Evolution?.AnnualGrowthRate), i.Cog?.ToString(CultureInfo.InvariantCulture) ?? "",
-                    s?.Origin ?? "", s?.Method ?? "", Csv.Text(s?.File ?? ""), s?.DatasetVersionId?.ToString(CultureInfo.InvariantCulture) ?? "",
-                    Csv.Text(s?.Organisation ?? ""), SeriesQueries.Timestamp(s?.UploadedAt), Csv.Text(s?.UploadedBy ?? ""),
-                    SeriesQueries.Timestamp(s?.PublishedAt), Csv.Text(s?.PublishedBy ?? ""))
-                .Append('\n');
+            csv.Text(i.Indicator.Code).Text(i.Indicator.Label).Text(i.Indicator.Unit).Text(portrait.Territory.Level).Text(portrait.Territory.Code)
+                .Text(portrait.Territory.Name).Integer(i.Year);
+            // A suppressed figure is written as its label, never as a number.
+            (i.Status == "suppressed" ? csv.Text(SeriesQueries.SecretLabel) : csv.Number(i.Value)).Text(i.Status)
+                .Integer(i.Rank).Integer(i.Peers).Number(i.Evolution?.ChangePercent).Number(i.Evolution?.AnnualGrowthRate).Integer(i.Cog)
+                .Text(s?.Origin).Text(s?.Method).Text(s?.File).Integer(s?.DatasetVersionId).Text(s?.Organisation).Timestamp(s?.UploadedAt)
+                .Text(s?.UploadedBy).Timestamp(s?.PublishedAt).Text(s?.PublishedBy).EndLine();
         }
-
-        return csv.ToString();
-    }
+    });
 
     /// <summary>The synthesis as CSV, as the table shows it: one line per territory, one column per indicator and year.</summary>
-    public static string ToCsv(Synthesis synthesis)
+    public static string ToCsv(Synthesis synthesis) => CsvOutput.Build(csv =>
     {
-        var csv = new StringBuilder("niveau,code,nom");
-        foreach (var c in synthesis.Columns)
-        {
-            csv.Append(',').Append(Csv.Field($"{c.Indicator.Code} ({c.Year}, {c.Indicator.Unit})"));
-        }
-
-        csv.Append('\n');
+        csv.Header([.. new[] { "niveau", "code", "nom" }.Concat(synthesis.Columns.Select(c => $"{c.Indicator.Code} ({c.Year}, {c.Indicator.Unit})"))]);
         foreach (var row in synthesis.Rows)
         {
-            csv.AppendJoin(',', row.Territory.Level, Csv.Field(row.Territory.Code), Csv.Field(row.Territory.Name));
+            csv.Text(row.Territory.Level).Text(row.Territory.Code).Text(row.Territory.Name);
             foreach (var cell in row.Cells)
             {
                 // A suppressed figure is written as its label, never as a number; a missing one stays empty.
-                csv.Append(',').Append(cell.Status == "suppressed" ? SeriesQueries.SecretLabel : Csv.Number(cell.Value));
+                _ = cell.Status == "suppressed" ? csv.Text(SeriesQueries.SecretLabel) : csv.Number(cell.Value);
             }
 
-            csv.Append('\n');
+            csv.EndLine();
         }
-
-        return csv.ToString();
-    }
+    });
 
     private sealed record Figure(string Indicator, int TerritoryId, short Year, double? Value, string Status, short? Cog, string Origin, string? Flag,
         string? Dataset, long? VersionId, string? OnPerimeter);

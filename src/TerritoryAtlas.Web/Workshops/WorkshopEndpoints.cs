@@ -127,26 +127,22 @@ public static class WorkshopEndpoints
         if (await RefuseUnlessHostAsync(http, workshopId, workshops, ct) is { } refused) return refused;
         await using var connection = await db.OpenConnectionAsync(ct);
         var rows = await connection.QueryAsync<SummaryRow>(new CommandDefinition(AnnotationsSql.Summary, new { workshopId }, cancellationToken: ct));
-        var csv = new StringBuilder("id,kind,note,author,created_at,updated_at,hidden,longitude,latitude,commune_code,commune,departement_code,departement\n");
-        foreach (var r in rows)
+        var csv = CsvOutput.Build(csv =>
         {
-            csv.AppendJoin(',', r.Id.ToString(CultureInfo.InvariantCulture), r.Kind, Field(r.Note), Field(r.Author),
-                r.CreatedAt.ToUniversalTime().ToString("yyyy-MM-ddTHH:mm:ssZ", CultureInfo.InvariantCulture),
-                r.UpdatedAt.ToUniversalTime().ToString("yyyy-MM-ddTHH:mm:ssZ", CultureInfo.InvariantCulture),
-                r.Hidden ? "true" : "false",
-                r.Longitude.ToString("0.######", CultureInfo.InvariantCulture), r.Latitude.ToString("0.######", CultureInfo.InvariantCulture),
-                r.CommuneCode ?? "", Field(r.Commune ?? ""), r.DepartementCode ?? "", Field(r.Departement ?? "")).Append('\n');
-        }
-
+            csv.Header("id", "kind", "note", "author", "created_at", "updated_at", "hidden", "longitude", "latitude", "commune_code", "commune",
+                "departement_code", "departement");
+            foreach (var r in rows)
+            {
+                csv.Integer(r.Id).Text(r.Kind).Quoted(r.Note).Quoted(r.Author)
+                    .Text(r.CreatedAt.ToUniversalTime().ToString("yyyy-MM-ddTHH:mm:ssZ", CultureInfo.InvariantCulture))
+                    .Text(r.UpdatedAt.ToUniversalTime().ToString("yyyy-MM-ddTHH:mm:ssZ", CultureInfo.InvariantCulture))
+                    .Text(r.Hidden ? "true" : "false")
+                    .Number(r.Longitude, "0.######").Number(r.Latitude, "0.######")
+                    .Text(r.CommuneCode).Quoted(r.Commune).Text(r.DepartementCode).Quoted(r.Departement).EndLine();
+            }
+        });
         http.Response.Headers.ContentDisposition = "attachment; filename=\"atelier-annotations.csv\"";
-        return Results.Text(csv.ToString(), "text/csv; charset=utf-8", Encoding.UTF8);
-    }
-
-    // RFC 4180 quoting; a leading = + - @ is defused so a spreadsheet shows a note instead of running it as a formula.
-    private static string Field(string value)
-    {
-        if (value.Length > 0 && "=+-@\t\r".Contains(value[0])) value = "'" + value;
-        return $"\"{value.Replace("\"", "\"\"")}\"";
+        return Results.Text(csv, "text/csv; charset=utf-8", Encoding.UTF8);
     }
 
     private sealed record SummaryRow(long Id, string Kind, string Note, string Author, DateTime CreatedAt, DateTime UpdatedAt, bool Hidden,

@@ -15,9 +15,6 @@ namespace TerritoryAtlas.Web.Zonings;
 /// </summary>
 public sealed class StudyAreaExports(NpgsqlDataSource db, StudyAreaService areas)
 {
-    // origine: "communes" (summed from its communes here) or "publie" (as its producer published it).
-    private const string Header = "indicateur,libelle,unite,annee,niveau,code,territoire,valeur,numerateur,denominateur,statut,origine";
-
     /// <summary>The portrait's figures as CSV; null when the caller may not read the area.</summary>
     public async Task<string?> CsvAsync(long id, ComparisonReference? reference, ClaimsPrincipal user, CancellationToken ct)
     {
@@ -26,31 +23,34 @@ public sealed class StudyAreaExports(NpgsqlDataSource db, StudyAreaService areas
             return null;
         }
 
-        var csv = new StringBuilder(Header).Append('\n');
-        foreach (var line in portrait.Lines)
+        return CsvOutput.Build(csv =>
         {
-            void Line(string level, string code, string name, double? value, double? numerator, double? denominator, string status, string origin) =>
-                csv.AppendJoin(',', Csv.Field(line.Indicator), Csv.Field(line.Label), Csv.Field(line.Unit),
-                        line.Year?.ToString(CultureInfo.InvariantCulture) ?? "", level, Csv.Field(code), Csv.Text(name),
-                        status == "ok" ? Csv.Number(value) : "", status == "ok" ? Csv.Number(numerator) : "", status == "ok" ? Csv.Number(denominator) : "",
-                        status == "suppressed" ? SeriesQueries.SecretLabel : status, origin)
-                    .Append('\n');
-
-            Line("zone_etude", portrait.Id.ToString(CultureInfo.InvariantCulture), portrait.Name, line.Value, line.Numerator, line.Denominator, line.Status, "communes");
-            foreach (var r in line.References)
+            // origine: "communes" (summed from its communes here) or "publie" (as its producer published it).
+            csv.Header("indicateur", "libelle", "unite", "annee", "niveau", "code", "territoire", "valeur", "numerateur", "denominateur", "statut", "origine");
+            foreach (var line in portrait.Lines)
             {
-                Line(r.Level, r.Code, r.Name, r.Value, r.Numerator, r.Denominator, r.Status, "publie");
-            }
+                void Line(string level, string code, string name, double? value, double? numerator, double? denominator, string status, string origin)
+                {
+                    var ok = status == "ok";
+                    csv.Text(line.Indicator).Text(line.Label).Text(line.Unit).Integer(line.Year).Text(level).Text(code).Text(name)
+                        .Number(ok ? value : null).Number(ok ? numerator : null).Number(ok ? denominator : null)
+                        .Text(status == "suppressed" ? SeriesQueries.SecretLabel : status).Text(origin).EndLine();
+                }
 
-            if (reference is not null && line.Year is { } year)
-            {
-                var f = reference.In(line.Indicator, year);
-                Line(reference.Kind == "area" ? "zone_etude" : reference.Kind, reference.Key.Split(':', 2)[1], reference.Name,
-                    f?.Value, f?.Numerator, f?.Denominator, f?.Status ?? "missing", f?.Origin == "published" ? "publie" : "communes");
-            }
-        }
+                Line("zone_etude", portrait.Id.ToString(CultureInfo.InvariantCulture), portrait.Name, line.Value, line.Numerator, line.Denominator, line.Status, "communes");
+                foreach (var r in line.References)
+                {
+                    Line(r.Level, r.Code, r.Name, r.Value, r.Numerator, r.Denominator, r.Status, "publie");
+                }
 
-        return csv.ToString();
+                if (reference is not null && line.Year is { } year)
+                {
+                    var f = reference.In(line.Indicator, year);
+                    Line(reference.Kind == "area" ? "zone_etude" : reference.Kind, reference.Key.Split(':', 2)[1], reference.Name,
+                        f?.Value, f?.Numerator, f?.Denominator, f?.Status ?? "missing", f?.Origin == "published" ? "publie" : "communes");
+                }
+            }
+        });
     }
 
     /// <summary>
