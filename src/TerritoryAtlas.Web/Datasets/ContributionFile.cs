@@ -44,7 +44,25 @@ public sealed class ContributionFile : IDisposable
     static ContributionFile() => System.Text.Encoding.RegisterProvider(CodePagesEncodingProvider.Instance);
 
     /// <summary>Copies the upload to a temporary file, refusing it past <paramref name="maxBytes"/>, and opens it.</summary>
-    public static async Task<ContributionFile> OpenAsync(Stream upload, string displayName, long maxBytes, CancellationToken ct)
+    public static async Task<ContributionFile> OpenAsync(Stream upload, string displayName, long maxBytes, CancellationToken ct) =>
+        OpenCopy(await CopyAsync(upload, displayName, maxBytes, ct), displayName);
+
+    /// <summary>Opens a copy made by <see cref="CopyAsync"/>, which it owns from now on (deleted on dispose, or at once if it cannot be read).</summary>
+    public static ContributionFile OpenCopy(string path, string displayName)
+    {
+        try
+        {
+            return Open(path, displayName);
+        }
+        catch
+        {
+            File.Delete(path);
+            throw;
+        }
+    }
+
+    /// <summary>Copies the upload to a temporary file (its path returned; the caller deletes it), refusing it past <paramref name="maxBytes"/>.</summary>
+    public static async Task<string> CopyAsync(Stream upload, string displayName, long maxBytes, CancellationToken ct)
     {
         var path = Path.Combine(Path.GetTempPath(), $"atlas-contribution-{Guid.NewGuid():N}");
         try
@@ -71,7 +89,7 @@ public sealed class ContributionFile : IDisposable
                 }
             }
 
-            return Open(path, displayName);
+            return path;
         }
         catch
         {

@@ -19,7 +19,8 @@ public sealed record ContributionMetadata(
     string? UnitEn = null, string? Kind = null, int? Decimals = null, string? DefinitionFr = null, string? DefinitionEn = null,
     string? Source = null, string? Producer = null, string? Licence = null, int? Polarity = null, bool? Additive = null,
     string? Numerator = null, string? Denominator = null, double? Multiplier = null, SecrecyRule? Secrecy = null,
-    string? Visibility = null, int? OrganisationId = null, ColumnMapping? Mapping = null, int? Year = null, string? Level = null, int? Cog = null);
+    string? Visibility = null, int? OrganisationId = null, ColumnMapping? Mapping = null, int? Year = null, string? Level = null, int? Cog = null,
+    int? Vintage = null, int? Srid = null);
 
 /// <summary>
 /// Which columns hold what. <c>Level</c> fixes the level for the whole file, else <c>LevelColumn</c> holds it;

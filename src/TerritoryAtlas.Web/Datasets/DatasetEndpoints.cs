@@ -106,6 +106,13 @@ public static class DatasetEndpoints
 
         group.MapPost("/{id:long}/rollback", (long id, HttpContext http, DatasetService datasets, CancellationToken ct) =>
             Act(() => datasets.RollbackAsync(id, Contributor.From(http.User), ct)));
+
+        // Where a level's outlines come from (the import, or a published boundary layer: file, when; who for admins).
+        app.MapGet("/api/levels/{level}/boundaries", async (string level, HttpContext http, Npgsql.NpgsqlDataSource db, CancellationToken ct) =>
+            Territories.Levels.IsKnown(level)
+                ? Results.Json(new { level, sources = await BoundaryLayers.SourcesAsync(db, level, Viewer.From(http.User).IsAdmin, ct) })
+                : Problem(StatusCodes.Status404NotFound, $"no level '{level}'", null))
+            .WithTags("Territories").Produces(StatusCodes.Status200OK).ProducesProblem(StatusCodes.Status404NotFound);
     }
 
     private static async Task<IResult> Act(Func<Task<DatasetVersionView>> action)

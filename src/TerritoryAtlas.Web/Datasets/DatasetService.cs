@@ -95,7 +95,24 @@ public sealed class DatasetService(NpgsqlDataSource db, IConfiguration configura
                 throw new ImportException(fileName, "metadata cog", $"{metadata.Cog} is not a COG year (e.g. 2024)");
             }
 
-            using var table = await ContributionFile.OpenAsync(file, fileName, options.MaxUploadBytes, ct);
+            var copy = await ContributionFile.CopyAsync(file, fileName, options.MaxUploadBytes, ct);
+            if (BoundaryUpload.Recognises(copy, fileName))
+            {
+                try
+                {
+                    // The outlines every figure is drawn on are the observatory's: an organisation's producer does not change them.
+                    return who.IsAdmin
+                        ? await ContributeBoundariesAsync(copy, fileName, metadata, who, report, watch, ct)
+                        : throw new ContributionRefused(StatusCodes.Status403Forbidden,
+                            $"{fileName} is a boundary layer: the territories' outlines are the observatory's, only an admin uploads them", null);
+                }
+                finally
+                {
+                    File.Delete(copy);
+                }
+            }
+
+            using var table = ContributionFile.OpenCopy(copy, fileName);
             if (GeographyChanges.Recognise(table.Header) is { } geography)
             {
                 // The geography every figure is read on is the observatory's: an organisation's producer does not change it.
@@ -447,6 +464,13 @@ public sealed class DatasetService(NpgsqlDataSource db, IConfiguration configura
         await MayPublishAsync(connection, transaction, who, version.OrganisationId, ct);
         phases.Next("Retrait de la version en cours", "Taking the current version off");
         var current = await UnpublishCurrentAsync(connection, transaction, version, "superseded", who, ct);
+        if (BoundaryLayers.IsBoundaries(version.Dataset))
+        {
+            await BoundaryLayers.PublishAsync(connection, transaction, version.Id, BoundaryLayers.LevelOf(version.Dataset), who.Name,
+                (french, english) => phases.Next(french, english), ct);
+            return await CommitAndAnswerAsync(connection, transaction, id, who, phases, "published", ct);
+        }
+
         if (!GeographyChanges.IsGeography(version.Dataset))
         {
             await DefineIndicatorAsync(connection, transaction, version, ct);
@@ -489,6 +513,13 @@ public sealed class DatasetService(NpgsqlDataSource db, IConfiguration configura
         await MayPublishAsync(connection, transaction, who, version.OrganisationId, ct);
         phases.Next("Retrait de la version en cours", "Taking the current version off");
         await UnpublishCurrentAsync(connection, transaction, version, "rejected", who, ct);
+        if (BoundaryLayers.IsBoundaries(version.Dataset))
+        {
+            await BoundaryLayers.RollbackAsync(connection, transaction, version.Id, version.DatasetId, BoundaryLayers.LevelOf(version.Dataset),
+                (french, english) => phases.Next(french, english), ct);
+            return await CommitAndAnswerAsync(connection, transaction, id, who, phases, "rolled back", ct);
+        }
+
         var touched = await IndicatorsAsync(connection, transaction, [id], ct);
         phases.Next("Retour des chiffres de la version précédente", "Bringing the previous version's figures back");
         var previous = await connection.ExecuteScalarAsync<long?>(new CommandDefinition("""
@@ -512,6 +543,137 @@ public sealed class DatasetService(NpgsqlDataSource db, IConfiguration configura
         log.LogInformation("Dataset version {Version} rolled back by {By} (previous: {Previous}): {Phases}", id, who.Name,
             previous?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "none", phases.Times());
         return (await GetAsync(id, who, ct, withPreview: false))!;
+    }
+
+    /// <summary>Commits a boundary publication or roll back and answers the version as it now stands.</summary>
+    private async Task<DatasetVersionView> CommitAndAnswerAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, long id, Contributor who,
+        Phases phases, string what, CancellationToken ct)
+    {
+        // Every instance polls data_version (DataVersion): tiles are keyed by it, so open maps fetch the new outlines.
+        await connection.ExecuteAsync(new CommandDefinition("update data_version set version = version + 1, updated_at = now()",
+            transaction: transaction, cancellationToken: ct));
+        phases.Next("Enregistrement", "Saving");
+        await transaction.CommitAsync(ct);
+        dataVersion.Invalidate();
+        log.LogInformation("Boundary version {Version} {What} by {By}: {Phases}", id, what, who.Name, phases.Times());
+        return (await GetAsync(id, who, ct))!;
+    }
+
+    /// <summary>
+    /// A boundary layer (<see cref="BoundaryUpload"/>) as a draft version of its level's boundary dataset: its features
+    /// staged in boundary_row (made valid, normalised), the report saying what it holds and what its publication would
+    /// replace. A feature that cannot be used (no code, duplicate, no polygon, outside France) refuses the whole file:
+    /// half a layer would leave territories drawn from two vintages side by side without saying so.
+    /// </summary>
+    private async Task<DatasetVersionView> ContributeBoundariesAsync(string path, string fileName, ContributionMetadata metadata, Contributor who,
+        ValidationReport report, System.Diagnostics.Stopwatch watch, CancellationToken ct)
+    {
+        using var upload = BoundaryUpload.Open(path, fileName, metadata, BoundaryLayers.MaxInflatedBytes(options.MaxUploadBytes));
+        report.Layout = $"IGN ADMIN EXPRESS ({upload.Format})";
+        var boundaries = new BoundaryReport
+        {
+            Level = upload.Level,
+            Format = upload.Format,
+            Layer = upload.LayerName,
+            Vintage = upload.Vintage,
+            VintageFrom = upload.VintageFrom,
+        };
+        report.Boundaries = boundaries;
+        if (upload.Level == "commune")
+        {
+            // The commune layer is the boundary vintage every perimeter change (perimeter_change), every carried code and
+            // every harmonised series is counted from: replacing it means re-basing all of them, which is not done yet.
+            throw new ImportException(fileName, upload.LayerName,
+                "the commune layer cannot be replaced by upload yet: it is the boundary vintage (COG 2018) that the perimeter changes and harmonised series are counted from; départements, régions and EPCI can");
+        }
+
+        var problems = new List<RowProblem>();
+        var features = upload.Read(fileName, metadata.Srid, problems, out var crs);
+        boundaries.Crs = crs;
+        foreach (var outside in features.Where(f => !BoundaryUpload.InFrance(f.Geometry)))
+        {
+            var e = outside.Geometry.EnvelopeInternal;
+            problems.Add(new RowProblem(0, "geometry", string.Create(System.Globalization.CultureInfo.InvariantCulture,
+                $"{outside.Code}: outside France and its overseas départements (extent {e.MinX:0.###} {e.MinY:0.###}, {e.MaxX:0.###} {e.MaxY:0.###}): is the coordinate system right?")));
+        }
+
+        report.Read = features.Count + problems.Count(p => p.Line > 0);
+        boundaries.Features = features.Count;
+        boundaries.Duplicates = problems.Count(p => p.Reason.StartsWith("duplicate code", StringComparison.Ordinal));
+        boundaries.Empty = problems.Count(p => p.Column == "geometry" && p.Line > 0);
+        if (features.Count > 0)
+        {
+            boundaries.Bbox = [features.Min(f => f.Geometry.EnvelopeInternal.MinX), features.Min(f => f.Geometry.EnvelopeInternal.MinY),
+                features.Max(f => f.Geometry.EnvelopeInternal.MaxX), features.Max(f => f.Geometry.EnvelopeInternal.MaxY)];
+        }
+
+        foreach (var problem in problems)
+        {
+            report.Reject(problem);
+        }
+
+        if (problems.Count > 0)
+        {
+            var first = problems[0];
+            throw new ContributionRefused(StatusCodes.Status422UnprocessableEntity,
+                $"{fileName}: {problems.Count} features cannot be used (first: {(first.Line > 0 ? $"feature {first.Line}, " : "")}{first.Column}: {first.Reason}): nothing was stored", report);
+        }
+
+        if (features.Count == 0)
+        {
+            throw new ContributionRefused(StatusCodes.Status422UnprocessableEntity, $"{fileName}: the layer {upload.LayerName} holds no feature: nothing was stored", report);
+        }
+
+        await using var connection = await db.OpenConnectionAsync(ct);
+        var inForce = await connection.QuerySingleAsync<(long Territories, int? Vintage)>(new CommandDefinition("""
+            select count(*) filter (where geom is not null), max(substring(vintage from '[0-9]{4}')::int) from territory where level = @level
+            """, new { level = upload.Level }, cancellationToken: ct));
+        if (inForce.Territories == 0)
+        {
+            throw new ImportException(fileName, "level", $"the atlas has no {upload.Level} outlines in force to replace (run the import first)");
+        }
+
+        boundaries.VintageInForce = inForce.Vintage;
+        if (inForce.Vintage is { } current && upload.Vintage < current)
+        {
+            // A figure belongs to the vintage it was published in: drawing it on an older layer than the one in force
+            // would put later figures on former perimeters.
+            throw new ContributionRefused(StatusCodes.Status422UnprocessableEntity,
+                $"{fileName}: COG {upload.Vintage} is older than the {upload.Level} outlines in force (COG {current}): nothing was stored", report);
+        }
+
+        if (inForce.Vintage == upload.Vintage)
+        {
+            boundaries.Warnings.Add($"same vintage as the outlines in force (COG {upload.Vintage}): a corrected edition replaces them");
+        }
+
+        await using var transaction = await connection.BeginTransactionAsync(ct);
+        var datasetId = await connection.ExecuteScalarAsync<long>(new CommandDefinition("""
+            insert into dataset (name, organisation_id) values (@name, null)
+            on conflict (name) do update set name = excluded.name
+            returning id
+            """, new { name = BoundaryLayers.DatasetName(upload.Level) }, transaction, cancellationToken: ct));
+        var versionId = await connection.ExecuteScalarAsync<long>(new CommandDefinition("""
+            insert into dataset_version (dataset_id, file_name, format, mapping, metadata, report, status, uploaded_by)
+            values (@datasetId, @fileName, @format, null, @metadata::jsonb, '{}', 'draft', @by)
+            returning id
+            """, new
+        {
+            datasetId,
+            fileName,
+            format = upload.Format,
+            metadata = JsonSerializer.Serialize(metadata with { Level = upload.Level, Vintage = upload.Vintage }, ManifestFiles.Options),
+            by = who.Name,
+        }, transaction, cancellationToken: ct));
+        var staged = await BoundaryLayers.StageAsync(connection, transaction, versionId, upload.Level, features, boundaries, ct);
+        report.Accepted = staged;
+        await connection.ExecuteAsync(new CommandDefinition("update dataset_version set report = @report::jsonb where id = @versionId",
+            new { versionId, report = JsonSerializer.Serialize(report, ManifestFiles.Options) }, transaction, cancellationToken: ct));
+        await transaction.CommitAsync(ct);
+        log.LogInformation("Boundary layer {File} ({Level}, COG {Vintage}) drafted as version {Version} by {By}: {Features} features, {Matched} matched, {New} new, {Missing} missing, {Repaired} repaired, in {Seconds:0.00} s",
+            fileName, upload.Level, upload.Vintage, versionId, who.Name, boundaries.Features, boundaries.Matched, boundaries.New, boundaries.Missing,
+            boundaries.Repaired, watch.Elapsed.TotalSeconds);
+        return (await GetAsync(versionId, who, ct))!;
     }
 
     /// <summary>The indicators a version's rows feed (a dataset's versions feed the same ones; read, not assumed).</summary>

@@ -21,15 +21,98 @@ public static class BoundaryFile
     private static readonly JsonSerializerOptions GeoJson = new() { Converters = { new GeoJsonConverterFactory() } };
 
     /// <summary>The layer's features, whatever its format (manifest `format`: geojson, the default; shapefile; geopackage).</summary>
-    public static List<BoundaryFeature> Read(string path, string displayName, BoundaryLayer layer) => (layer.Format ?? "geojson") switch
-    {
-        "geojson" => ReadGeoJson(path, displayName, layer),
-        "shapefile" => ReadShapefile(path, displayName, layer),
-        "geopackage" => ReadGeoPackage(path, displayName, layer),
-        var other => throw new ImportException(displayName, "manifest", $"boundary format '{other}' is not one of geojson, shapefile, geopackage"),
-    };
+    /// <param name="problems">
+    /// null (the import): the first feature without a code, duplicated or without a polygon fails the file. Given (an
+    /// upload): each such feature is listed there (line = its number in the file, from 1) and left out, so the report
+    /// names them all; a wrong coordinate system still fails the whole file.
+    /// </param>
+    /// <param name="crs">told the coordinate system the file declares (EPSG code) and where it said so.</param>
+    public static List<BoundaryFeature> Read(string path, string displayName, BoundaryLayer layer, List<RowProblem>? problems = null,
+        Action<int, string>? crs = null) => (layer.Format ?? "geojson") switch
+        {
+            "geojson" => ReadGeoJson(path, displayName, layer, problems, crs),
+            "shapefile" => ReadShapefile(path, displayName, layer, problems, crs),
+            "geopackage" => ReadGeoPackage(path, displayName, layer, problems, crs),
+            var other => throw new ImportException(displayName, "manifest", $"boundary format '{other}' is not one of geojson, shapefile, geopackage"),
+        };
 
-    private static List<BoundaryFeature> ReadGeoJson(string path, string displayName, BoundaryLayer layer)
+    /// <summary>The attribute names of a shapefile's .dbf, or of a GeoPackage's feature table, to recognise a layer by its columns.</summary>
+    public static IReadOnlyList<string> Columns(string path, string displayName, BoundaryLayer layer)
+    {
+        try
+        {
+            if (layer.Format == "shapefile")
+            {
+                using var reader = Shapefile.OpenRead(path);
+                return Enumerable.Range(0, reader.Fields.Count).Select(i => reader.Fields[i].Name).ToList();
+            }
+
+            using var connection = OpenGeoPackage(path);
+            using var command = connection.CreateCommand();
+            command.CommandText = "select name from pragma_table_info($table)";
+            command.Parameters.AddWithValue("$table", layer.Table ?? "");
+            using var rows = command.ExecuteReader();
+            var names = new List<string>();
+            while (rows.Read())
+            {
+                names.Add(rows.GetString(0));
+            }
+
+            return names;
+        }
+        catch (Exception e) when (e is IOException or InvalidDataException or ArgumentException or NotSupportedException or SqliteException)
+        {
+            throw new ImportException(displayName, "file", $"not a readable {layer.Format} ({e.Message})");
+        }
+        finally
+        {
+            SqliteConnection.ClearAllPools();
+        }
+    }
+
+    /// <summary>A GeoPackage's feature tables (ADMIN EXPRESS holds one per level), in name order.</summary>
+    public static IReadOnlyList<string> GeoPackageTables(string path, string displayName)
+    {
+        try
+        {
+            using var connection = OpenGeoPackage(path);
+            return FeatureTables(connection).Select(t => t.Table).ToList();
+        }
+        catch (SqliteException e)
+        {
+            throw new ImportException(displayName, "file", $"not a readable GeoPackage ({e.Message})");
+        }
+        finally
+        {
+            SqliteConnection.ClearAllPools();
+        }
+    }
+
+    private static SqliteConnection OpenGeoPackage(string path)
+    {
+        var connection = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = path, Mode = SqliteOpenMode.ReadOnly, Pooling = false }.ToString());
+        connection.Open();
+        return connection;
+    }
+
+    private static List<(string Table, string Column, string Organisation, int Srid)> FeatureTables(SqliteConnection connection)
+    {
+        var layers = new List<(string Table, string Column, string Organisation, int Srid)>();
+        using var command = connection.CreateCommand();
+        command.CommandText = """
+            select g.table_name, g.column_name, s.organization, s.organization_coordsys_id
+            from gpkg_geometry_columns g join gpkg_spatial_ref_sys s on s.srs_id = g.srs_id order by g.table_name
+            """;
+        using var rows = command.ExecuteReader();
+        while (rows.Read())
+        {
+            layers.Add((rows.GetString(0), rows.GetString(1), rows.IsDBNull(2) ? "" : rows.GetString(2), rows.IsDBNull(3) ? 0 : rows.GetInt32(3)));
+        }
+
+        return layers;
+    }
+
+    private static List<BoundaryFeature> ReadGeoJson(string path, string displayName, BoundaryLayer layer, List<RowProblem>? problems, Action<int, string>? crs)
     {
         JsonDocument document;
         try
@@ -51,7 +134,9 @@ public static class BoundaryFile
                 throw new ImportException(displayName, "document", "not a GeoJSON FeatureCollection with a features array");
             }
 
-            var layerFeatures = new LayerFeatures(displayName, layer, DeclaredSrid(root) ?? layer.Srid, features.GetArrayLength());
+            var srid = DeclaredSrid(root);
+            crs?.Invoke(srid ?? layer.Srid, srid is null ? "default" : "crs member");
+            var layerFeatures = new LayerFeatures(displayName, layer, srid ?? layer.Srid, features.GetArrayLength(), problems: problems);
             var index = 0;
             foreach (var element in features.EnumerateArray())
             {
@@ -77,12 +162,14 @@ public static class BoundaryFile
     /// the manifest names (INSEE_COM, NOM…), the coordinate system from the .prj (Lambert-93 or WGS84), else the
     /// manifest's srid.
     /// </summary>
-    private static List<BoundaryFeature> ReadShapefile(string path, string displayName, BoundaryLayer layer)
+    private static List<BoundaryFeature> ReadShapefile(string path, string displayName, BoundaryLayer layer, List<RowProblem>? problems, Action<int, string>? crs)
     {
         try
         {
             using var reader = Shapefile.OpenRead(path);
-            var layerFeatures = new LayerFeatures(displayName, layer, SridOfProjection(reader.Projection, displayName) ?? layer.Srid, reader.RecordCount, flatten: true);
+            var srid = SridOfProjection(reader.Projection, displayName);
+            crs?.Invoke(srid ?? layer.Srid, srid is null ? "default" : ".prj");
+            var layerFeatures = new LayerFeatures(displayName, layer, srid ?? layer.Srid, reader.RecordCount, flatten: true, problems: problems);
             var names = Enumerable.Range(0, reader.Fields.Count).Select(i => reader.Fields[i].Name).ToHashSet(StringComparer.Ordinal);
             var index = 0;
             while (reader.Read())
@@ -103,25 +190,12 @@ public static class BoundaryFile
     /// A GeoPackage (ADMIN EXPRESS ships one holding every level as a table): the manifest's `table`, else its only
     /// feature table; its EPSG code says the coordinate system.
     /// </summary>
-    private static List<BoundaryFeature> ReadGeoPackage(string path, string displayName, BoundaryLayer layer)
+    private static List<BoundaryFeature> ReadGeoPackage(string path, string displayName, BoundaryLayer layer, List<RowProblem>? problems, Action<int, string>? crs)
     {
         try
         {
-            using var connection = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = path, Mode = SqliteOpenMode.ReadOnly, Pooling = false }.ToString());
-            connection.Open();
-            var layers = new List<(string Table, string Column, string Organisation, int Srid)>();
-            using (var command = connection.CreateCommand())
-            {
-                command.CommandText = """
-                    select g.table_name, g.column_name, s.organization, s.organization_coordsys_id
-                    from gpkg_geometry_columns g join gpkg_spatial_ref_sys s on s.srs_id = g.srs_id order by g.table_name
-                    """;
-                using var rows = command.ExecuteReader();
-                while (rows.Read())
-                {
-                    layers.Add((rows.GetString(0), rows.GetString(1), rows.IsDBNull(2) ? "" : rows.GetString(2), rows.IsDBNull(3) ? 0 : rows.GetInt32(3)));
-                }
-            }
+            using var connection = OpenGeoPackage(path);
+            var layers = FeatureTables(connection);
 
             var (table, column, organisation, srid) = layer.Table is { } wanted
                 ? layers.FirstOrDefault(l => string.Equals(l.Table, wanted, StringComparison.OrdinalIgnoreCase)) is { Table: not null } found
@@ -135,6 +209,8 @@ public static class BoundaryFile
                 throw new ImportException(displayName, table, "its coordinate system has no EPSG code");
             }
 
+            crs?.Invoke(srid, "gpkg_spatial_ref_sys");
+
             var reader = new GeoPackageGeoReader();
             using var select = connection.CreateCommand();
             // Names from the file's own catalogue, quoted as SQLite identifiers, on a read-only connection.
@@ -144,7 +220,7 @@ public static class BoundaryFile
             using var features = select.ExecuteReader();
             var ordinals = Enumerable.Range(0, features.FieldCount).ToDictionary(features.GetName, i => i, StringComparer.OrdinalIgnoreCase);
             var geometryOrdinal = ordinals[column];
-            var layerFeatures = new LayerFeatures(displayName, layer, srid, 0, flatten: true);
+            var layerFeatures = new LayerFeatures(displayName, layer, srid, 0, flatten: true, problems: problems);
             var index = 0;
             while (features.Read())
             {
@@ -200,16 +276,17 @@ public static class BoundaryFile
         private readonly BoundaryLayer _layer;
         private readonly int _srid;
         private readonly bool _flatten;
+        private readonly List<RowProblem>? _problems;
         private readonly HashSet<string> _seen = new(StringComparer.Ordinal);
 
-        public LayerFeatures(string displayName, BoundaryLayer layer, int srid, int capacity, bool flatten = false)
+        public LayerFeatures(string displayName, BoundaryLayer layer, int srid, int capacity, bool flatten = false, List<RowProblem>? problems = null)
         {
             if (srid is not (4326 or Lambert93.Srid))
             {
                 throw new ImportException(displayName, "crs", $"EPSG:{srid} is not supported: give WGS84 (4326) or Lambert-93 (2154)");
             }
 
-            (_displayName, _layer, _srid, _flatten) = (displayName, layer, srid, flatten);
+            (_displayName, _layer, _srid, _flatten, _problems) = (displayName, layer, srid, flatten, problems);
             Result = new List<BoundaryFeature>(capacity);
         }
 
@@ -221,19 +298,21 @@ public static class BoundaryFile
             var place = $"feature #{index}";
             if (string.IsNullOrWhiteSpace(code))
             {
-                throw new ImportException(_displayName, place, $"property '{_layer.Code}' (the territory code) is missing or empty");
+                Problem(index, _layer.Code, place, $"property '{_layer.Code}' (the territory code) is missing or empty");
+                return;
             }
 
             place = $"feature #{index} ({_layer.Code} {code})";
-            if (!_seen.Add(code))
+            if (!_seen.Add(code.Trim()))
             {
-                throw new ImportException(_displayName, place, "duplicate code");
+                Problem(index, _layer.Code, place, $"duplicate code {code.Trim()}");
+                return;
             }
 
             if (geometry is not (Polygon or MultiPolygon) || geometry.IsEmpty)
             {
-                throw new ImportException(_displayName, place,
-                    $"geometry must be a non-empty Polygon or MultiPolygon, found {geometry?.GeometryType ?? "none"}");
+                Problem(index, "geometry", place, $"{code.Trim()}: geometry must be a non-empty Polygon or MultiPolygon, found {(geometry is null ? "none" : geometry.IsEmpty ? "an empty " + geometry.GeometryType : geometry.GeometryType)}");
+                return;
             }
 
             // Territories are plane outlines: a Z or M ordinate (GeoPackage and shapefile writers may add them, even empty) is dropped.
@@ -259,6 +338,16 @@ public static class BoundaryFile
             var name = property(_layer.Name) ?? code;
             var parent = _layer.ParentDepartement is null ? null : property(_layer.ParentDepartement);
             Result.Add(new BoundaryFeature(code.Trim(), name.Trim(), parent?.Trim(), geometry));
+        }
+
+        private void Problem(int index, string column, string place, string reason)
+        {
+            if (_problems is null)
+            {
+                throw new ImportException(_displayName, place, reason);
+            }
+
+            _problems.Add(new RowProblem(index + 1, column, reason));
         }
     }
 

@@ -109,6 +109,10 @@ public sealed class ValidationReport
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public TerritoryAtlas.Web.Datasets.GeographyReport? Geography { get; set; }
 
+    /// <summary>For a boundary layer (Datasets/BoundaryUpload): what the layer holds and what publishing it replaces; null otherwise.</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public TerritoryAtlas.Web.Datasets.BoundaryReport? Boundaries { get; set; }
+
     /// <summary>Set when the file could not be read at all (encoding, structure, size): nothing was staged.</summary>
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public string? FileError { get; set; }

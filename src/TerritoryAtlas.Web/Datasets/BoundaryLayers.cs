@@ -1,0 +1,186 @@
+using System.Globalization;
+using Dapper;
+using Npgsql;
+using NpgsqlTypes;
+using TerritoryAtlas.Web.Data;
+using TerritoryAtlas.Web.Import;
+using TerritoryAtlas.Web.Indicators;
+
+namespace TerritoryAtlas.Web.Datasets;
+
+/// <summary>
+/// Uploaded boundary layers (<see cref="BoundaryUpload"/>) as versions of one dataset per level
+/// ("boundaries:departement"): staged as a draft, published in the publication's transaction (the level's outlines,
+/// its Web Mercator copies and its prebuilt tiles rebuilt with the importer's <see cref="LevelTiles"/>), rolled back
+/// to exactly what was there before.
+/// </summary>
+public static class BoundaryLayers
+{
+    private const string Prefix = "boundaries:";
+
+    public static string DatasetName(string level) => Prefix + level;
+
+    public static bool IsBoundaries(string datasetName) => datasetName.StartsWith(Prefix, StringComparison.Ordinal);
+
+    public static string LevelOf(string datasetName) => datasetName[Prefix.Length..];
+
+    /// <summary>What a zip may inflate to: shapefiles deflate 2–6 times, so ten times the upload limit is generous.</summary>
+    public static long MaxInflatedBytes(long maxUploadBytes) => 10 * maxUploadBytes;
+
+    /// <summary>Stages the features as draft <paramref name="versionId"/> and fills the report's comparison with the level in force.</summary>
+    /// <returns>the features staged.</returns>
+    public static async Task<int> StageAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, long versionId, string level,
+        IReadOnlyList<BoundaryFeature> features, BoundaryReport report, CancellationToken ct)
+    {
+        await connection.ExecuteAsync(new CommandDefinition(
+            "create temporary table staging_boundary (feature integer not null, code text primary key, name text not null, geom geometry(Geometry, 4326) not null) on commit drop",
+            transaction: transaction, cancellationToken: ct));
+        await using (var writer = await connection.BeginBinaryImportAsync("copy staging_boundary (feature, code, name, geom) from stdin (format binary)", ct))
+        {
+            var number = 0;
+            foreach (var feature in features)
+            {
+                await writer.StartRowAsync(ct);
+                await writer.WriteAsync(++number, NpgsqlDbType.Integer, ct);
+                await writer.WriteAsync(feature.Code, NpgsqlDbType.Text, ct);
+                await writer.WriteAsync(feature.Name, NpgsqlDbType.Text, ct);
+                await writer.WriteAsync(feature.Geometry, NpgsqlDbType.Geometry, ct);
+            }
+
+            await writer.CompleteAsync(ct);
+        }
+
+        var unusable = (await connection.QueryAsync<(int Feature, string Code)>(new CommandDefinition(AtlasDatabase.Sql("Datasets.boundary_stage.sql"),
+            new { version_id = versionId, level }, transaction, commandTimeout: 0, cancellationToken: ct))).ToList();
+        if (unusable.Count > 0)
+        {
+            report.Empty += unusable.Count;
+            throw new ImportException(report.Layer, $"feature {unusable[0].Feature} ({unusable[0].Code})",
+                $"no polygon is left once its geometry is made valid{(unusable.Count > 1 ? $" (and {unusable.Count - 1} more: {string.Join(", ", unusable.Skip(1).Take(20).Select(u => u.Code))})" : "")}");
+        }
+
+        foreach (var row in await connection.QueryAsync<(string Status, string Code, string Name, int? Repaired)>(new CommandDefinition(
+                     AtlasDatabase.Sql("Datasets.boundary_compare.sql"), new { version_id = versionId, level }, transaction, commandTimeout: 0, cancellationToken: ct)))
+        {
+            switch (row.Status)
+            {
+                case "matched":
+                    report.Matched++;
+                    break;
+                case "new":
+                    report.New++;
+                    if (report.NewCodes.Count < BoundaryReport.MaxListed)
+                    {
+                        report.NewCodes.Add(row.Code);
+                    }
+
+                    break;
+                default:
+                    report.Missing++;
+                    if (report.MissingTerritories.Count < BoundaryReport.MaxListed)
+                    {
+                        report.MissingTerritories.Add(new MissingTerritory(row.Code, row.Name, row.Status));
+                    }
+
+                    break;
+            }
+
+            if (row.Repaired is { } feature)
+            {
+                report.Repaired++;
+                if (report.RepairedFeatures.Count < BoundaryReport.MaxListed)
+                {
+                    report.RepairedFeatures.Add(new RepairedFeature(feature, row.Code));
+                }
+            }
+        }
+
+        report.RepairedFeatures.Sort((a, b) => a.Feature.CompareTo(b.Feature));
+        return features.Count;
+    }
+
+    /// <summary>Publishes draft <paramref name="versionId"/>: the level's outlines replaced (boundary_publish.sql), its map geometry and tiles rebuilt.</summary>
+    public static async Task PublishAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, long versionId, string level, string by,
+        Action<string, string> phase, CancellationToken ct)
+    {
+        var version = await connection.QuerySingleAsync<(string File, string Metadata)>(new CommandDefinition(
+            "select file_name, metadata::text from dataset_version where id = @versionId", new { versionId }, transaction, cancellationToken: ct));
+        var vintage = System.Text.Json.JsonSerializer.Deserialize<ContributionMetadata>(version.Metadata, ManifestFiles.Options)?.Vintage
+                      ?? throw new InvalidOperationException($"boundary version {versionId} has no vintage");
+        phase("Remplacement des contours", "Replacing the outlines");
+        await connection.ExecuteAsync(new CommandDefinition(AtlasDatabase.Sql("Datasets.boundary_publish.sql"), new
+        {
+            version_id = versionId,
+            level,
+            vintage = string.Create(CultureInfo.InvariantCulture, $"COG {vintage}"),
+            source = string.Create(CultureInfo.InvariantCulture, $"IGN, ADMIN EXPRESS COG {vintage} ({version.File}), version {versionId}"),
+            by,
+        }, transaction, commandTimeout: 0, cancellationToken: ct));
+        await RebuildTilesAsync(connection, level, phase, ct);
+    }
+
+    /// <summary>Rolls <paramref name="versionId"/> back: the outlines before it (boundary_rollback.sql), their map geometry and tiles rebuilt.</summary>
+    public static async Task RollbackAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, long versionId, long datasetId, string level,
+        Action<string, string> phase, CancellationToken ct)
+    {
+        phase("Retour des contours précédents", "Bringing the previous outlines back");
+        await connection.ExecuteScalarAsync<long?>(new CommandDefinition(AtlasDatabase.Sql("Datasets.boundary_rollback.sql"),
+            new { version_id = versionId, dataset_id = datasetId }, transaction, commandTimeout: 0, cancellationToken: ct));
+        await RebuildTilesAsync(connection, level, phase, ct);
+    }
+
+    /// <summary>The level's zoom-band copies and prebuilt tiles, rebuilt as the importer and the zonings build them (same code).</summary>
+    private static async Task RebuildTilesAsync(NpgsqlConnection connection, string level, Action<string, string> phase, CancellationToken ct)
+    {
+        phase("Géométrie de la carte", "Map geometry");
+        await LevelTiles.BuildGeometryAsync(connection, level, ct);
+        phase("Tuiles vectorielles", "Vector tiles");
+        foreach (var tile in await LevelTiles.ResetAsync(connection, level, ct))
+        {
+            await LevelTiles.BuildAsync(connection, level, tile, ct);
+        }
+    }
+
+    /// <summary>
+    /// Where a level's outlines come from, one entry per source in force: the data directory's import (its source
+    /// text) or a published boundary version (file, uploaded and published when; who, for admins only: personal data).
+    /// </summary>
+    public static async Task<IReadOnlyList<BoundarySource>> SourcesAsync(NpgsqlDataSource db, string level, bool admin, CancellationToken ct)
+    {
+        await using var connection = await db.OpenConnectionAsync(ct);
+        var rows = await connection.QueryAsync<BoundarySourceRow>(new CommandDefinition("""
+            select t.vintage, t.source, t.boundary_version_id as versionid, count(*) as territories,
+                   count(*) filter (where t.geom is null) as withoutpolygon,
+                   v.file_name as filename, v.uploaded_by as uploadedby, v.uploaded_at as uploadedat, v.published_by as publishedby,
+                   v.published_at as publishedat
+            from territory t
+            left join dataset_version v on v.id = t.boundary_version_id
+            where t.level = @level
+            group by t.vintage, t.source, t.boundary_version_id, v.file_name, v.uploaded_by, v.uploaded_at, v.published_by, v.published_at
+            order by t.vintage desc, t.source
+            """, new { level }, cancellationToken: ct));
+        return rows.Select(r => new BoundarySource(r.Vintage, r.Source, r.Territories, r.WithoutPolygon,
+            r.VersionId is null
+                ? new FigureProvenance("import", Dataset: "geodata/manifest.json")
+                : new FigureProvenance("contribution", Dataset: DatasetName(level), File: r.FileName, DatasetVersionId: r.VersionId,
+                    UploadedAt: r.UploadedAt, UploadedBy: admin ? r.UploadedBy : null, PublishedAt: r.PublishedAt, PublishedBy: admin ? r.PublishedBy : null)))
+            .ToList();
+    }
+
+    private sealed class BoundarySourceRow
+    {
+        public string Vintage { get; init; } = "";
+        public string Source { get; init; } = "";
+        public long? VersionId { get; init; }
+        public long Territories { get; init; }
+        public long WithoutPolygon { get; init; }
+        public string? FileName { get; init; }
+        public string? UploadedBy { get; init; }
+        public DateTime? UploadedAt { get; init; }
+        public string? PublishedBy { get; init; }
+        public DateTime? PublishedAt { get; init; }
+    }
+}
+
+/// <summary>One source of a level's outlines: its vintage and source text, how many territories it draws (and how many have no polygon in it), and its provenance.</summary>
+public sealed record BoundarySource(string Vintage, string Source, long Territories, long WithoutPolygon, FigureProvenance Provenance);

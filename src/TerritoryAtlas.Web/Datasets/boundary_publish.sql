@@ -1,0 +1,39 @@
+-- Makes draft boundary version @version_id the outlines of level @level: the level's territories as they are now are
+-- kept aside (boundary_displaced, put back by a roll back), then each territory of the layer takes its polygon, name
+-- and vintage; a code new to the level becomes a territory; a territory the layer does not hold keeps its code and
+-- every figure, and either loses its polygon (the layer covers where it was: it no longer exists in this vintage, as a
+-- merged territory) or keeps its previous one (the layer does not reach it, e.g. metropolitan France only), with its
+-- own older vintage saying so. Run after unpublish.sql, in the same transaction; the tiles are rebuilt after.
+-- Parameters: @version_id, @level, @vintage (text, e.g. 'COG 2024'), @source, @by.
+delete from boundary_displaced where version_id = @version_id;
+
+insert into boundary_displaced (version_id, territory_id, code, existed, name, search_name, vintage, source, geom, label_point,
+                                boundary_version_id)
+select @version_id, t.id, t.code, true, t.name, t.search_name, t.vintage, t.source, t.geom, t.label_point, t.boundary_version_id
+from territory t
+where t.level = @level;
+
+update territory t
+set geom = null, label_point = null, boundary_version_id = @version_id
+where t.level = @level and t.geom is not null
+  and not exists (select 1 from boundary_row b where b.version_id = @version_id and b.code = t.code)
+  and exists (select 1 from boundary_row b where b.version_id = @version_id and ST_Intersects(b.geom, t.label_point));
+
+update territory t
+set name = b.name, search_name = lower(unaccent(b.name)), vintage = @vintage, source = @source, geom = b.geom,
+    label_point = ST_PointOnSurface(b.geom), boundary_version_id = @version_id
+from boundary_row b
+where b.version_id = @version_id and t.level = @level and t.code = b.code;
+
+with added as (
+    insert into territory (level, code, name, search_name, vintage, source, geom, label_point, boundary_version_id)
+    select @level, b.code, b.name, lower(unaccent(b.name)), @vintage, @source, b.geom, ST_PointOnSurface(b.geom), @version_id
+    from boundary_row b
+    where b.version_id = @version_id and not exists (select 1 from territory t where t.level = @level and t.code = b.code)
+    returning id, code
+)
+insert into boundary_displaced (version_id, territory_id, code, existed)
+select @version_id, id, code, false from added;
+
+update dataset_version set status = 'published', published_by = @by, published_at = now(), rolled_back_by = null, rolled_back_at = null
+where id = @version_id;

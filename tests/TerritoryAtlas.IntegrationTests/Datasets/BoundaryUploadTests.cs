@@ -1,0 +1,474 @@
+using System.IO.Compression;
+using System.Net;
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using System.Text;
+using System.Text.Json;
+using Dapper;
+using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.Data.Sqlite;
+using Microsoft.Extensions.DependencyInjection;
+using NetTopologySuite.Features;
+using NetTopologySuite.Geometries;
+using NetTopologySuite.IO;
+using NetTopologySuite.IO.Esri;
+using TerritoryAtlas.Web.Accounts;
+
+namespace TerritoryAtlas.IntegrationTests.Datasets;
+
+/// <summary>
+/// Boundary layers uploaded by an admin through POST /api/datasets, as IGN ships ADMIN EXPRESS: a GeoPackage with one
+/// table per level and a zipped shapefile set (DEPARTEMENT.shp, .dbf, .shx, .prj, .cpg) in Lambert-93, written here
+/// from the real 2024 régions and départements of the data directory (reprojected by PostGIS, not by the app's
+/// ProjNET). Each test digests only the level it replaces (its territories, map geometry and tiles): the browser
+/// tests publish figures into the same database meanwhile, never outlines.
+/// </summary>
+[Collection(nameof(AtlasCollection))]
+public sealed class BoundaryUploadTests(AtlasFixture atlas)
+{
+    private const string LambertPrj =
+        """PROJCS["RGF93_Lambert_93",GEOGCS["GCS_RGF_1993",DATUM["D_RGF_1993",SPHEROID["GRS_1980",6378137.0,298.257222101]],PRIMEM["Greenwich",0.0],UNIT["Degree",0.0174532925199433]],PROJECTION["Lambert_Conformal_Conic"],PARAMETER["False_Easting",700000.0],PARAMETER["False_Northing",6600000.0],PARAMETER["Central_Meridian",3.0],PARAMETER["Standard_Parallel_1",49.0],PARAMETER["Standard_Parallel_2",44.0],PARAMETER["Latitude_Of_Origin",46.5],UNIT["Meter",1.0]]""";
+
+    private const string UtmPrj =
+        """PROJCS["WGS_1984_UTM_Zone_20N",GEOGCS["GCS_WGS_1984",DATUM["D_WGS_1984",SPHEROID["WGS_1984",6378137.0,298.257223563]],PRIMEM["Greenwich",0.0],UNIT["Degree",0.0174532925199433]],PROJECTION["Transverse_Mercator"],PARAMETER["False_Easting",500000.0],PARAMETER["False_Northing",0.0],PARAMETER["Central_Meridian",-63.0],PARAMETER["Scale_Factor",0.9996],PARAMETER["Latitude_Of_Origin",0.0],UNIT["Meter",1.0]]""";
+
+    /// <summary>Where ADMIN EXPRESS COG 2024 puts its shapefiles in the zip as downloaded: the vintage is in the names.</summary>
+    private const string DeliveryFolder =
+        "ADMIN-EXPRESS-COG_3-2__SHP_LAMB93_FXX_2024-02-22/ADMIN-EXPRESS-COG/1_DONNEES_LIVRAISON_2024-02-00169/ADECOG_3-2_SHP_LAMB93_FXX-ED2024-02-22";
+
+    private sealed record Territory(string Code, string Name, Geometry Lambert93, double Area);
+
+    private async Task<string> TokenAsync(string role, string? organisation)
+    {
+        await using var scope = atlas.App.Services.CreateAsyncScope();
+        var (account, _) = await scope.ServiceProvider.GetRequiredService<AccountService>()
+            .CreateAsync($"b{Guid.NewGuid():N}@example.org", role, organisation, CancellationToken.None);
+        return (await atlas.App.Services.GetRequiredService<AccessTokens>().CreateAsync(account.Id, "test", 1, CancellationToken.None)).Token;
+    }
+
+    private HttpClient Client()
+    {
+        var http = atlas.App.CreateClient();
+        http.Timeout = TimeSpan.FromMinutes(10);
+        return http;
+    }
+
+    private static HttpRequestMessage Request(HttpMethod method, string url, string token, HttpContent? content = null)
+    {
+        var request = new HttpRequestMessage(method, url) { Content = content };
+        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
+        return request;
+    }
+
+    private static MultipartFormDataContent Upload(byte[] file, string fileName, string? metadata = null)
+    {
+        var content = new MultipartFormDataContent { { new ByteArrayContent(file), "file", fileName } };
+        if (metadata is not null)
+        {
+            content.Add(new StringContent(metadata, Encoding.UTF8), "metadata");
+        }
+
+        return content;
+    }
+
+    /// <summary>A GeoJSON layer of the data directory, in Lambert-93 by PostGIS, with each territory's area on the spheroid.</summary>
+    private async Task<List<Territory>> LayerAsync(string file)
+    {
+        using var document = JsonDocument.Parse(await File.ReadAllTextAsync(SourceFiles.InData(file)));
+        await using var connection = await atlas.Db.OpenConnectionAsync();
+        var territories = new List<Territory>();
+        foreach (var feature in document.RootElement.GetProperty("features").EnumerateArray())
+        {
+            var (lambert, area) = await connection.QuerySingleAsync<(Geometry, double)>("""
+                select ST_Transform(g, 2154), ST_Area(g::geography)
+                from (select ST_SetSRID(ST_GeomFromGeoJSON(@geometry), 4326) as g) s
+                """, new { geometry = feature.GetProperty("geometry").GetRawText() });
+            territories.Add(new Territory(feature.GetProperty("properties").GetProperty("code").GetString()!,
+                feature.GetProperty("properties").GetProperty("nom").GetString()!, lambert, area));
+        }
+
+        return territories;
+    }
+
+    /// <summary>The level's outlines in force, map geometry and prebuilt tiles, digested: what a roll back must restore exactly.</summary>
+    private async Task<string> LevelDigestAsync(string level)
+    {
+        await using var connection = await atlas.Db.OpenConnectionAsync();
+        return await connection.QuerySingleAsync<string>("""
+            select concat_ws(' | ',
+                (select md5(string_agg(concat_ws(':', code, name, vintage, source, boundary_version_id, md5(ST_AsEWKB(geom)), md5(ST_AsEWKB(label_point))),
+                                       ';' order by code)) from territory where level = @level),
+                (select md5(string_agg(concat_ws(':', code, zoom_band, md5(ST_AsEWKB(geom))), ';' order by code, zoom_band))
+                 from territory_tile_geometry where level = @level),
+                (select count(*) || ':' || md5(string_agg(concat_ws(':', z, x, y, md5(mvt), md5(gzip), md5(br)), ';' order by z, x, y))
+                 from vector_tile where level = @level))
+            """, new { level });
+    }
+
+    private async Task<string> TilesDigestAsync(string level)
+    {
+        await using var connection = await atlas.Db.OpenConnectionAsync();
+        return await connection.QuerySingleAsync<string>(
+            "select md5(string_agg(md5(mvt), ';' order by z, x, y)) from vector_tile where level = @level", new { level });
+    }
+
+    private async Task<(long Versions, long Staged)> BoundaryStateAsync()
+    {
+        await using var connection = await atlas.Db.OpenConnectionAsync();
+        return await connection.QuerySingleAsync<(long, long)>("""
+            select (select count(*) from dataset_version v join dataset d on d.id = v.dataset_id where d.name like 'boundaries:%'),
+                   (select count(*) from boundary_row)
+            """);
+    }
+
+    private async Task<long> DataVersionAsync()
+    {
+        await using var connection = await atlas.Db.OpenConnectionAsync();
+        return await connection.ExecuteScalarAsync<long>("select version from data_version");
+    }
+
+    private async Task<(string Vintage, double Area, long? Version)> TerritoryAsync(string level, string code)
+    {
+        await using var connection = await atlas.Db.OpenConnectionAsync();
+        return await connection.QuerySingleAsync<(string, double, long?)>(
+            "select vintage, ST_Area(geom::geography), boundary_version_id from territory where level = @level and code = @code", new { level, code });
+    }
+
+    /// <summary>A GeoPackage as ADMIN EXPRESS ships one: a feature table per level (here <paramref name="table"/>), columns id, nom, insee_xxx.</summary>
+    private static async Task<byte[]> GeoPackageAsync(string table, string codeColumn, IEnumerable<(string Code, string Name, Geometry Geometry)> features, int srid = 2154)
+    {
+        var path = Path.Combine(Path.GetTempPath(), $"boundaries-{Guid.NewGuid():N}.gpkg");
+        await using (var sqlite = new SqliteConnection($"Data Source={path};Pooling=False"))
+        {
+            await sqlite.OpenAsync();
+            await using (var command = sqlite.CreateCommand())
+            {
+#pragma warning disable CA2100 // The test's own constants.
+                command.CommandText = $"""
+                    pragma application_id = 1196444487;
+                    create table gpkg_spatial_ref_sys (srs_name text not null, srs_id integer primary key, organization text not null,
+                        organization_coordsys_id integer not null, definition text not null, description text);
+                    insert into gpkg_spatial_ref_sys values ('layer crs', {srid}, 'EPSG', {srid}, 'undefined', null);
+                    create table gpkg_contents (table_name text primary key, data_type text not null, identifier text, description text default '',
+                        last_change datetime, min_x double, min_y double, max_x double, max_y double, srs_id integer);
+                    insert into gpkg_contents (table_name, data_type, identifier, srs_id) values ('{table}', 'features', '{table}', {srid});
+                    create table gpkg_geometry_columns (table_name text not null, column_name text not null, geometry_type_name text not null,
+                        srs_id integer not null, z tinyint not null, m tinyint not null);
+                    insert into gpkg_geometry_columns values ('{table}', 'geom', 'MULTIPOLYGON', {srid}, 0, 0);
+                    create table {table} (fid integer primary key autoincrement, geom blob, id text, nom text, {codeColumn} text);
+                    """;
+                await command.ExecuteNonQueryAsync();
+#pragma warning restore CA2100
+            }
+
+            var writer = new GeoPackageGeoWriter();
+            foreach (var (code, name, geometry) in features)
+            {
+                await using var insert = sqlite.CreateCommand();
+#pragma warning disable CA2100
+                insert.CommandText = $"insert into {table} (geom, id, nom, {codeColumn}) values ($geom, $id, $nom, $code)";
+#pragma warning restore CA2100
+                var copy = geometry.Copy();
+                copy.SRID = srid;
+                insert.Parameters.AddWithValue("$geom", writer.Write(copy));
+                insert.Parameters.AddWithValue("$id", $"{table.ToUpperInvariant()}_{code}");
+                insert.Parameters.AddWithValue("$nom", name);
+                insert.Parameters.AddWithValue("$code", code);
+                await insert.ExecuteNonQueryAsync();
+            }
+        }
+
+        var bytes = await File.ReadAllBytesAsync(path);
+        File.Delete(path);
+        return bytes;
+    }
+
+    /// <summary>A shapefile set zipped under <paramref name="folder"/>; <paramref name="leaveOut"/> drops some of its files.</summary>
+    private static byte[] ShapefileZip(string folder, string stem, string codeColumn, IEnumerable<(string Code, string Name, Geometry Geometry)> features,
+        string? prj = LambertPrj, params string[] leaveOut)
+    {
+        var directory = Path.Combine(Path.GetTempPath(), $"boundaries-{Guid.NewGuid():N}");
+        Directory.CreateDirectory(directory);
+        try
+        {
+            var rows = features.Select(f => (IFeature)new Feature(f.Geometry,
+                new AttributesTable { { "ID", $"{stem}_{f.Code}" }, { "NOM", f.Name }, { codeColumn, f.Code } }));
+            Shapefile.WriteAllFeatures(rows, Path.Combine(directory, stem + ".shp"), prj, Encoding.UTF8);
+            using var stream = new MemoryStream();
+            using (var zip = new ZipArchive(stream, ZipArchiveMode.Create, leaveOpen: true))
+            {
+                foreach (var file in Directory.GetFiles(directory).Where(f => !leaveOut.Contains(Path.GetExtension(f))))
+                {
+                    zip.CreateEntryFromFile(file, $"{folder}/{Path.GetFileName(file)}");
+                }
+
+                zip.CreateEntry($"{folder}/LISEZ-MOI.txt");
+            }
+
+            return stream.ToArray();
+        }
+        finally
+        {
+            Directory.Delete(directory, recursive: true);
+        }
+    }
+
+    private static async Task<JsonElement> AssertCreatedAsync(HttpResponseMessage response)
+    {
+        var body = await response.Content.ReadFromJsonAsync<JsonElement>();
+        Assert.True(response.StatusCode == HttpStatusCode.Created, body.ToString());
+        Assert.Equal("draft", body.GetProperty("status").GetString());
+        return body;
+    }
+
+    [Fact]
+    public async Task An_admin_publishes_the_regions_as_an_ADMIN_EXPRESS_GeoPackage_and_rolls_them_back_exactly()
+    {
+        var regions = await LayerAsync("geodata/regions-2024.geojson");
+        var gpkg = await GeoPackageAsync("region", "insee_reg", regions.Select(r => (r.Code, r.Name, r.Lambert93)));
+        const string fileName = "ADE-COG_3-2_GPKG_LAMB93_FR-ED2024-02-22.gpkg";
+        var admin = await TokenAsync(AtlasRoles.Admin, null);
+        var producer = await TokenAsync(AtlasRoles.Producer, $"Partenaire {Guid.NewGuid():N}");
+        using var http = Client();
+        long? published = null;
+        try
+        {
+            var before = await LevelDigestAsync("region");
+            var tilesBefore = await TilesDigestAsync("region");
+            var state = await BoundaryStateAsync();
+
+            // A producer is refused: the outlines every figure is drawn on are the observatory's.
+            var refused = await http.SendAsync(Request(HttpMethod.Post, "/api/datasets", producer, Upload(gpkg, fileName)));
+            Assert.Equal(HttpStatusCode.Forbidden, refused.StatusCode);
+            Assert.Equal("application/problem+json", refused.Content.Headers.ContentType?.MediaType);
+            Assert.Equal(state, await BoundaryStateAsync());
+
+            // The draft: level from the table's name, vintage from the file's, Lambert-93 from the GeoPackage's EPSG code.
+            var body = await AssertCreatedAsync(await http.SendAsync(Request(HttpMethod.Post, "/api/datasets", admin, Upload(gpkg, fileName))));
+            var id = body.GetProperty("id").GetInt64();
+            var report = body.GetProperty("report");
+            Assert.Equal(regions.Count, report.GetProperty("read").GetInt64());
+            Assert.Equal(regions.Count, report.GetProperty("accepted").GetInt64());
+            var layer = report.GetProperty("boundaries");
+            Assert.Equal("region", layer.GetProperty("level").GetString());
+            Assert.Equal("geopackage", layer.GetProperty("format").GetString());
+            Assert.Equal("region", layer.GetProperty("layer").GetString());
+            Assert.Equal(2024, layer.GetProperty("vintage").GetInt32());
+            Assert.Equal(fileName, layer.GetProperty("vintageFrom").GetString());
+            Assert.Equal(2018, layer.GetProperty("vintageInForce").GetInt32());
+            Assert.StartsWith("EPSG:2154", layer.GetProperty("crs").GetString(), StringComparison.Ordinal);
+            Assert.Equal(18, layer.GetProperty("features").GetInt32());
+            Assert.Equal(18, layer.GetProperty("matched").GetInt32());
+            Assert.Equal(0, layer.GetProperty("new").GetInt32());
+            Assert.Equal(0, layer.GetProperty("missing").GetInt32());
+            Assert.Equal(0, layer.GetProperty("duplicates").GetInt32());
+            var bbox = layer.GetProperty("bbox").EnumerateArray().Select(b => b.GetDouble()).ToArray();
+            Assert.True(bbox[0] is > -62 and < -61 && bbox[2] is > 55 and < 56, string.Join(" ", bbox));
+
+            // Nothing changes before publication; GET answers the same report.
+            Assert.Equal(before, await LevelDigestAsync("region"));
+            var got = await (await http.SendAsync(Request(HttpMethod.Get, $"/api/datasets/{id}", admin))).Content.ReadFromJsonAsync<JsonElement>();
+            Assert.Equal(18, got.GetProperty("report").GetProperty("boundaries").GetProperty("matched").GetInt32());
+
+            var dataVersion = await DataVersionAsync();
+            var publish = await http.SendAsync(Request(HttpMethod.Post, $"/api/datasets/{id}/publish", admin));
+            Assert.True(publish.StatusCode == HttpStatusCode.OK, await publish.Content.ReadAsStringAsync());
+            published = id;
+            Assert.True(await DataVersionAsync() > dataVersion);
+
+            // Île-de-France is now the 2024 outline (ProjNET and PROJ agree to well under a millionth), and so are its tiles.
+            Assert.NotEqual(before, await LevelDigestAsync("region"));
+            Assert.NotEqual(tilesBefore, await TilesDigestAsync("region"));
+            var ileDeFrance = await TerritoryAsync("region", "11");
+            Assert.Equal("COG 2024", ileDeFrance.Vintage);
+            Assert.Equal(id, ileDeFrance.Version);
+            var expected = regions.Single(r => r.Code == "11").Area;
+            Assert.True(Math.Abs(ileDeFrance.Area - expected) / expected < 1e-6, $"{ileDeFrance.Area} m² published, {expected} m² in the file");
+            var tile = await http.GetAsync(new Uri($"/tiles/region/0/0/0.mvt?v={await DataVersionAsync()}", UriKind.Relative));
+            Assert.Equal(HttpStatusCode.OK, tile.StatusCode);
+
+            // Its provenance: the file, when, and (for an admin) who.
+            var sources = await (await http.SendAsync(Request(HttpMethod.Get, "/api/levels/region/boundaries", admin))).Content.ReadFromJsonAsync<JsonElement>();
+            var source = sources.GetProperty("sources").EnumerateArray().Single();
+            Assert.Equal("COG 2024", source.GetProperty("vintage").GetString());
+            Assert.Equal(18, source.GetProperty("territories").GetInt32());
+            var provenance = source.GetProperty("provenance");
+            Assert.Equal("contribution", provenance.GetProperty("origin").GetString());
+            Assert.Equal(id, provenance.GetProperty("datasetVersionId").GetInt64());
+            Assert.Equal(fileName, provenance.GetProperty("file").GetString());
+            Assert.True(provenance.TryGetProperty("publishedBy", out _));
+            var anonymous = await atlas.App.CreateClient().GetFromJsonAsync<JsonElement>("/api/levels/region/boundaries");
+            Assert.False(anonymous.GetProperty("sources")[0].GetProperty("provenance").TryGetProperty("publishedBy", out _));
+
+            // Roll back: the outlines, their map geometry and their tiles exactly as before.
+            dataVersion = await DataVersionAsync();
+            var rollback = await http.SendAsync(Request(HttpMethod.Post, $"/api/datasets/{id}/rollback", admin));
+            Assert.True(rollback.StatusCode == HttpStatusCode.OK, await rollback.Content.ReadAsStringAsync());
+            published = null;
+            Assert.True(await DataVersionAsync() > dataVersion);
+            Assert.Equal(before, await LevelDigestAsync("region"));
+            Assert.Equal("rejected", (await rollback.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("status").GetString());
+        }
+        finally
+        {
+            if (published is { } p)
+            {
+                await http.SendAsync(Request(HttpMethod.Post, $"/api/datasets/{p}/rollback", admin));
+            }
+        }
+    }
+
+    [Fact]
+    public async Task An_admin_publishes_the_departements_as_a_zipped_ADMIN_EXPRESS_shapefile_and_rolls_them_back_exactly()
+    {
+        var departements = await LayerAsync("geodata/departements-2024.geojson");
+        var zip = ShapefileZip(DeliveryFolder, "DEPARTEMENT", "INSEE_DEP", departements.Select(d => (d.Code, d.Name, d.Lambert93)));
+        var admin = await TokenAsync(AtlasRoles.Admin, null);
+        using var http = Client();
+        long? published = null;
+        try
+        {
+            var before = await LevelDigestAsync("departement");
+            var tilesBefore = await TilesDigestAsync("departement");
+            var body = await AssertCreatedAsync(await http.SendAsync(Request(HttpMethod.Post, "/api/datasets", admin, Upload(zip, "ADMIN-EXPRESS-COG.zip"))));
+            var id = body.GetProperty("id").GetInt64();
+            var layer = body.GetProperty("report").GetProperty("boundaries");
+            Assert.Equal("departement", layer.GetProperty("level").GetString());
+            Assert.Equal("shapefile", layer.GetProperty("format").GetString());
+            Assert.Equal($"{DeliveryFolder}/DEPARTEMENT.shp", layer.GetProperty("layer").GetString());
+            Assert.Equal(2024, layer.GetProperty("vintage").GetInt32());
+            Assert.Contains(".prj", layer.GetProperty("crs").GetString(), StringComparison.Ordinal);
+            Assert.Equal(101, layer.GetProperty("features").GetInt32());
+            Assert.Equal(101, layer.GetProperty("matched").GetInt32());
+            Assert.Equal(before, await LevelDigestAsync("departement"));
+
+            var publish = await http.SendAsync(Request(HttpMethod.Post, $"/api/datasets/{id}/publish", admin));
+            Assert.True(publish.StatusCode == HttpStatusCode.OK, await publish.Content.ReadAsStringAsync());
+            published = id;
+            Assert.NotEqual(tilesBefore, await TilesDigestAsync("departement"));
+            foreach (var code in new[] { "93", "2A", "974" })
+            {
+                var territory = await TerritoryAsync("departement", code);
+                var expected = departements.Single(d => d.Code == code).Area;
+                Assert.Equal("COG 2024", territory.Vintage);
+                Assert.True(Math.Abs(territory.Area - expected) / expected < 1e-6, $"{code}: {territory.Area} m² published, {expected} m² in the file");
+            }
+
+            // An older edition than the one now in force is refused.
+            var older = await http.SendAsync(Request(HttpMethod.Post, "/api/datasets", admin, Upload(zip, "departements.zip", """{ "vintage": 2019 }""")));
+            var problem = await older.Content.ReadFromJsonAsync<JsonElement>();
+            Assert.Equal(HttpStatusCode.UnprocessableEntity, older.StatusCode);
+            Assert.Contains("COG 2019 is older than the departement outlines in force (COG 2024)", problem.GetProperty("detail").GetString(), StringComparison.Ordinal);
+
+            var rollback = await http.SendAsync(Request(HttpMethod.Post, $"/api/datasets/{id}/rollback", admin));
+            Assert.True(rollback.StatusCode == HttpStatusCode.OK, await rollback.Content.ReadAsStringAsync());
+            published = null;
+            Assert.Equal(before, await LevelDigestAsync("departement"));
+        }
+        finally
+        {
+            if (published is { } p)
+            {
+                await http.SendAsync(Request(HttpMethod.Post, $"/api/datasets/{p}/rollback", admin));
+            }
+        }
+    }
+
+    [Fact]
+    public async Task Bad_boundary_files_are_refused_with_their_reason_and_change_nothing()
+    {
+        var regions = (await LayerAsync("geodata/regions-2024.geojson")).Select(r => (r.Code, r.Name, r.Lambert93)).ToList();
+        var admin = await TokenAsync(AtlasRoles.Admin, null);
+        using var http = Client();
+        var before = await LevelDigestAsync("region");
+        var state = await BoundaryStateAsync();
+
+        var zipBomb = new MemoryStream();
+        using (var archive = new ZipArchive(zipBomb, ZipArchiveMode.Create, leaveOpen: true))
+        {
+            foreach (var extension in new[] { ".shp", ".dbf", ".prj" })
+            {
+                await using var entry = archive.CreateEntry($"REGION{extension}", CompressionLevel.Optimal).Open();
+                entry.Write(new byte[extension == ".shp" ? 64 << 20 : 100]);
+            }
+        }
+
+        var noShp = new MemoryStream();
+        using (var archive = new ZipArchive(noShp, ZipArchiveMode.Create, leaveOpen: true))
+        {
+            await using var entry = archive.CreateEntry("REGION.dbf").Open();
+            entry.Write("not a layer"u8);
+        }
+
+        var swapped = regions.Select(r => (r.Code, r.Name, SwapToLatitudeLongitude(r.Lambert93))).ToList();
+        var duplicate = regions.Append(regions[0]).ToList();
+        var empty = regions.Select((r, i) => i == 3 ? (r.Code, r.Name, (Geometry)r.Lambert93.Factory.CreatePolygon()) : r).ToList();
+        var cases = new (string Name, byte[] File, string? Metadata, string Expected)[]
+        {
+            ("regions.zip", "code,nom\n11,Île-de-France\n"u8.ToArray(), null, "regions.zip: file: not a zip archive"),
+            ("regions.zip", noShp.ToArray(), null, "the zip holds no .shp"),
+            ("regions.zip", ShapefileZip(DeliveryFolder, "REGION", "INSEE_REG", regions, LambertPrj, ".dbf"), null, "REGION.dbf: missing beside REGION.shp"),
+            ("regions.zip", ShapefileZip(DeliveryFolder, "REGION", "INSEE_REG", regions, LambertPrj, ".prj"), null, "REGION.prj: missing beside REGION.shp"),
+            ("regions.zip", ShapefileZip(DeliveryFolder, "REGION", "INSEE_REG", regions), """{ "level": "canton" }""", "'canton' is not a level whose boundaries an upload replaces"),
+            ("regions.zip", ShapefileZip("couches", "LIMITES", "CODE", regions), """{ "vintage": 2024 }""", "which level this layer replaces is not recognised"),
+            ("regions.zip", ShapefileZip("couches", "REGION", "INSEE_REG", regions), null, "the COG vintage of the layer is not in its names"),
+            ("regions.zip", zipBomb.ToArray(), null, "refused as a zip bomb"),
+            ("regions.zip", ShapefileZip(DeliveryFolder, "REGION", "INSEE_REG", regions, UtmPrj), null, "neither Lambert-93 nor WGS84"),
+            ("regions-utm.gpkg", await GeoPackageAsync("region", "insee_reg", regions, srid: 32620), """{ "vintage": 2024 }""", "EPSG:32620 is not supported"),
+            ("regions.zip", ShapefileZip(DeliveryFolder, "REGION", "INSEE_REG", swapped, prj: null), """{ "srid": 4326 }""", "outside France"),
+            ("regions.zip", ShapefileZip(DeliveryFolder, "REGION", "INSEE_REG", duplicate), null, $"duplicate code {regions[0].Code}"),
+            ("regions.gpkg", await GeoPackageAsync("region", "insee_reg", empty), """{ "vintage": 2024 }""", "feature 4, geometry"),
+            ("regions.zip", ShapefileZip(DeliveryFolder, "REGION", "INSEE_REG", regions), """{ "vintage": 2010 }""", "COG 2010 is older than the region outlines in force (COG 2018)"),
+            ("communes.zip", ShapefileZip(DeliveryFolder, "COMMUNE", "INSEE_COM", regions), null, "the commune layer cannot be replaced by upload yet"),
+        };
+        foreach (var (name, file, metadata, expected) in cases)
+        {
+            var response = await http.SendAsync(Request(HttpMethod.Post, "/api/datasets", admin, Upload(file, name, metadata)));
+            var body = await response.Content.ReadAsStringAsync();
+            Assert.True(response.StatusCode == HttpStatusCode.UnprocessableEntity, $"{expected}: {(int)response.StatusCode} {body}");
+            Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+            var detail = JsonDocument.Parse(body).RootElement.GetProperty("detail").GetString()!;
+            Assert.Contains(expected, detail, StringComparison.Ordinal);
+            Assert.Contains(name, detail, StringComparison.Ordinal);
+        }
+
+        // Past the upload limit (1 MB on this instance): refused before it is read.
+        await using (var limited = atlas.App.WithWebHostBuilder(b => b.UseSetting("Datasets:MaxUploadMegabytes", "1")))
+        {
+            using var small = limited.CreateClient();
+            var large = ShapefileZip(DeliveryFolder, "DEPARTEMENT", "INSEE_DEP", (await LayerAsync("geodata/departements-2024.geojson")).Select(d => (d.Code, d.Name, d.Lambert93)));
+            Assert.True(large.Length > 1 << 20, $"{large.Length} bytes");
+            var response = await small.SendAsync(Request(HttpMethod.Post, "/api/datasets", admin, Upload(large, "departements.zip")));
+            var body = await response.Content.ReadAsStringAsync();
+            Assert.True(response.StatusCode is HttpStatusCode.UnprocessableEntity or HttpStatusCode.RequestEntityTooLarge, body);
+            Assert.Contains("larger than the limit of 1 MB", body, StringComparison.Ordinal);
+        }
+
+        Assert.Equal(state, await BoundaryStateAsync());
+        Assert.Equal(before, await LevelDigestAsync("region"));
+    }
+
+    /// <summary>Lambert-93 outlines turned into latitude/longitude pairs (the axis order mistake): inside no part of France.</summary>
+    private static Geometry SwapToLatitudeLongitude(Geometry lambert93)
+    {
+        var wgs84 = TerritoryAtlas.Web.Territories.Lambert93.ToWgs84(lambert93);
+        wgs84.Apply(new SwapFilter());
+        return wgs84;
+    }
+
+    private sealed class SwapFilter : IEntireCoordinateSequenceFilter
+    {
+        public bool Done => false;
+        public bool GeometryChanged => true;
+
+        public void Filter(CoordinateSequence seq)
+        {
+            for (var i = 0; i < seq.Count; i++)
+            {
+                var (x, y) = (seq.GetX(i), seq.GetY(i));
+                seq.SetX(i, y);
+                seq.SetY(i, x);
+            }
+        }
+    }
+}
