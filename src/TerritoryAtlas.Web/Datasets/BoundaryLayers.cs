@@ -116,7 +116,7 @@ public static class BoundaryLayers
             source = string.Create(CultureInfo.InvariantCulture, $"IGN, ADMIN EXPRESS COG {vintage} ({version.File}), version {versionId}"),
             by,
         }, transaction, commandTimeout: 0, cancellationToken: ct));
-        await RebuildTilesAsync(connection, level, phase, ct);
+        await RebuildTilesAsync(connection, transaction, versionId, level, phase, ct);
     }
 
     /// <summary>Rolls <paramref name="versionId"/> back: the outlines before it (boundary_rollback.sql), their map geometry and tiles rebuilt.</summary>
@@ -126,18 +126,27 @@ public static class BoundaryLayers
         phase("Retour des contours précédents", "Bringing the previous outlines back");
         await connection.ExecuteScalarAsync<long?>(new CommandDefinition(AtlasDatabase.Sql("Datasets.boundary_rollback.sql"),
             new { version_id = versionId, dataset_id = datasetId }, transaction, commandTimeout: 0, cancellationToken: ct));
-        await RebuildTilesAsync(connection, level, phase, ct);
+        await RebuildTilesAsync(connection, transaction, versionId, level, phase, ct);
     }
 
     /// <summary>The level's zoom-band copies and prebuilt tiles, rebuilt as the importer and the zonings build them (same code).</summary>
-    private static async Task RebuildTilesAsync(NpgsqlConnection connection, string level, Action<string, string> phase, CancellationToken ct)
+    /// <remarks>Also the grouping levels (france, zone) whose outline the version changed.</remarks>
+    private static async Task RebuildTilesAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, long versionId, string level,
+        Action<string, string> phase, CancellationToken ct)
     {
-        phase("Géométrie de la carte", "Map geometry");
-        await LevelTiles.BuildGeometryAsync(connection, level, ct);
-        phase("Tuiles vectorielles", "Vector tiles");
-        foreach (var tile in await LevelTiles.ResetAsync(connection, level, ct))
+        var groupings = await connection.QueryAsync<string>(new CommandDefinition("""
+            select distinct t.level from boundary_displaced d join territory t on t.id = d.territory_id
+            where d.version_id = @versionId and t.level <> @level
+            """, new { versionId, level }, transaction, cancellationToken: ct));
+        foreach (var rebuilt in groupings.Prepend(level))
         {
-            await LevelTiles.BuildAsync(connection, level, tile, ct);
+            phase("Géométrie de la carte", "Map geometry");
+            await LevelTiles.BuildGeometryAsync(connection, rebuilt, ct);
+            phase("Tuiles vectorielles", "Vector tiles");
+            foreach (var tile in await LevelTiles.ResetAsync(connection, rebuilt, ct))
+            {
+                await LevelTiles.BuildAsync(connection, rebuilt, tile, ct);
+            }
         }
     }
 

@@ -3,7 +3,8 @@
 -- and vintage; a code new to the level becomes a territory; a territory the layer does not hold keeps its code and
 -- every figure, and either loses its polygon (the layer covers where it was: it no longer exists in this vintage, as a
 -- merged territory) or keeps its previous one (the layer does not reach it, e.g. metropolitan France only), with its
--- own older vintage saying so. Run after unpublish.sql, in the same transaction; the tiles are rebuilt after.
+-- own older vintage saying so. The groupings made of the level's territories (France, métropole, DROM) take the
+-- union of their new outlines. Run after unpublish.sql, in the same transaction; the tiles are rebuilt after.
 -- Parameters: @version_id, @level, @vintage (text, e.g. 'COG 2024'), @source, @by.
 delete from boundary_displaced where version_id = @version_id;
 
@@ -11,7 +12,10 @@ insert into boundary_displaced (version_id, territory_id, code, existed, name, s
                                 boundary_version_id)
 select @version_id, t.id, t.code, true, t.name, t.search_name, t.vintage, t.source, t.geom, t.label_point, t.boundary_version_id
 from territory t
-where t.level = @level;
+where t.level = @level
+   -- The groupings made of this level's territories (France, métropole, DROM: unions of the régions), whose outline follows.
+   or t.id in (select p.parent_id from territory_parent p join territory c on c.id = p.territory_id
+               where c.level = @level and p.method = 'source' and p.parent_level in ('france', 'zone'));
 
 update territory t
 set geom = null, label_point = null, boundary_version_id = @version_id
@@ -34,6 +38,15 @@ with added as (
 )
 insert into boundary_displaced (version_id, territory_id, code, existed)
 select @version_id, id, code, false from added;
+
+update territory g
+set geom = u.geom, label_point = ST_PointOnSurface(u.geom)
+from (select p.parent_id, ST_Multi(ST_CollectionExtract(ST_MakeValid(ST_Union(c.geom)), 3))::geometry(MultiPolygon, 4326) as geom
+      from territory_parent p
+      join territory c on c.id = p.territory_id
+      where c.level = @level and p.method = 'source' and p.parent_level in ('france', 'zone') and c.geom is not null
+      group by p.parent_id) u
+where g.id = u.parent_id;
 
 update dataset_version set status = 'published', published_by = @by, published_at = now(), rolled_back_by = null, rolled_back_at = null
 where id = @version_id;

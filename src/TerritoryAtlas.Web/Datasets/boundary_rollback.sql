@@ -1,5 +1,5 @@
--- Rolls boundary version @version_id (just made 'rejected' by unpublish.sql) back: the level's territories are put
--- back exactly as they were before it was published (name, vintage, source, polygon, label point); a territory it
+-- Rolls boundary version @version_id (just made 'rejected' by unpublish.sql) back: the level's territories (and the
+-- groupings made of them) are put back exactly as they were before it was published (name, vintage, source, polygon, label point); a territory it
 -- added goes, unless a figure names it meanwhile (then it stays, without polygon: a figure is never lost); the
 -- version published before it is current again. The tiles are rebuilt after, in the same transaction.
 -- Parameters: @version_id, @dataset_id. Returns the version current again (null: the import's outlines).

@@ -235,6 +235,7 @@ public sealed class BoundaryUploadTests(AtlasFixture atlas)
         {
             var before = await LevelDigestAsync("region");
             var tilesBefore = await TilesDigestAsync("region");
+            var groupingsBefore = $"{await LevelDigestAsync("france")} || {await LevelDigestAsync("zone")}";
             var state = await BoundaryStateAsync();
 
             // A producer is refused: the outlines every figure is drawn on are the observatory's.
@@ -287,6 +288,16 @@ public sealed class BoundaryUploadTests(AtlasFixture atlas)
             var tile = await http.GetAsync(new Uri($"/tiles/region/0/0/0.mvt?v={await DataVersionAsync()}", UriKind.Relative));
             Assert.Equal(HttpStatusCode.OK, tile.StatusCode);
 
+            // France and métropole are unions of the régions: their outlines follow, the DROM's too.
+            await using (var connection = await atlas.Db.OpenConnectionAsync())
+            {
+                var france = await connection.ExecuteScalarAsync<double>("select ST_Area(geom::geography) from territory where level = 'france' and code = 'FR'");
+                var sum = regions.Sum(r => r.Area);
+                Assert.True(Math.Abs(france - sum) / sum < 1e-3, $"France {france} m², its régions {sum} m²");
+            }
+
+            Assert.NotEqual(groupingsBefore, $"{await LevelDigestAsync("france")} || {await LevelDigestAsync("zone")}");
+
             // Its provenance: the file, when, and (for an admin) who.
             var sources = await (await http.SendAsync(Request(HttpMethod.Get, "/api/levels/region/boundaries", admin))).Content.ReadFromJsonAsync<JsonElement>();
             var source = sources.GetProperty("sources").EnumerateArray().Single();
@@ -307,6 +318,7 @@ public sealed class BoundaryUploadTests(AtlasFixture atlas)
             published = null;
             Assert.True(await DataVersionAsync() > dataVersion);
             Assert.Equal(before, await LevelDigestAsync("region"));
+            Assert.Equal(groupingsBefore, $"{await LevelDigestAsync("france")} || {await LevelDigestAsync("zone")}");
             Assert.Equal("rejected", (await rollback.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("status").GetString());
         }
         finally
