@@ -11,10 +11,12 @@ select 'new', b.code, b.name, case when b.repaired then b.feature end
 from boundary_row b
 where b.version_id = @version_id and not exists (select 1 from territory t where t.level = @level and t.code = b.code)
 union all
-select case when exists (select 1 from boundary_row c where c.version_id = @version_id and ST_Intersects(c.geom, t.label_point))
+select case when exists (select 1 from boundary_row c where c.version_id = @version_id and ST_Intersects(c.geom, m.label_point))
             then 'without_polygon' else 'kept' end,
-       t.code, t.name, null
-from territory t
-where t.level = @level and t.geom is not null
-  and not exists (select 1 from boundary_row b where b.version_id = @version_id and b.code = t.code)
+       m.code, m.name, null
+from (select t.code, t.name, t.label_point
+      from territory t
+      where t.level = @level and t.geom is not null
+        and not exists (select 1 from boundary_row b where b.version_id = @version_id and b.code = t.code)
+      offset 0) m
 order by 1, 2;

@@ -387,6 +387,71 @@ public sealed class BoundaryUploadTests(AtlasFixture atlas)
     }
 
     [Fact]
+    public async Task Territories_a_new_layer_covers_under_another_code_keep_their_figures_without_polygon_until_rolled_back()
+    {
+        // Corsica as one département again (its pre-1976 code 20, the union of 2A and 2B), in WGS84: 2A and 2B are
+        // covered by it, so they lose their polygon in that vintage but keep their code and every figure.
+        var departements = await LayerAsync("geodata/departements-2024.geojson");
+        await using var connection = await atlas.Db.OpenConnectionAsync();
+        var wgs84 = new List<(string Code, string Name, Geometry Geometry)>();
+        foreach (var d in departements.Where(d => d.Code is not ("2A" or "2B")))
+        {
+            wgs84.Add((d.Code, d.Name, TerritoryAtlas.Web.Territories.Lambert93.ToWgs84(d.Lambert93)));
+        }
+
+        var corse = departements.Where(d => d.Code is "2A" or "2B").Select(d => d.Lambert93).ToList();
+        wgs84.Add(("20", "Corse", TerritoryAtlas.Web.Territories.Lambert93.ToWgs84(corse[0].Union(corse[1]))));
+        var gpkg = await GeoPackageAsync("departement", "insee_dep", wgs84, srid: 4326);
+        const string figures = "select count(*) || ':' || coalesce(sum(o.value), 0) from observation o join territory t on t.id = o.territory_id where t.level = 'departement' and t.code in ('2A', '2B')";
+        var figuresBefore = await connection.ExecuteScalarAsync<string>(figures);
+        Assert.NotEqual("0:0", figuresBefore);
+        var admin = await TokenAsync(AtlasRoles.Admin, null);
+        using var http = Client();
+        long? published = null;
+        try
+        {
+            var before = await LevelDigestAsync("departement");
+            var body = await AssertCreatedAsync(await http.SendAsync(Request(HttpMethod.Post, "/api/datasets", admin,
+                Upload(gpkg, "departements-corse.gpkg", """{ "vintage": 2024, "level": "departement" }"""))));
+            var id = body.GetProperty("id").GetInt64();
+            var layer = body.GetProperty("report").GetProperty("boundaries");
+            Assert.StartsWith("EPSG:4326", layer.GetProperty("crs").GetString(), StringComparison.Ordinal);
+            Assert.Equal("metadata", layer.GetProperty("vintageFrom").GetString());
+            Assert.Equal(100, layer.GetProperty("features").GetInt32());
+            Assert.Equal(99, layer.GetProperty("matched").GetInt32());
+            Assert.Equal(["20"], layer.GetProperty("newCodes").EnumerateArray().Select(c => c.GetString()));
+            Assert.Equal(["2A:without_polygon", "2B:without_polygon"], layer.GetProperty("missingTerritories").EnumerateArray()
+                .Select(m => $"{m.GetProperty("code").GetString()}:{m.GetProperty("outcome").GetString()}"));
+
+            var publish = await http.SendAsync(Request(HttpMethod.Post, $"/api/datasets/{id}/publish", admin));
+            Assert.True(publish.StatusCode == HttpStatusCode.OK, await publish.Content.ReadAsStringAsync());
+            published = id;
+            var after = (await connection.QueryAsync<(string Code, bool HasPolygon, string Vintage)>(
+                "select code, geom is not null, vintage from territory where level = 'departement' and code in ('20', '2A', '2B') order by code")).ToList();
+            Assert.Equal([("20", true, "COG 2024"), ("2A", false, "COG 2018"), ("2B", false, "COG 2018")], after);
+            Assert.Equal(figuresBefore, await connection.ExecuteScalarAsync<string>(figures));
+            Assert.Equal(0, await connection.ExecuteScalarAsync<long>(
+                "select count(*) from territory_tile_geometry where level = 'departement' and code in ('2A', '2B')"));
+            var sources = await (await http.SendAsync(Request(HttpMethod.Get, "/api/levels/departement/boundaries", admin))).Content.ReadFromJsonAsync<JsonElement>();
+            Assert.Equal(2, sources.GetProperty("sources").EnumerateArray().Sum(s => s.GetProperty("withoutPolygon").GetInt32()));
+
+            // Roll back: 20 goes (no figure names it), 2A and 2B get their polygons back, exactly.
+            var rollback = await http.SendAsync(Request(HttpMethod.Post, $"/api/datasets/{id}/rollback", admin));
+            Assert.True(rollback.StatusCode == HttpStatusCode.OK, await rollback.Content.ReadAsStringAsync());
+            published = null;
+            Assert.Equal(before, await LevelDigestAsync("departement"));
+            Assert.Equal(figuresBefore, await connection.ExecuteScalarAsync<string>(figures));
+        }
+        finally
+        {
+            if (published is { } p)
+            {
+                await http.SendAsync(Request(HttpMethod.Post, $"/api/datasets/{p}/rollback", admin));
+            }
+        }
+    }
+
+    [Fact]
     public async Task Bad_boundary_files_are_refused_with_their_reason_and_change_nothing()
     {
         var regions = (await LayerAsync("geodata/regions-2024.geojson")).Select(r => (r.Code, r.Name, r.Lambert93)).ToList();
@@ -431,7 +496,7 @@ public sealed class BoundaryUploadTests(AtlasFixture atlas)
             ("regions.zip", ShapefileZip(DeliveryFolder, "REGION", "INSEE_REG", duplicate), null, $"duplicate code {regions[0].Code}"),
             ("regions.gpkg", await GeoPackageAsync("region", "insee_reg", empty), """{ "vintage": 2024 }""", "feature 4, geometry"),
             ("regions.zip", ShapefileZip(DeliveryFolder, "REGION", "INSEE_REG", regions), """{ "vintage": 2010 }""", "COG 2010 is older than the region outlines in force (COG 2018)"),
-            ("communes.zip", ShapefileZip(DeliveryFolder, "COMMUNE", "INSEE_COM", regions), null, "the commune layer cannot be replaced by upload yet"),
+            ("communes.zip", ShapefileZip(DeliveryFolder, "COMMUNE", "INSEE_COM", regions), null, "a commune layer of COG 2024 would need them re-based, which is not done yet; only an edition of COG 2018"),
         };
         foreach (var (name, file, metadata, expected) in cases)
         {

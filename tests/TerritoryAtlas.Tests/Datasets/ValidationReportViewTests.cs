@@ -47,4 +47,35 @@ public sealed class ValidationReportViewTests : BunitTest
         Assert.Contains("85194, 85060, 85166", rows[0].TextContent, StringComparison.Ordinal);
         Assert.Contains("Château-d'Olonne (85060) → Les Sables-d'Olonne (85194)", view.Find("[data-testid=report-resolved]").TextContent, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public void A_boundary_layer_says_its_level_vintage_and_crs_and_what_becomes_of_the_territories_it_lacks()
+    {
+        var boundaries = new BoundaryReport
+        {
+            Level = "departement",
+            Format = "shapefile",
+            Layer = "ADECOG_3-2_SHP_LAMB93_FXX-ED2024-02-22/DEPARTEMENT.shp",
+            Vintage = 2024,
+            VintageFrom = "ADECOG_3-2_SHP_LAMB93_FXX-ED2024-02-22/DEPARTEMENT.shp",
+            VintageInForce = 2018,
+            Crs = "EPSG:2154 (Lambert-93), .prj",
+            Features = 96,
+            Matched = 96,
+            Missing = 5,
+            Repaired = 1,
+            Bbox = [-5.14, 41.33, 9.56, 51.09],
+        };
+        boundaries.MissingTerritories.Add(new MissingTerritory("974", "La Réunion", "kept"));
+        var report = new ValidationReport { File = "ADMIN-EXPRESS-COG.zip", Read = 96, Accepted = 96, Layout = "IGN ADMIN EXPRESS (shapefile)", Boundaries = boundaries };
+
+        var view = Context.Render<ValidationReportView>(p => p.Add(x => x.Report, report));
+
+        Assert.Equal("96", view.Find("[data-testid=report-matched]").GetAttribute("data-value"));
+        Assert.Equal("5", view.Find("[data-testid=report-missing-territories]").GetAttribute("data-value"));
+        Assert.Equal("1", view.Find("[data-testid=report-repaired]").GetAttribute("data-value"));
+        Assert.Contains("EPSG:2154", view.Find("[data-testid=report-boundaries-crs]").TextContent, StringComparison.Ordinal);
+        Assert.Contains("COG 2018", view.Find("[data-testid=report-boundaries-crs]").TextContent, StringComparison.Ordinal);
+        Assert.Contains("La Réunion (974)", view.Find("[data-testid=report-missing-list]").TextContent, StringComparison.Ordinal);
+    }
 }

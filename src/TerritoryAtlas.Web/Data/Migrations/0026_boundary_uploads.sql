@@ -15,6 +15,8 @@ create table boundary_row (
     repaired boolean not null,
     primary key (version_id, code)
 );
+-- Which territories missing from a layer it covers (boundary_publish.sql).
+create index boundary_row_geom_idx on boundary_row using gist (geom);
 
 -- The level's territories as they were before a version was published: put back when it is rolled back. `existed`
 -- false: the version brought the territory (a code new to the level).
