@@ -88,8 +88,9 @@ public sealed partial class BoundaryUpload : IDisposable
             using var zip = ZipFile.OpenRead(path);
             return zip.Entries.Any(e => e.FullName.EndsWith(".shp", StringComparison.OrdinalIgnoreCase));
         }
-        catch (InvalidDataException)
+        catch (Exception e) when (e is InvalidDataException or IOException or ArgumentException or NotSupportedException)
         {
+            // Not a zip that can be listed: the other readers say what is wrong with it.
             return false;
         }
     }
@@ -97,6 +98,19 @@ public sealed partial class BoundaryUpload : IDisposable
     /// <summary>Opens the upload at <paramref name="path"/>: unpacks a zip's layer (within <paramref name="maxInflatedBytes"/>), recognises level and vintage.</summary>
     /// <exception cref="ImportException">the file, the layer or what it says cannot be used; nothing is kept.</exception>
     public static BoundaryUpload Open(string path, string fileName, ContributionMetadata metadata, long maxInflatedBytes)
+    {
+        try
+        {
+            return OpenLayer(path, fileName, metadata, maxInflatedBytes);
+        }
+        catch (Exception e) when (e is not (ImportException or OperationCanceledException))
+        {
+            // A hostile or truncated file can break a reader anywhere: it is the file's problem, said as such.
+            throw new ImportException(fileName, "file", $"cannot be read as a shapefile set or a GeoPackage ({e.GetType().Name}: {e.Message})");
+        }
+    }
+
+    private static BoundaryUpload OpenLayer(string path, string fileName, ContributionMetadata metadata, long maxInflatedBytes)
     {
         if (metadata.Level is { } asked && !Levels.ContainsKey(asked))
         {
@@ -150,7 +164,7 @@ public sealed partial class BoundaryUpload : IDisposable
         {
             zip = ZipFile.OpenRead(path);
         }
-        catch (InvalidDataException e)
+        catch (Exception e) when (e is InvalidDataException or IOException or ArgumentException or NotSupportedException)
         {
             throw new ImportException(fileName, "file", $"not a zip archive ({e.Message}): send the shapefile set zipped, or a GeoPackage (.gpkg)");
         }
@@ -310,10 +324,17 @@ public sealed partial class BoundaryUpload : IDisposable
     public List<BoundaryFeature> Read(string fileName, int? srid, List<RowProblem> problems, out string crs)
     {
         var declared = "";
-        var features = BoundaryFile.Read(ReadPath, fileName, Layer(ReadPath, Format, Format == "geopackage" ? LayerName : null, CodeColumn, NameColumn, srid ?? 4326),
-            problems, (epsg, where) => declared = $"EPSG:{epsg}{(epsg == Territories.Lambert93.Srid ? " (Lambert-93)" : epsg == 4326 ? " (WGS84)" : "")}, {(where == "default" ? "metadata srid" : where)}");
-        crs = declared;
-        return features;
+        try
+        {
+            var features = BoundaryFile.Read(ReadPath, fileName, Layer(ReadPath, Format, Format == "geopackage" ? LayerName : null, CodeColumn, NameColumn, srid ?? 4326),
+                problems, (epsg, where) => declared = $"EPSG:{epsg}{(epsg == Territories.Lambert93.Srid ? " (Lambert-93)" : epsg == 4326 ? " (WGS84)" : "")}, {(where == "default" ? "metadata srid" : where)}");
+            crs = declared;
+            return features;
+        }
+        catch (Exception e) when (e is not (ImportException or OperationCanceledException))
+        {
+            throw new ImportException(fileName, LayerName, $"cannot be read ({e.GetType().Name}: {e.Message})");
+        }
     }
 
     /// <summary>France's extent, metropolitan and each overseas département, with a margin: a feature outside is misplaced.</summary>

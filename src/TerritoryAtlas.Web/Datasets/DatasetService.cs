@@ -556,7 +556,7 @@ public sealed class DatasetService(NpgsqlDataSource db, IConfiguration configura
         await transaction.CommitAsync(ct);
         dataVersion.Invalidate();
         log.LogInformation("Boundary version {Version} {What} by {By}: {Phases}", id, what, who.Name, phases.Times());
-        return (await GetAsync(id, who, ct))!;
+        return (await GetAsync(id, who, ct, withPreview: false))!;
     }
 
     /// <summary>

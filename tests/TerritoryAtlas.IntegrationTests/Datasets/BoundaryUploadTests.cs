@@ -477,6 +477,19 @@ public sealed class BoundaryUploadTests(AtlasFixture atlas)
             entry.Write("not a layer"u8);
         }
 
+        var garbage = new MemoryStream();
+        using (var archive = new ZipArchive(garbage, ZipArchiveMode.Create, leaveOpen: true))
+        {
+            var noise = new Random(14);
+            foreach (var extension in new[] { ".shp", ".shx", ".dbf", ".prj" })
+            {
+                var bytes = new byte[4096];
+                noise.NextBytes(bytes);
+                await using var entry = archive.CreateEntry($"{DeliveryFolder}/REGION{extension}").Open();
+                entry.Write(bytes);
+            }
+        }
+
         var swapped = regions.Select(r => (r.Code, r.Name, SwapToLatitudeLongitude(r.Lambert93))).ToList();
         var duplicate = regions.Append(regions[0]).ToList();
         var empty = regions.Select((r, i) => i == 3 ? (r.Code, r.Name, (Geometry)r.Lambert93.Factory.CreatePolygon()) : r).ToList();
@@ -490,6 +503,8 @@ public sealed class BoundaryUploadTests(AtlasFixture atlas)
             ("regions.zip", ShapefileZip("couches", "LIMITES", "CODE", regions), """{ "vintage": 2024 }""", "which level this layer replaces is not recognised"),
             ("regions.zip", ShapefileZip("couches", "REGION", "INSEE_REG", regions), null, "the COG vintage of the layer is not in its names"),
             ("regions.zip", zipBomb.ToArray(), null, "refused as a zip bomb"),
+            ("regions.zip", garbage.ToArray(), null, "not a readable shapefile"),
+            ("regions.gpkg", "SQLite format 3\0 and then nothing"u8.ToArray(), """{ "vintage": 2024 }""", "regions.gpkg: file:"),
             ("regions.zip", ShapefileZip(DeliveryFolder, "REGION", "INSEE_REG", regions, UtmPrj), null, "neither Lambert-93 nor WGS84"),
             ("regions-utm.gpkg", await GeoPackageAsync("region", "insee_reg", regions, srid: 32620), """{ "vintage": 2024 }""", "EPSG:32620 is not supported"),
             ("regions.zip", ShapefileZip(DeliveryFolder, "REGION", "INSEE_REG", swapped, prj: null), """{ "srid": 4326 }""", "outside France"),
