@@ -219,9 +219,21 @@ public sealed class Importer(NpgsqlDataSource db, TextWriter output)
         var watch = Stopwatch.StartNew();
         var path = Path.Combine(dataDirectory, layer.Path);
         await output.WriteLineAsync($"import: boundaries {layer.Level} from {layer.Path}…");
-        var features = BoundaryFile.Read(path, layer.Path, layer);
-
         await using var connection = await db.OpenConnectionAsync(ct);
+        // An admin's published boundary layer (Datasets/BoundaryLayers.cs) is newer than the data directory's: it stays,
+        // and so do the territories it added or left without polygon, until it is rolled back.
+        if (await connection.ExecuteScalarAsync<long?>(new CommandDefinition("""
+                select v.id from dataset_version v join dataset d on d.id = v.dataset_id
+                where d.name = 'boundaries:' || @level and v.status = 'published'
+                """, new { level = layer.Level }, cancellationToken: ct)) is { } uploaded)
+        {
+            await AddReportAsync(new DatasetReport($"boundaries-{layer.Level}", "boundaries", layer.Path, 0, 0, 0, 0, [],
+                $"kept the published boundary upload (dataset version {uploaded}) rather than the data directory's layer"), ct);
+            await output.WriteLineAsync($"import: boundaries {layer.Level}: the published upload (version {uploaded}) is kept");
+            return;
+        }
+
+        var features = BoundaryFile.Read(path, layer.Path, layer);
         await using var transaction = await connection.BeginTransactionAsync(ct);
         await connection.ExecuteAsync(new CommandDefinition(
             "create temporary table staging_territory (code text primary key, name text not null, parent_code text, geom geometry(Geometry, 4326) not null) on commit drop",

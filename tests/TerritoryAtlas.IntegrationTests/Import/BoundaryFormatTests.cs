@@ -122,6 +122,44 @@ public sealed class BoundaryFormatTests(AtlasFixture atlas) : IAsyncLifetime
         await AssertImportedAsync("ADMIN EXPRESS COG 2018");
     }
 
+    [Fact]
+    public async Task A_reimport_keeps_the_outlines_of_a_level_whose_boundary_upload_is_published()
+    {
+        var features = _departements.Select(d => (IFeature)new Feature(d.Lambert93,
+            new AttributesTable { { "INSEE_DEP", d.Code }, { "NOM_DEP", d.Name } }));
+        Shapefile.WriteAllFeatures(features, Path.Combine(DataDirectory, "geodata", "DEPARTEMENT.shp"), LambertPrj, System.Text.Encoding.UTF8);
+        await WriteManifestAsync("""
+            { "level": "departement", "path": "geodata/DEPARTEMENT.shp", "format": "shapefile", "code": "INSEE_DEP", "name": "NOM_DEP",
+              "srid": 2154, "vintage": "COG 2018", "source": "IGN, ADMIN EXPRESS COG 2018 (shapefile)", "licence": "Licence Ouverte" }
+            """);
+        await ImportAsync();
+
+        // As a published upload leaves it: Seine-Saint-Denis on another outline and vintage, a territory 20 added.
+        await using var connection = await _scratch.Db.OpenConnectionAsync();
+        var version = await connection.ExecuteScalarAsync<long>("""
+            with d as (insert into dataset (name) values ('boundaries:departement') returning id)
+            insert into dataset_version (dataset_id, file_name, format, report, status, uploaded_by, published_by, published_at)
+            select id, 'ADMIN-EXPRESS-COG.zip', 'shapefile', '{}', 'published', 'admin', 'admin', now() from d returning id
+            """);
+        await connection.ExecuteAsync("""
+            update territory set geom = ST_Multi(ST_Buffer(geom, 0.01)), vintage = 'COG 2024', boundary_version_id = @version where level = 'departement' and code = '93';
+            insert into territory (level, code, name, search_name, vintage, source, geom, boundary_version_id)
+            select 'departement', '20', 'Corse', 'corse', 'COG 2024', 'upload', ST_Multi(ST_Union(geom)), @version from territory where level = 'departement' and code in ('2A', '2B');
+            """, new { version });
+        const string state = "select string_agg(code || ':' || vintage || ':' || md5(ST_AsEWKB(geom)), ',' order by code) from territory where level = 'departement' and code in ('20', '93')";
+        var uploaded = await connection.ExecuteScalarAsync<string>(state);
+
+        await ImportAsync();
+        Assert.Equal(uploaded, await connection.ExecuteScalarAsync<string>(state));
+        Assert.Contains($"dataset version {version}", await connection.ExecuteScalarAsync<string>(
+            "select notes from import_report where dataset = 'boundaries-departement'"), StringComparison.Ordinal);
+
+        // Rolled back, the data directory's layer is the one in force again.
+        await connection.ExecuteAsync("update dataset_version set status = 'rejected' where id = @version", new { version });
+        await ImportAsync();
+        await AssertImportedAsync("COG 2018");
+    }
+
     /// <summary>A GeoPackage shaped like ADMIN EXPRESS's: a departement table and a region table, both in Lambert-93.</summary>
     private async Task WriteGeoPackageAsync(string path)
     {
