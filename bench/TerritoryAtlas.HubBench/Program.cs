@@ -70,7 +70,7 @@ static async Task<List<double>> BareLatencyAsync(Uri baseUrl, Options options)
 static async Task<List<double>> WorkshopLatencyAsync(HttpClient http, Uri baseUrl, Options options)
 {
     var samples = new List<double>();
-    var code = await CreateRoomAsync(http, "bench latency");
+    var code = await CreateWorkshopAsync(http, "bench latency");
     var clients = await ConnectManyAsync(new Uri(baseUrl, "/hubs/workshop"), options.Clients + 1);
     try
     {
@@ -100,7 +100,7 @@ static async Task<List<double>> WorkshopLatencyAsync(HttpClient http, Uri baseUr
 
 static async Task ThroughputAsync(HttpClient http, Uri baseUrl, Options options)
 {
-    var code = await CreateRoomAsync(http, "bench throughput");
+    var code = await CreateWorkshopAsync(http, "bench throughput");
     var clients = await ConnectManyAsync(new Uri(baseUrl, "/hubs/workshop"), options.Clients);
     long delivered = 0, accepted = 0, refused = 0;
     try
@@ -147,7 +147,7 @@ static async Task ThroughputAsync(HttpClient http, Uri baseUrl, Options options)
 
 static async Task MemoryAsync(HttpClient http, Uri baseUrl, Options options, Process app)
 {
-    var code = await CreateRoomAsync(http, "bench memory");
+    var code = await CreateWorkshopAsync(http, "bench memory");
     var warm = await ConnectManyAsync(new Uri(baseUrl, "/hubs/workshop"), 1);
     await warm[0].InvokeAsync<JsonElement>("Join", code, "warm");
     await Task.Delay(2000);
@@ -226,7 +226,7 @@ static async Task DisposeAllAsync(IEnumerable<HubConnection> clients)
     foreach (var c in clients) await c.DisposeAsync();
 }
 
-static async Task<string> CreateRoomAsync(HttpClient http, string title)
+static async Task<string> CreateWorkshopAsync(HttpClient http, string title)
 {
     var response = await http.PostAsJsonAsync("/api/workshops", new { title });
     response.EnsureSuccessStatusCode();

@@ -62,7 +62,7 @@ public sealed class DatabaseOutageTests(AtlasFixture atlas)
         await using var relay = PostgresCut.Start(atlas.ConnectionString);
         await using var app = App(relay);
         using var http = app.CreateClient();
-        var room = await WorkshopClient.CreateRoomAsync(http, "Panne");
+        var room = await WorkshopClient.CreateWorkshopAsync(http, "Panne");
         await using var writer = await WorkshopClient.ConnectAsync(app.Server);
         await writer.JoinAsync(room.JoinCode, "Écrit");
         var clientId = Guid.NewGuid();

@@ -32,7 +32,7 @@ public sealed class HubFuzzTests(AtlasFixture atlas)
         var seed = int.TryParse(Environment.GetEnvironmentVariable("FUZZ_SEED"), out var s) ? s : 20261205;
         var random = new Random(seed);
         using var http = atlas.App.CreateClient();
-        var room = await WorkshopClient.CreateRoomAsync(http, "Fuzz");
+        var room = await WorkshopClient.CreateWorkshopAsync(http, "Fuzz");
         await using var host = await WorkshopClient.ConnectAsync(atlas.App.Server);
         await host.EnterAsync(room.JoinCode, room.HostToken);
         await using var participant = await WorkshopClient.ConnectAsync(atlas.App.Server);

@@ -21,7 +21,7 @@ public sealed class DurabilityTests(AtlasFixture atlas)
         try
         {
             using var http = new HttpClient { BaseAddress = baseAddress };
-            var room = await WorkshopClient.CreateRoomAsync(http, "Coupure");
+            var room = await WorkshopClient.CreateWorkshopAsync(http, "Coupure");
             await using var writer = await WorkshopClient.ConnectAsync(baseAddress, reconnect: true);
             await writer.JoinAsync(room.JoinCode, "Écrit");
             var reader = await WorkshopClient.ConnectAsync(baseAddress);

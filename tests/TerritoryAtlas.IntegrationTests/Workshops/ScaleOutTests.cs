@@ -73,7 +73,7 @@ public sealed class ScaleOutTests(AtlasFixture atlas)
         await using var second = Instance(redis);
 
         using var http = first.CreateClient();
-        var room = await WorkshopClient.CreateRoomAsync(http, "Deux instances");
+        var room = await WorkshopClient.CreateWorkshopAsync(http, "Deux instances");
         await using var onFirst = await WorkshopClient.ConnectAsync(first.Server);
         await onFirst.JoinAsync(room.JoinCode, "Sur la première");
         await using var onSecond = await WorkshopClient.ConnectAsync(second.Server);

@@ -90,7 +90,7 @@ public sealed class WorkshopClient : IAsyncDisposable
 
     public async ValueTask DisposeAsync() => await Connection.DisposeAsync();
 
-    public static async Task<CreatedWorkshop> CreateRoomAsync(HttpClient http, string title = "Atelier de test")
+    public static async Task<CreatedWorkshop> CreateWorkshopAsync(HttpClient http, string title = "Atelier de test")
     {
         var response = await http.PostAsJsonAsync("/api/workshops", new { title });
         response.EnsureSuccessStatusCode();

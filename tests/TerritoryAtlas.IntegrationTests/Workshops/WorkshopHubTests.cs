@@ -12,10 +12,10 @@ namespace TerritoryAtlas.IntegrationTests.Workshops;
 [Collection(nameof(AtlasCollection))]
 public sealed class WorkshopHubTests(AtlasFixture atlas)
 {
-    private async Task<(CreatedWorkshop Room, WorkshopClient Host, WorkshopClient Alice, WorkshopClient Bob)> RoomWithTwoParticipantsAsync()
+    private async Task<(CreatedWorkshop Room, WorkshopClient Host, WorkshopClient Alice, WorkshopClient Bob)> WorkshopWithTwoParticipantsAsync()
     {
         using var http = atlas.App.CreateClient();
-        var room = await WorkshopClient.CreateRoomAsync(http);
+        var room = await WorkshopClient.CreateWorkshopAsync(http);
         var host = await WorkshopClient.ConnectAsync(atlas.App.Server);
         await host.EnterAsync(room.JoinCode, room.HostToken);
         var alice = await WorkshopClient.ConnectAsync(atlas.App.Server);
@@ -53,7 +53,7 @@ public sealed class WorkshopHubTests(AtlasFixture atlas)
     [Fact]
     public async Task Participants_see_each_others_drawings_edits_and_deletions_in_sequence()
     {
-        var (_, host, alice, bob) = await RoomWithTwoParticipantsAsync();
+        var (_, host, alice, bob) = await WorkshopWithTwoParticipantsAsync();
         await using var _h = host;
         await using var _a = alice;
         await using var _b = bob;
@@ -90,7 +90,7 @@ public sealed class WorkshopHubTests(AtlasFixture atlas)
     [Fact]
     public async Task Only_the_author_or_the_host_may_change_an_annotation_and_only_the_host_moderates()
     {
-        var (_, host, alice, bob) = await RoomWithTwoParticipantsAsync();
+        var (_, host, alice, bob) = await WorkshopWithTwoParticipantsAsync();
         await using var _h = host;
         await using var _a = alice;
         await using var _b = bob;
@@ -125,7 +125,7 @@ public sealed class WorkshopHubTests(AtlasFixture atlas)
     [Fact]
     public async Task A_hidden_annotation_reaches_the_hosts_only_live_and_in_the_replay()
     {
-        var (room, host, alice, bob) = await RoomWithTwoParticipantsAsync();
+        var (room, host, alice, bob) = await WorkshopWithTwoParticipantsAsync();
         await using var _h = host;
         await using var _a = alice;
         await using var _b = bob;
@@ -163,7 +163,7 @@ public sealed class WorkshopHubTests(AtlasFixture atlas)
     [Fact]
     public async Task A_locked_room_refuses_participants_writes_until_the_host_unlocks_it()
     {
-        var (_, host, alice, bob) = await RoomWithTwoParticipantsAsync();
+        var (_, host, alice, bob) = await WorkshopWithTwoParticipantsAsync();
         await using var _h = host;
         await using var _a = alice;
         await using var _b = bob;
@@ -202,7 +202,7 @@ public sealed class WorkshopHubTests(AtlasFixture atlas)
     [MemberData(nameof(Refused))]
     public async Task Bad_drawings_are_refused_to_their_author_only_and_nothing_is_written(string kind, string geometry, string note, string expected)
     {
-        var (_, host, alice, bob) = await RoomWithTwoParticipantsAsync();
+        var (_, host, alice, bob) = await WorkshopWithTwoParticipantsAsync();
         await using var _h = host;
         await using var _a = alice;
         await using var _b = bob;
@@ -222,7 +222,7 @@ public sealed class WorkshopHubTests(AtlasFixture atlas)
     [Fact]
     public async Task A_message_over_the_size_limit_closes_only_its_senders_connection_and_writes_nothing()
     {
-        var (_, host, alice, bob) = await RoomWithTwoParticipantsAsync();
+        var (_, host, alice, bob) = await WorkshopWithTwoParticipantsAsync();
         await using var _h = host;
         await using var _a = alice;
         await using var _b = bob;
@@ -236,7 +236,7 @@ public sealed class WorkshopHubTests(AtlasFixture atlas)
     [Fact]
     public async Task Flooding_is_refused_beyond_the_burst_and_the_connection_recovers()
     {
-        var (_, host, alice, bob) = await RoomWithTwoParticipantsAsync();
+        var (_, host, alice, bob) = await WorkshopWithTwoParticipantsAsync();
         await using var _h = host;
         await using var _a = alice;
         await using var _b = bob;
@@ -282,7 +282,7 @@ public sealed class WorkshopHubTests(AtlasFixture atlas)
     [Fact]
     public async Task A_client_that_reconnects_gets_exactly_the_events_it_missed()
     {
-        var (room, host, alice, bob) = await RoomWithTwoParticipantsAsync();
+        var (room, host, alice, bob) = await WorkshopWithTwoParticipantsAsync();
         await using var _h = host;
         await using var _b = bob;
         var first = await alice.AddAsync("point", Drawings.Lyon, "avant la coupure");
@@ -309,7 +309,7 @@ public sealed class WorkshopHubTests(AtlasFixture atlas)
     [Fact]
     public async Task Presence_lists_who_is_in_the_room_and_a_removed_participant_can_no_longer_write()
     {
-        var (room, host, alice, bob) = await RoomWithTwoParticipantsAsync();
+        var (room, host, alice, bob) = await WorkshopWithTwoParticipantsAsync();
         await using var _h = host;
         await using var _a = alice;
         await using var _b = bob;
@@ -330,8 +330,8 @@ public sealed class WorkshopHubTests(AtlasFixture atlas)
     public async Task Tokens_open_only_their_own_room_and_a_participant_cannot_act_as_host()
     {
         using var http = atlas.App.CreateClient();
-        var first = await WorkshopClient.CreateRoomAsync(http, "Premier");
-        var second = await WorkshopClient.CreateRoomAsync(http, "Second");
+        var first = await WorkshopClient.CreateWorkshopAsync(http, "Premier");
+        var second = await WorkshopClient.CreateWorkshopAsync(http, "Second");
         Assert.NotEqual(first.JoinCode, second.JoinCode);
         Assert.DoesNotContain(first.JoinCode, first.HostToken, StringComparison.OrdinalIgnoreCase);
         Assert.True(first.HostToken.Length >= 43);
@@ -358,7 +358,7 @@ public sealed class WorkshopHubTests(AtlasFixture atlas)
     public async Task Refusals_come_in_the_language_the_page_connects_with()
     {
         using var http = atlas.App.CreateClient();
-        var room = await WorkshopClient.CreateRoomAsync(http, "Langues");
+        var room = await WorkshopClient.CreateWorkshopAsync(http, "Langues");
 
         await using var french = await WorkshopClient.ConnectAsync(atlas.App.Server, "fr");
         await french.WatchAsync(room.JoinCode);
@@ -380,7 +380,7 @@ public sealed class WorkshopHubTests(AtlasFixture atlas)
     [Fact]
     public async Task The_host_leads_the_view_and_followers_receive_it()
     {
-        var (room, host, alice, bob) = await RoomWithTwoParticipantsAsync();
+        var (room, host, alice, bob) = await WorkshopWithTwoParticipantsAsync();
         await using var _h = host;
         await using var _a = alice;
         await using var _b = bob;
@@ -395,7 +395,7 @@ public sealed class WorkshopHubTests(AtlasFixture atlas)
     [Fact]
     public async Task The_host_exports_annotations_as_geojson_and_a_csv_naming_their_commune()
     {
-        var (room, host, alice, bob) = await RoomWithTwoParticipantsAsync();
+        var (room, host, alice, bob) = await WorkshopWithTwoParticipantsAsync();
         await using var _h = host;
         await using var _a = alice;
         await using var _b = bob;
