@@ -40,7 +40,7 @@ public sealed record Legend(string Title, string Subtitle, IReadOnlyList<LegendR
         }
 
         var how = values.Mode == "compare"
-            ? values.Reference is { Name: { } area } ? texts.ComparedWithArea(area)
+            ? values.Reference is { Name: { } area } ? texts.ComparedWithAreaNamed(area)
                 : values.Reference?.Kind == "france" ? texts.ComparedWithFrance : texts.ComparedWithParent
             : texts.Methods.GetValueOrDefault(c.Method, c.Method).ToLower(culture);
         var note = values.Mode == "compare" && values.Reference is { } reference
