@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The CSV export's writer, before and after a change, side by side in one run on one database: every commune with
 # six indicators of 2019 (six lines per commune, about 210,000 lines), comma and French dialects,
-# alternating the two apps over the rounds. Prints each download's seconds and bytes, then the medians and ratios.
+# alternating the two apps over the rounds. Prints each download's seconds and bytes and the after/before ratio.
 # Usage: BEFORE=<commit> bench/export-csv.sh [ROUNDS]  (ATLAS_DB: an imported database)
 set -euo pipefail
 REPO="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd -P)"
