@@ -311,24 +311,8 @@ public sealed class DatasetService(NpgsqlDataSource db, IConfiguration configura
         }
 
         await using var transaction = await connection.BeginTransactionAsync(ct);
-        var datasetId = await connection.ExecuteScalarAsync<long>(new CommandDefinition("""
-            insert into dataset (name, organisation_id) values (@name, null)
-            on conflict (name) do update set name = excluded.name
-            returning id
-            """, new { name = GeographyChanges.DatasetName }, transaction, cancellationToken: ct));
-        var versionId = await connection.ExecuteScalarAsync<long>(new CommandDefinition("""
-            insert into dataset_version (dataset_id, file_name, format, mapping, metadata, report, status, uploaded_by)
-            values (@datasetId, @fileName, @format, null, @metadata::jsonb, @report::jsonb, 'draft', @by)
-            returning id
-            """, new
-        {
-            datasetId,
-            fileName,
-            format = table.Format,
-            metadata = JsonSerializer.Serialize(metadata, ManifestFiles.Options),
-            report = JsonSerializer.Serialize(report, ManifestFiles.Options),
-            by = who.Name,
-        }, transaction, cancellationToken: ct));
+        var versionId = await InsertObservatoryDraftAsync(connection, transaction, GeographyChanges.DatasetName, fileName, table.Format,
+            JsonSerializer.Serialize(metadata, ManifestFiles.Options), JsonSerializer.Serialize(report, ManifestFiles.Options), who, ct);
         var source = $"INSEE, {(layout == GeographyChanges.TablePassage ? "table de passage annuelle" : "COG, mouvements des communes")} ({fileName}), version {versionId}";
         await connection.ExecuteAsync(new CommandDefinition("""
             insert into perimeter_change_source (level, code, from_year, kind, parts, reason_fr, reason_en, source, known_by, dataset_version_id)
@@ -351,6 +335,25 @@ public sealed class DatasetService(NpgsqlDataSource db, IConfiguration configura
         log.LogInformation("Commune correspondence {File} drafted as version {Version} by {By}: {Merges} merges, {Splits} splits, {New} new, {Changed} changed, in {Seconds:0.00} s",
             fileName, versionId, who.Name, geography.Merges, geography.Splits, geography.New, geography.Changed, watch.Elapsed.TotalSeconds);
         return (await GetAsync(versionId, who, ct))!;
+    }
+
+    /// <summary>
+    /// A draft version of one of the observatory's own datasets (commune correspondences, a level's boundaries: no
+    /// organisation), the dataset made on its first upload; its id.
+    /// </summary>
+    private static async Task<long> InsertObservatoryDraftAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, string dataset,
+        string fileName, string format, string metadata, string report, Contributor who, CancellationToken ct)
+    {
+        var datasetId = await connection.ExecuteScalarAsync<long>(new CommandDefinition("""
+            insert into dataset (name, organisation_id) values (@dataset, null)
+            on conflict (name) do update set name = excluded.name
+            returning id
+            """, new { dataset }, transaction, cancellationToken: ct));
+        return await connection.ExecuteScalarAsync<long>(new CommandDefinition("""
+            insert into dataset_version (dataset_id, file_name, format, mapping, metadata, report, status, uploaded_by)
+            values (@datasetId, @fileName, @format, null, @metadata::jsonb, @report::jsonb, 'draft', @by)
+            returning id
+            """, new { datasetId, fileName, format, metadata, report, by = who.Name }, transaction, cancellationToken: ct));
     }
 
     /// <summary>The versions a contributor may see (their organisations', or all for admins), newest first.</summary>
@@ -651,23 +654,8 @@ public sealed class DatasetService(NpgsqlDataSource db, IConfiguration configura
         }
 
         await using var transaction = await connection.BeginTransactionAsync(ct);
-        var datasetId = await connection.ExecuteScalarAsync<long>(new CommandDefinition("""
-            insert into dataset (name, organisation_id) values (@name, null)
-            on conflict (name) do update set name = excluded.name
-            returning id
-            """, new { name = BoundaryLayers.DatasetName(upload.Level) }, transaction, cancellationToken: ct));
-        var versionId = await connection.ExecuteScalarAsync<long>(new CommandDefinition("""
-            insert into dataset_version (dataset_id, file_name, format, mapping, metadata, report, status, uploaded_by)
-            values (@datasetId, @fileName, @format, null, @metadata::jsonb, '{}', 'draft', @by)
-            returning id
-            """, new
-        {
-            datasetId,
-            fileName,
-            format = upload.Format,
-            metadata = JsonSerializer.Serialize(metadata with { Level = upload.Level, Vintage = upload.Vintage }, ManifestFiles.Options),
-            by = who.Name,
-        }, transaction, cancellationToken: ct));
+        var versionId = await InsertObservatoryDraftAsync(connection, transaction, BoundaryLayers.DatasetName(upload.Level), fileName, upload.Format,
+            JsonSerializer.Serialize(metadata with { Level = upload.Level, Vintage = upload.Vintage }, ManifestFiles.Options), "{}", who, ct);
         var checkedAt = watch.Elapsed.TotalSeconds;
         var staged = await BoundaryLayers.StageAsync(connection, transaction, versionId, upload.Level, features, boundaries, ct);
         report.Accepted = staged;
