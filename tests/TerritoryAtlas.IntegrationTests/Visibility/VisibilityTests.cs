@@ -1,4 +1,5 @@
 using System.Net;
+using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text.Json;
 using Dapper;
@@ -6,6 +7,7 @@ using Microsoft.AspNetCore.SignalR;
 using Microsoft.AspNetCore.SignalR.Client;
 using Microsoft.Extensions.DependencyInjection;
 using TerritoryAtlas.IntegrationTests.Workshops;
+using TerritoryAtlas.Web.Accounts;
 using TerritoryAtlas.Web.Workshops;
 using TerritoryAtlas.Web.Indicators;
 
@@ -181,6 +183,82 @@ public sealed class VisibilityTests(AtlasFixture atlas) : IAsyncLifetime
         await SetVisibilityAsync("public");
         var session = await reader.Connection.InvokeAsync<Session>("Join", room.JoinCode, "Lecteur");
         Assert.Equal(Restricted, session.View.Indicator);
+    }
+
+    /// <summary>A member's bearer token (its organisation created when new), and the organisation's id.</summary>
+    private async Task<(string Token, int Organisation)> MemberTokenAsync(string organisation)
+    {
+        await using var scope = atlas.App.Services.CreateAsyncScope();
+        var (account, _) = await scope.ServiceProvider.GetRequiredService<AccountService>()
+            .CreateAsync($"v{Guid.NewGuid():N}@example.org", AtlasRoles.Member, organisation, CancellationToken.None);
+        var token = (await atlas.App.Services.GetRequiredService<AccessTokens>().CreateAsync(account.Id, "test", 1, CancellationToken.None)).Token;
+        await using var connection = await atlas.Db.OpenConnectionAsync();
+        return (token, await connection.ExecuteScalarAsync<int>("select id from organisation where name = @organisation", new { organisation }));
+    }
+
+    private async Task<HttpResponseMessage> GetAsync(string path, string? token)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Get, path);
+        if (token is not null)
+        {
+            request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
+        }
+
+        return await atlas.App.CreateClient().SendAsync(request);
+    }
+
+    private static string Url(string path, string code) => string.Format(System.Globalization.CultureInfo.InvariantCulture, path, code);
+
+    [Fact]
+    public async Task Only_members_of_the_organisations_it_is_shared_with_read_it_their_answers_are_private_and_an_expired_token_reads_nothing()
+    {
+        var (right, organisation) = await MemberTokenAsync($"Partenaire {Guid.NewGuid():N}");
+        var (other, _) = await MemberTokenAsync($"Autre partenaire {Guid.NewGuid():N}");
+        var (expired, _) = await MemberTokenAsync($"Partenaire expiré {Guid.NewGuid():N}");
+        await using (var connection = await atlas.Db.OpenConnectionAsync())
+        {
+            await connection.ExecuteAsync("update access_token set created_at = now() - interval '3 days', expires_at = now() - interval '1 day' where token_hash = @hash",
+                new { hash = AccessTokens.Hash(expired) });
+        }
+
+        await SetVisibilityAsync("organisations", organisation);
+        foreach (var path in ApiPaths)
+        {
+            var allowed = await GetAsync(Url(path, Restricted), right);
+            Assert.True(allowed.StatusCode == HttpStatusCode.OK, $"{path} for its organisation: {allowed.StatusCode}");
+            // No shared cache may keep one member's figures for another reader.
+            Assert.True(allowed.Headers.CacheControl?.Private == true, $"{path}: Cache-Control {allowed.Headers.CacheControl}");
+
+            // Another organisation's member gets what an unknown indicator gets: nothing says it exists.
+            var refused = await GetAsync(Url(path, Restricted), other);
+            var unknown = await GetAsync(Url(path, Unknown), other);
+            Assert.Equal(HttpStatusCode.NotFound, refused.StatusCode);
+            Assert.Equal(Comparable(await unknown.Content.ReadAsStringAsync(), Unknown), Comparable(await refused.Content.ReadAsStringAsync(), Restricted));
+
+            var stale = await GetAsync(Url(path, Restricted), expired);
+            Assert.Equal(HttpStatusCode.Unauthorized, stale.StatusCode);
+            Assert.Equal("application/problem+json", stale.Content.Headers.ContentType?.MediaType);
+            Assert.DoesNotContain(Restricted, await stale.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        }
+
+        static async Task<string[]> CodesAsync(HttpResponseMessage response) =>
+            [.. (await response.Content.ReadFromJsonAsync<JsonElement>()).EnumerateArray().Select(i => i.GetProperty("code").GetString()!)];
+        Assert.Contains(Restricted, await CodesAsync(await GetAsync("/api/indicators", right)));
+        Assert.DoesNotContain(Restricted, await CodesAsync(await GetAsync("/api/indicators", other)));
+        // An embed is public by nature: not even a member of the organisation can embed a restricted indicator.
+        Assert.Equal(HttpStatusCode.NotFound, (await GetAsync($"/embed?indicator={Restricted}&level=departement&year=2020", right)).StatusCode);
+    }
+
+    [Fact]
+    public async Task Members_only_indicators_are_read_by_every_signed_in_member_whatever_their_organisation()
+    {
+        var (member, _) = await MemberTokenAsync($"Membre {Guid.NewGuid():N}");
+        foreach (var path in ApiPaths)
+        {
+            var response = await GetAsync(Url(path, Restricted), member);
+            Assert.True(response.StatusCode == HttpStatusCode.OK, $"{path}: {response.StatusCode}");
+            Assert.True(response.Headers.CacheControl?.Private == true, $"{path}: Cache-Control {response.Headers.CacheControl}");
+        }
     }
 
     [Fact]
