@@ -142,7 +142,6 @@ app.UseWhen(context => !IsPageRequest(context), api => api.UseStatusCodePages())
 app.UseRouting();
 app.UseResponseCompression();
 app.UseAccounts();
-app.UsePrivateResponsesForMembers();
 app.UseRateLimiter();
 app.UseAntiforgery();
 app.UseLevels();

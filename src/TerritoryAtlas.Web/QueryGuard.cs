@@ -7,18 +7,24 @@ namespace TerritoryAtlas.Web;
 /// </summary>
 public static class QueryGuard
 {
-    public static IApplicationBuilder UseQueryGuard(this IApplicationBuilder app) => app.Use(async (context, next) =>
+    // Not an async lambda: every request passes here, and the refusal is the rare path. A NUL can only arrive
+    // percent-encoded (a request line cannot carry one), so a query string without "%00" needs no further look.
+    public static IApplicationBuilder UseQueryGuard(this IApplicationBuilder app) => app.Use((context, next) =>
     {
+        if (context.Request.QueryString.Value?.Contains("%00", StringComparison.Ordinal) != true)
+        {
+            return next(context);
+        }
+
         foreach (var (name, values) in context.Request.Query)
         {
             if (name.Contains('\0', StringComparison.Ordinal) || values.Any(v => v?.Contains('\0', StringComparison.Ordinal) == true))
             {
-                await new ParameterException(name.Replace("\0", "", StringComparison.Ordinal), "the value contains a NUL character")
+                return new ParameterException(name.Replace("\0", "", StringComparison.Ordinal), "the value contains a NUL character")
                     .ToProblem().ExecuteAsync(context);
-                return;
             }
         }
 
-        await next(context);
+        return next(context);
     });
 }

@@ -99,23 +99,28 @@ public static class Accounts
         return services;
     }
 
-    /// <summary>
-    /// Authentication, then the refusal of bad bearer tokens on every endpoint (public ones included), then authorisation.
-    /// </summary>
     /// <summary>The property UseAuthentication sets on its builder (ASP.NET Core's own key, not a public constant).</summary>
     private const string AuthenticationMiddlewareSetKey = "__AuthenticationMiddlewareSet";
 
+    /// <summary>
+    /// For a request that may carry an identity: authentication, the refusal of bad bearer tokens on every endpoint
+    /// (public ones included) and private caching of what it is answered; then, for every request, authorisation.
+    /// </summary>
     public static WebApplication UseAccounts(this WebApplication app)
     {
-        // Authentication sets up its handlers on every request it runs for; public readers' tiles and map values are
-        // asked for thousands of times a second and carry nothing to authenticate, so they skip it (the rule:
-        // anonymous readers must not pay for accounts).
-        app.UseWhen(MayCarryIdentity, authenticated => authenticated.UseAuthentication());
+        // Public readers' tiles and map values are asked for thousands of times a second and carry nothing to
+        // authenticate (no cookie, no Authorization header): they skip the whole branch, whose every step would find
+        // nothing to do for them (the rule: anonymous readers must not pay for accounts).
+        app.UseWhen(MayCarryIdentity, identified =>
+        {
+            identified.UseAuthentication();
+            identified.Use((context, next) => BearerTokenHandler.HasBearerHeader(context.Request) ? RefuseBadTokenAsync(context, next) : next(context));
+            identified.UsePrivateResponses();
+        });
         // WebApplication puts its own UseAuthentication at the head of the pipeline unless the root builder is marked
         // as having one; the branch above marks only its own copy of the properties, so without this every request
         // (the skip above included) was authenticated anyway.
         ((IApplicationBuilder)app).Properties[AuthenticationMiddlewareSetKey] = true;
-        app.Use((context, next) => BearerTokenHandler.HasBearerHeader(context.Request) ? RefuseBadTokenAsync(context, next) : next(context));
         app.UseAuthorization();
         return app;
     }

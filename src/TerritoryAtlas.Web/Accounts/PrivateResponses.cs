@@ -8,13 +8,9 @@ namespace TerritoryAtlas.Web.Accounts;
 /// </summary>
 public static class PrivateResponses
 {
-    public static IApplicationBuilder UsePrivateResponsesForMembers(this IApplicationBuilder app) => app.Use((context, next) =>
+    /// <summary>Only for requests that may carry an identity (<see cref="Accounts.UseAccounts"/> branches them here).</summary>
+    public static IApplicationBuilder UsePrivateResponses(this IApplicationBuilder app) => app.Use((context, next) =>
     {
-        if (!Accounts.MayCarryIdentity(context))
-        {
-            return next(context);
-        }
-
         context.Response.OnStarting(() =>
         {
             // Read when the response starts: authentication has run by then, wherever it sits in the pipeline.
