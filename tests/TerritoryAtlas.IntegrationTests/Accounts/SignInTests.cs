@@ -11,7 +11,7 @@ using TerritoryAtlas.Web.Accounts;
 namespace TerritoryAtlas.IntegrationTests.Accounts;
 
 [Collection(nameof(AtlasCollection))]
-public sealed partial class SignInTests(AtlasFixture atlas)
+public sealed class SignInTests(AtlasFixture atlas)
 {
     private async Task<(Account Account, string Password)> CreateAccountAsync(IServiceProvider services)
     {
@@ -20,22 +20,8 @@ public sealed partial class SignInTests(AtlasFixture atlas)
             .CreateAsync($"s{Guid.NewGuid():N}@example.org", AtlasRoles.Member, null, CancellationToken.None);
     }
 
-    [GeneratedRegex("name=\"__RequestVerificationToken\" value=\"([^\"]+)\"")]
-    private static partial Regex AntiforgeryField();
-
-    /// <summary>Posts the sign-in form as a browser does: GET for the antiforgery token (and its cookie), then POST.</summary>
-    private static async Task<HttpResponseMessage> PostSignInAsync(HttpClient http, string email, string password)
-    {
-        var form = await http.GetStringAsync("/compte/connexion?ReturnUrl=%2Fcompte");
-        var token = AntiforgeryField().Match(form).Groups[1].Value;
-        return await http.PostAsync("/compte/connexion?ReturnUrl=%2Fcompte", new FormUrlEncodedContent(new Dictionary<string, string>
-        {
-            ["_handler"] = "sign-in",
-            ["__RequestVerificationToken"] = WebUtility.HtmlDecode(token),
-            ["Input.Email"] = email,
-            ["Input.Password"] = password,
-        }));
-    }
+    private static Task<HttpResponseMessage> PostSignInAsync(HttpClient http, string email, string password) =>
+        SignInForm.PostAsync(http, email, password);
 
     private static HttpClient Browser(WebApplicationFactory<Program> app) =>
         app.CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false, HandleCookies = true });

@@ -3,6 +3,7 @@ using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text.Json;
 using Dapper;
+using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.AspNetCore.SignalR;
 using Microsoft.AspNetCore.SignalR.Client;
 using Microsoft.Extensions.DependencyInjection;
@@ -259,6 +260,38 @@ public sealed class VisibilityTests(AtlasFixture atlas) : IAsyncLifetime
             Assert.True(response.StatusCode == HttpStatusCode.OK, $"{path}: {response.StatusCode}");
             Assert.True(response.Headers.CacheControl?.Private == true, $"{path}: Cache-Control {response.Headers.CacheControl}");
         }
+    }
+
+    [Fact]
+    public async Task Signed_in_members_of_its_organisation_see_it_on_every_page_and_others_get_the_sign_in_prompt()
+    {
+        var organisation = $"Partenaire {Guid.NewGuid():N}";
+        await using var scope = atlas.App.Services.CreateAsyncScope();
+        var accounts = scope.ServiceProvider.GetRequiredService<AccountService>();
+        var (member, password) = await accounts.CreateAsync($"v{Guid.NewGuid():N}@example.org", AtlasRoles.Member, organisation, CancellationToken.None);
+        var (outsider, outsiderPassword) = await accounts.CreateAsync($"v{Guid.NewGuid():N}@example.org", AtlasRoles.Member, $"Autre {Guid.NewGuid():N}", CancellationToken.None);
+        await SetVisibilityAsync("organisations", member.OrganisationId!.Value);
+
+        var pages = new[] { "/?indicator=" + Restricted + "&level=departement&year=2020", "/territoire/departement/93?indicateur=" + Restricted, "/synthese/11?indicateurs=" + Restricted };
+        using var theirs = atlas.App.CreateClient(new WebApplicationFactoryClientOptions { HandleCookies = true });
+        Assert.Equal(HttpStatusCode.OK, (await Accounts.SignInForm.PostAsync(theirs, member.Email!, password)).StatusCode);
+        foreach (var path in pages.Append("/indicateurs"))
+        {
+            var html = await theirs.GetStringAsync(path);
+            Assert.True(html.Contains(Label, StringComparison.Ordinal), $"{path} does not show the indicator to its organisation");
+            Assert.DoesNotContain("data-testid=\"reserved-indicator\"", html, StringComparison.Ordinal);
+        }
+
+        using var others = atlas.App.CreateClient(new WebApplicationFactoryClientOptions { HandleCookies = true });
+        Assert.Equal(HttpStatusCode.OK, (await Accounts.SignInForm.PostAsync(others, outsider.Email!, outsiderPassword)).StatusCode);
+        foreach (var path in pages)
+        {
+            var html = await others.GetStringAsync(path);
+            Assert.DoesNotContain(Label, html, StringComparison.Ordinal);
+            Assert.Contains("data-testid=\"reserved-indicator\"", html, StringComparison.Ordinal);
+        }
+
+        Assert.DoesNotContain(Label, await others.GetStringAsync("/indicateurs"), StringComparison.Ordinal);
     }
 
     [Fact]
