@@ -303,11 +303,11 @@ public sealed class DatasetService(NpgsqlDataSource db, IConfiguration configura
             """, cancellationToken: ct)))
             .Select(c => new CommuneChange(c.Code, c.Code, c.FromYear, c.KnownBy, c.Kind, c.Parts, "", "")).ToList();
         GeographyChanges.Compare(changes, inForce, layer, geography);
-        report.Accepted = changes.Count;
-        if (changes.Count == 0)
+        report.Accepted = changes.Count + geography.Recoded.Count;
+        if (report.Accepted == 0)
         {
             throw new ContributionRefused(StatusCodes.Status422UnprocessableEntity,
-                $"{fileName}: no commune of the layer (COG {vintage}) merged or split by COG {geography.LastVintage} in this file: nothing was stored", report);
+                $"{fileName}: no commune of the layer (COG {vintage}) merged, split or changed code by COG {geography.LastVintage} in this file: nothing was stored", report);
         }
 
         await using var transaction = await connection.BeginTransactionAsync(ct);
@@ -330,6 +330,15 @@ public sealed class DatasetService(NpgsqlDataSource db, IConfiguration configura
             reasonsFr = changes.Select(c => c.ReasonFr).ToArray(),
             reasonsEn = changes.Select(c => c.ReasonEn).ToArray(),
             knownBy = changes.Select(c => (short)c.KnownBy).ToArray(),
+        }, transaction, cancellationToken: ct));
+        await connection.ExecuteAsync(new CommandDefinition("""
+            insert into commune_code_link (dataset_version_id, code, boundary_code) select @versionId, c.code, c.boundary_code
+            from unnest(@codes, @boundaryCodes) as c (code, boundary_code)
+            """, new
+        {
+            versionId,
+            codes = geography.Recoded.Select(r => r.Code).ToArray(),
+            boundaryCodes = geography.Recoded.Select(r => r.BoundaryCode).ToArray(),
         }, transaction, cancellationToken: ct));
         await transaction.CommitAsync(ct);
         log.LogInformation("Commune correspondence {File} drafted as version {Version} by {By}: {Merges} merges, {Splits} splits, {New} new, {Changed} changed, in {Seconds:0.00} s",

@@ -22,6 +22,12 @@ public sealed record GeographyChangeLine(
 /// <summary>A commune absorbed by a merger the changes in force did not know (e.g. the data directory's "non-resolu").</summary>
 public sealed record ResolvedCommune(string Code, string Name, string Into, string IntoName);
 
+/// <summary>
+/// A code of a later vintage that names exactly one commune of the boundary layer, its perimeter unchanged (a change
+/// of code, of département): a partner's figure under it is carried to <see cref="BoundaryCode"/>.
+/// </summary>
+public sealed record CommuneRecode(string Code, string Name, string BoundaryCode);
+
 /// <summary>A commune of the correspondence's last vintage the boundary layer has no polygon for, and why it cannot be placed.</summary>
 public sealed record NotPlacedCommune(string Code, string Name, IReadOnlyList<string> Parts, string Reason);
 
@@ -56,6 +62,12 @@ public sealed class GeographyReport
     public List<GeographyChangeLine> Changes { get; init; } = [];
     public List<ResolvedCommune> Resolved { get; init; } = [];
     public List<NotPlacedCommune> NotPlaced { get; init; } = [];
+
+    /// <summary>
+    /// Every later code that carries to one commune of the layer (not capped like the lists above: a few dozen a year,
+    /// and all of them are stored with the version, in commune_code_link).
+    /// </summary>
+    public List<CommuneRecode> Recoded { get; init; } = [];
 }
 
 /// <summary>
@@ -286,6 +298,9 @@ public static partial class GeographyChanges
     {
         var current = startCodes.Distinct().ToDictionary(c => c, c => new Lineage { Parts = { c } }, StringComparer.Ordinal);
         var unknown = new Dictionary<string, int>(StringComparer.Ordinal);
+        // Later codes → the one commune of the layer each named, at any step (a code reused for another commune later
+        // names two, and carries to neither).
+        var claims = new Dictionary<string, List<(string Part, string Name)>>(StringComparer.Ordinal);
         foreach (var step in links.GroupBy(l => (l.KnownBy, l.Step)).OrderBy(s => s.Key.KnownBy).ThenBy(s => s.Key.Step, StringComparer.Ordinal))
         {
             var moves = step.Where(l => l.From != l.To).ToList();
@@ -330,6 +345,13 @@ public static partial class GeographyChanges
                     var same = contributors[0].Lineage;
                     same.Name = parts[0].Link.ToName is { Length: > 0 } newName ? newName : same.Name;
                     next[to] = same;
+                    if (same.Parts.Count == 1 && !same.Split && same.Parts.Min != to)
+                    {
+                        // One commune of the layer under another code from this step on (perhaps only until a later
+                        // merger): a figure published under that code in those years is that commune's.
+                        (claims.TryGetValue(to, out var claimed) ? claimed : claims[to] = []).Add((same.Parts.Min!, same.Name ?? layerCodes.GetValueOrDefault(same.Parts.Min!, to)));
+                    }
+
                     continue;
                 }
 
@@ -365,6 +387,14 @@ public static partial class GeographyChanges
             }
 
             current = next;
+        }
+
+        foreach (var (code, claimed) in claims.OrderBy(c => c.Key, StringComparer.Ordinal))
+        {
+            if (!layerCodes.ContainsKey(code) && claimed.Select(c => c.Part).Distinct().Count() == 1)
+            {
+                geography.Recoded.Add(new CommuneRecode(code, claimed[^1].Name, claimed[0].Part));
+            }
         }
 
         foreach (var (code, rows) in unknown.OrderBy(u => u.Key, StringComparer.Ordinal))

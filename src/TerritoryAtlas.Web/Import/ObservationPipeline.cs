@@ -35,6 +35,23 @@ public sealed class PipelineContext(
         var indicators = (await connection.QueryAsync<IndicatorRules>(
                 new CommandDefinition("select code, kind, multiplier from indicator", cancellationToken: ct)))
             .ToDictionary(i => i.Code, StringComparer.Ordinal);
+        // Besides the data directory's correspondence, the code changes of the commune correspondence an admin
+        // published (Datasets/GeographyChanges.cs): read at each load, so a publication on any instance counts at once.
+        var published = (await connection.QueryAsync<(string Code, string BoundaryCode)>(new CommandDefinition("""
+            select l.code, l.boundary_code from commune_code_link l join dataset_version v on v.id = l.dataset_version_id
+            where v.status = 'published'
+            """, cancellationToken: ct))).ToList();
+        if (published.Count > 0)
+        {
+            var all = new Dictionary<(string Level, string Code), string>(correspondences);
+            foreach (var (code, boundaryCode) in published)
+            {
+                all[("commune", code)] = boundaryCode;
+            }
+
+            correspondences = all;
+        }
+
         return new PipelineContext(territories, correspondences, indicators);
     }
 

@@ -327,6 +327,74 @@ public sealed class GeographyUploadTests(AtlasFixture atlas)
         Assert.Equal(state.Sources + 3, after.Sources);
     }
 
+    /// <summary>A partner's figure under <paramref name="code"/>, validated as a draft: its report.</summary>
+    private async Task<JsonElement> ContributeFigureAsync(HttpClient http, string producer, string indicator, string code)
+    {
+        var content = Upload(Encoding.UTF8.GetBytes($"geo_level,geo_code,geo_name,indicator,year,value\ncommune,{code},La Roche-sur-Yon,{indicator},2024,1234\n"), "partenaire.csv");
+        content.Add(new StringContent(JsonSerializer.Serialize(new Dictionary<string, object?>
+        {
+            ["code"] = indicator,
+            ["label_fr"] = "Test de report de code",
+            ["unit_fr"] = "personnes",
+            ["kind"] = "count",
+            ["source"] = "Partenaire (test)",
+            ["producer"] = "Partenaire",
+            ["licence"] = "Licence Ouverte",
+        })), "metadata");
+        var response = await http.SendAsync(Request(HttpMethod.Post, "/api/datasets", producer, content));
+        var body = await response.Content.ReadFromJsonAsync<JsonElement>();
+        return body.TryGetProperty("report", out var report) ? report : body;
+    }
+
+    [Fact]
+    public async Task A_code_change_in_a_published_correspondence_carries_partners_figures_to_the_layers_commune_until_rolled_back()
+    {
+        var admin = await TokenAsync(AtlasRoles.Admin, null);
+        var producer = await TokenAsync(AtlasRoles.Producer, $"Partenaire {Guid.NewGuid():N}");
+        var indicator = $"test_{Guid.NewGuid():N}"[..20];
+        using var http = Client();
+        long? published = null;
+        try
+        {
+            // La Roche-sur-Yon (85191) under a code of COG 2024 (a change of code alone, MOD 41: written for the test).
+            var created = await http.SendAsync(Request(HttpMethod.Post, "/api/datasets", admin, Upload(Encoding.UTF8.GetBytes(
+                $"{MovementHeader}\n41,2024-01-01,COM,85191,0,ROCHE SUR YON,Roche-sur-Yon,La Roche-sur-Yon,COM,85999,0,ROCHE SUR YON,Roche-sur-Yon,La Roche-sur-Yon\n"),
+                "v_mvt_commune_2024.csv")));
+            var body = await created.Content.ReadFromJsonAsync<JsonElement>();
+            Assert.True(created.StatusCode == HttpStatusCode.Created, body.ToString());
+            var id = body.GetProperty("id").GetInt64();
+            var geography = body.GetProperty("report").GetProperty("geography");
+            Assert.Equal(1, geography.GetProperty("codeChanges").GetInt32());
+            var recoded = Assert.Single(geography.GetProperty("recoded").EnumerateArray());
+            Assert.Equal(("85999", "85191"), (recoded.GetProperty("code").GetString(), recoded.GetProperty("boundaryCode").GetString()));
+
+            // A draft carries nothing: the partner's figure under the new code is an unknown code.
+            var draft = await ContributeFigureAsync(http, producer, indicator, "85999");
+            Assert.Equal(0, draft.GetProperty("codesCarried").GetInt64());
+            Assert.Contains(draft.GetProperty("unknownCodes").EnumerateArray(), u => u.GetProperty("code").GetString() == "85999");
+
+            var publish = await http.SendAsync(Request(HttpMethod.Post, $"/api/datasets/{id}/publish", admin));
+            Assert.True(publish.StatusCode == HttpStatusCode.OK, await publish.Content.ReadAsStringAsync());
+            published = id;
+            var carried = await ContributeFigureAsync(http, producer, indicator, "85999");
+            Assert.True(carried.GetProperty("codesCarried").GetInt64() == 1, carried.ToString());
+            Assert.Equal(1, carried.GetProperty("accepted").GetInt64());
+            Assert.Empty(carried.GetProperty("unknownCodes").EnumerateArray());
+
+            var rollback = await http.SendAsync(Request(HttpMethod.Post, $"/api/datasets/{id}/rollback", admin));
+            Assert.True(rollback.StatusCode == HttpStatusCode.OK, await rollback.Content.ReadAsStringAsync());
+            published = null;
+            Assert.Equal(0, (await ContributeFigureAsync(http, producer, indicator, "85999")).GetProperty("codesCarried").GetInt64());
+        }
+        finally
+        {
+            if (published is { } p)
+            {
+                await http.SendAsync(Request(HttpMethod.Post, $"/api/datasets/{p}/rollback", admin));
+            }
+        }
+    }
+
     public static TheoryData<string, string, string> BadFiles => new()
     {
         // The table starts after the layer's vintage: it cannot say what became of 2018's communes.

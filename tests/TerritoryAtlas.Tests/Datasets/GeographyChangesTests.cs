@@ -15,6 +15,7 @@ public sealed class GeographyChangesTests
         ["91182"] = "Courcouronnes",
         ["14712"] = "Saline",
         ["93066"] = "Saint-Denis",
+        ["85191"] = "La Roche-sur-Yon",
     };
 
     private static CommuneLink Link(int year, string from, string to, string? name = null) => new(year, year, $"COG {year}", from, to, 1, name, null);
@@ -59,6 +60,24 @@ public sealed class GeographyChangesTests
         Assert.Empty(changes);
         Assert.Equal(1, geography.CodeChanges);
         Assert.Equal(["91182", "91228"], Assert.Single(geography.NotPlaced).Parts);
+    }
+
+    [Fact]
+    public void A_changed_code_carries_to_its_commune_at_every_step_but_not_once_reused_for_another_or_merged()
+    {
+        var (_, _, geography) = Resolve(
+            // Saint-Denis under a new code in 2020, then another in 2022: a 2021 file and a 2023 file both carry.
+            Link(2020, "93066", "93901"), Link(2022, "93901", "93902", "Saint-Denis"),
+            // Courcouronnes under a new code in 2019, merged into Évry in 2021: its 2019-2020 code still names it alone.
+            Link(2019, "91182", "91801"), Link(2021, "91801", "91228"), Link(2021, "91228", "91228"),
+            // Les Sables-d'Olonne under 85901, then 85902; 85901, freed, taken by La Roche-sur-Yon: it names two communes
+            // and carries to neither.
+            Link(2020, "85194", "85901"), Link(2021, "85901", "85902"), Link(2022, "85191", "85901"));
+
+        Assert.Equal(
+            [("85902", "85194"), ("91801", "91182"), ("93901", "93066"), ("93902", "93066")],
+            geography.Recoded.Select(r => (r.Code, r.BoundaryCode)));
+        Assert.Equal("Saint-Denis", geography.Recoded.Single(r => r.Code == "93902").Name);
     }
 
     [Fact]
