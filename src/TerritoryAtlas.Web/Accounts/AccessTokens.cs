@@ -127,9 +127,8 @@ public sealed class AccessTokens(NpgsqlDataSource db, TimeProvider clock)
 /// </summary>
 public readonly record struct TokenCheck(Guid? AccountId, string? Problem, string? AccountStamp = null);
 
-/// <summary>A refusal a person can read (bad input to an account operation); nothing was changed.</summary>
 /// <summary>
-/// A refused account or administration change. <see cref="Exception.Message"/> is the API's English; the pages show
+/// A refusal a person can read (bad input to an account or administration change); nothing was changed. <see cref="Exception.Message"/> is the API's English; the pages show
 /// <see cref="French"/> to French readers.
 /// </summary>
 public sealed class AccountException(string message, string? french = null) : Exception(message)
