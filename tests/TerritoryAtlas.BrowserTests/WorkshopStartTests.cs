@@ -1,3 +1,4 @@
+using System.Text.RegularExpressions;
 using Microsoft.Playwright;
 
 namespace TerritoryAtlas.BrowserTests;
@@ -26,6 +27,7 @@ public sealed class WorkshopStartTests(AtlasApp app) : IAsyncLifetime
         Assert.False(string.IsNullOrWhiteSpace(code));
 
         await JoinWithEnterAsync(page, code);
+        await Assertions.Expect(page).ToHaveURLAsync(new Regex($"/atelier/{Regex.Escape(code)}$"), new() { Timeout = 20_000 });
         await Assertions.Expect(page.GetByTestId("display-name")).ToBeVisibleAsync(new() { Timeout = 20_000 });
     }
 
@@ -36,10 +38,12 @@ public sealed class WorkshopStartTests(AtlasApp app) : IAsyncLifetime
         await page.Keyboard.PressAsync("Control+A");
         await page.Keyboard.TypeAsync(code);
         // Whether the page is interactive yet or not, Enter submits the form: handled by the page, or sent as a GET.
+        // The caller then polls the page's address and the room's own marker. Not WaitForURLAsync here: it compares
+        // the address, then subscribes to the next navigation event, on another thread than the one that delivers
+        // that event: a navigation landing in between is never seen (CI's failure: 20 s "waiting for navigation until
+        // Commit", no navigation logged), and one landing before the call makes it wait for the room's load event
+        // (map, scripts) instead of the commit asked for.
         await page.Keyboard.PressAsync("Enter");
-        await page.WaitForURLAsync(url => url.Contains("/atelier/", StringComparison.Ordinal) && !url.Contains("/atelier/rejoindre", StringComparison.Ordinal),
-            // Commit, not Load: the room page's map and scripts may take longer than the navigation on a busy machine.
-            new() { Timeout = 20_000, WaitUntil = WaitUntilState.Commit });
     }
 
     /// <summary>
