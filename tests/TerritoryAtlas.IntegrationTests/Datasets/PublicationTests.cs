@@ -6,6 +6,7 @@ using System.Text;
 using System.Text.Json;
 using Dapper;
 using Npgsql;
+using TerritoryAtlas.Testing;
 using TerritoryAtlas.Web.Data;
 using TerritoryAtlas.Web.Import;
 

@@ -1,5 +1,6 @@
 using Dapper;
 using Npgsql;
+using TerritoryAtlas.Testing;
 
 namespace TerritoryAtlas.IntegrationTests.Datasets;
 

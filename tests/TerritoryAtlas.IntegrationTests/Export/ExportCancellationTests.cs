@@ -1,5 +1,6 @@
 using Dapper;
 using Microsoft.AspNetCore.Mvc.Testing;
+using TerritoryAtlas.Testing;
 
 namespace TerritoryAtlas.IntegrationTests.Export;
 

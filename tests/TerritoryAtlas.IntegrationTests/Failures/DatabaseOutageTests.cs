@@ -6,7 +6,10 @@ using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.AspNetCore.SignalR;
 using Microsoft.AspNetCore.SignalR.Client;
+using Microsoft.Extensions.DependencyInjection;
 using TerritoryAtlas.IntegrationTests.Workshops;
+using TerritoryAtlas.Testing;
+using TerritoryAtlas.Web.Territories;
 using TerritoryAtlas.Web.Workshops;
 
 namespace TerritoryAtlas.IntegrationTests.Failures;
@@ -69,9 +72,11 @@ public sealed class DatabaseOutageTests(AtlasFixture atlas)
         var input = WorkshopClient.Input("point", Drawings.Lyon, "pendant la panne") with { ClientId = clientId };
 
         relay.Cut();
-        // Long enough for the data version to be due again: every request, the hub's transport included, then meets
-        // the outage in the middleware that keeps the levels current (which must let it through).
-        await Task.Delay(2500);
+        // Until the levels are due for a check against the data version (read at most every two seconds): every
+        // request, the hub's transport included, then meets the outage in the middleware that keeps the levels
+        // current (which must let it through).
+        var levels = app.Services.GetRequiredService<LevelCatalogue>();
+        await Eventually.HoldsAsync(() => !levels.IsCurrent, "the levels are due for a check against the data version");
         var refused = await Assert.ThrowsAsync<HubException>(() => writer.Connection.InvokeAsync<WorkshopEvent>("AddAnnotation", writer.WorkshopId, input));
         Assert.Contains("momentanément indisponible", refused.Message, StringComparison.Ordinal);
 

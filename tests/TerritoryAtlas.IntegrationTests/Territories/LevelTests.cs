@@ -2,6 +2,7 @@ using System.Net.Http.Json;
 using System.Text.Json;
 using Dapper;
 using Microsoft.AspNetCore.Mvc.Testing;
+using TerritoryAtlas.Testing;
 
 namespace TerritoryAtlas.IntegrationTests.Territories;
 
@@ -40,20 +41,13 @@ public sealed class LevelTests(AtlasFixture atlas)
 
         // The data version is re-read at most every two seconds: wait for the condition, not for a fixed time.
         JsonElement added = default;
-        var deadline = DateTime.UtcNow.AddSeconds(30);
-        while (DateTime.UtcNow < deadline)
+        await Eventually.HoldsAsync(async () =>
         {
             var levels = await http.GetFromJsonAsync<JsonElement>("/api/levels");
             added = levels.EnumerateArray().FirstOrDefault(l => l.GetProperty("code").GetString() == "test_zoning");
-            if (added.ValueKind == JsonValueKind.Object)
-            {
-                break;
-            }
+            return added.ValueKind == JsonValueKind.Object;
+        }, "/api/levels serves the level added to the table", 30_000);
 
-            await Task.Delay(100);
-        }
-
-        Assert.Equal(JsonValueKind.Object, added.ValueKind);
         Assert.Equal("2024", added.GetProperty("vintage").GetString());
         Assert.Equal("departement", added.GetProperty("parent").GetString());
         Assert.True(added.GetProperty("zoning").GetBoolean());

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using Dapper;
 using Microsoft.AspNetCore.SignalR.Client;
+using TerritoryAtlas.Testing;
 using TerritoryAtlas.Web.Workshops;
 
 namespace TerritoryAtlas.IntegrationTests.Workshops;

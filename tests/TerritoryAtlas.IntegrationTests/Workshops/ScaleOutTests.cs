@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
 using Microsoft.AspNetCore.Mvc.Testing;
+using TerritoryAtlas.Testing;
 using TerritoryAtlas.Web.Workshops;
 
 namespace TerritoryAtlas.IntegrationTests.Workshops;
@@ -29,22 +30,29 @@ public sealed class RedisServer : IAsyncDisposable
             RedirectStandardOutput = true,
             UseShellExecute = false,
         }) ?? throw new InvalidOperationException("redis-server did not start (apt-get install redis-server).");
-        for (var i = 0; i < 100; i++)
+        try
         {
-            try
+            await Eventually.HoldsAsync(async () =>
             {
-                using var client = new TcpClient();
-                await client.ConnectAsync(IPAddress.Loopback, port);
-                return new RedisServer(process, port);
-            }
-            catch (SocketException)
-            {
-                await Task.Delay(50);
-            }
+                try
+                {
+                    using var client = new TcpClient();
+                    await client.ConnectAsync(IPAddress.Loopback, port);
+                    return true;
+                }
+                catch (SocketException)
+                {
+                    return false;
+                }
+            }, $"redis-server listens on port {port}");
+        }
+        catch
+        {
+            process.Kill();
+            throw;
         }
 
-        process.Kill();
-        throw new InvalidOperationException($"redis-server did not listen on port {port}");
+        return new RedisServer(process, port);
     }
 
     public static int FreePort()

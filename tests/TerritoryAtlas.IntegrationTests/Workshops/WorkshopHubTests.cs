@@ -5,6 +5,7 @@ using Dapper;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.SignalR;
 using Microsoft.AspNetCore.SignalR.Client;
+using TerritoryAtlas.Testing;
 using TerritoryAtlas.Web.Workshops;
 
 namespace TerritoryAtlas.IntegrationTests.Workshops;

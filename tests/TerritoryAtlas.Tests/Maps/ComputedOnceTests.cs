@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Caching.Memory;
+using TerritoryAtlas.Testing;
 using TerritoryAtlas.Web;
 using TerritoryAtlas.Web.Maps;
 
@@ -47,20 +48,15 @@ public sealed class ComputedOnceTests
             });
             thread.Start();
             asking.Wait();
-            Thread.Sleep(200); // the other caller is now waiting on this computation
+            // Until the other caller waits on this computation: blocked on the one in flight (its Lazy's lock), the
+            // only wait on its way there.
+            Assert.True(SpinWait.SpinUntil(() => (thread.ThreadState & ThreadState.WaitSleepJoin) != 0, TimeSpan.FromSeconds(10)),
+                "the other caller never waited on the computation under way");
             return false;
         }));
 
         await Assert.ThrowsAsync<ComputationRefusedException>(() => first);
-        await Eventually(() => second is not null);
+        await Eventually.HoldsAsync(() => second is not null, "the other caller has its answer under way");
         Assert.Equal("figures", await second!);
-    }
-
-    private static async Task Eventually(Func<bool> condition)
-    {
-        for (var i = 0; i < 100 && !condition(); i++)
-        {
-            await Task.Delay(20);
-        }
     }
 }

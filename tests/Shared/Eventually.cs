@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using Xunit.Sdk;
 
-namespace TerritoryAtlas.IntegrationTests;
+namespace TerritoryAtlas.Testing;
 
 /// <summary>
 /// Waits for a condition instead of sleeping a fixed time: returns as soon as it holds (fast on an idle machine),
