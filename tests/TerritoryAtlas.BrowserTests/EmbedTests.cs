@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Playwright;
+using TerritoryAtlas.Testing;
 
 namespace TerritoryAtlas.BrowserTests;
 
@@ -60,26 +61,19 @@ public sealed class EmbedTests(AtlasApp app) : IAsyncLifetime
     {
         await Assertions.Expect(page.Locator("iframe")).ToHaveCountAsync(1);
         var handle = await page.Locator("iframe").ElementHandleAsync();
-        for (var i = 0; i < 100; i++)
-        {
-            if (await handle.ContentFrameAsync() is { } frame)
-            {
-                return frame;
-            }
-
-            await Task.Delay(100);
-        }
-
-        throw new InvalidOperationException("the iframe never got a frame");
+        IFrame? frame = null;
+        await Eventually.HoldsAsync(async () => (frame = await handle.ContentFrameAsync()) is not null, "the iframe has a frame");
+        return frame!;
     }
 
     /// <summary>
     /// Whether the frame's document, once its navigation away from about:blank has ended (with the page, or with the
     /// browser's error page when framing is refused), holds the selector: a refusal is then a fact, not a slow page.
+    /// The frame's address is polled: WaitForURLAsync can miss a navigation that lands while it starts.
     /// </summary>
     private static async Task<bool> FinalDocumentHasAsync(IFrame frame, string selector)
     {
-        await frame.WaitForURLAsync(url => !url.StartsWith("about:", StringComparison.Ordinal), new() { Timeout = 30_000 });
+        await Eventually.HoldsAsync(() => !frame.Url.StartsWith("about:", StringComparison.Ordinal), "the frame left about:blank", 30_000);
         await frame.WaitForLoadStateAsync(LoadState.Load, new() { Timeout = 30_000 });
         return await frame.EvaluateAsync<bool>("s => !!document.querySelector(s)", selector);
     }

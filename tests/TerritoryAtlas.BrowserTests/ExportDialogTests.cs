@@ -1,4 +1,5 @@
 using System.Text.Json;
+using System.Text.RegularExpressions;
 using Microsoft.Playwright;
 
 namespace TerritoryAtlas.BrowserTests;
@@ -53,7 +54,7 @@ public sealed class ExportDialogTests(AtlasApp app) : IAsyncLifetime
         await map.OpenAsync(new Uri(app.BaseAddress, "/?level=commune&indicator=taux_pauvrete_60&year=2019&within=departement:93"));
         // The map first fits Seine-Saint-Denis and writes that view into the URL (the test below opens the dialog
         // before that).
-        await map.Page.WaitForURLAsync(url => url.Contains("at=", StringComparison.Ordinal), new() { Timeout = 30_000 });
+        await Assertions.Expect(map.Page).ToHaveURLAsync(new Regex("[?&]at="), new() { Timeout = 30_000 });
         await map.WaitForIdleAsync();
 
         await map.OpenExportDialogAsync();
@@ -78,17 +79,33 @@ public sealed class ExportDialogTests(AtlasApp app) : IAsyncLifetime
         await page.GotoAsync(new Uri(app.BaseAddress, "/?level=commune&indicator=taux_pauvrete_60&year=2019&within=departement:93").ToString());
         var map = new MapPage(page);
         var preview = await map.OpenExportDialogAsync();
+        // The map tells the page of a new view 250 ms after it stops moving: count the reports the page has answered
+        // (on the prototype of the map's .NET object references, whichever the map holds when it reports).
+        await page.WaitForFunctionAsync("() => window.atlasMaps?.[0]?.callbacks", null, new() { Timeout = 30_000 });
+        await page.EvaluateAsync("""
+            () => {
+              const references = Object.getPrototypeOf(window.atlasMaps[0].callbacks);
+              const invoke = references.invokeMethodAsync;
+              window.atlasTestViewsAnswered = 0;
+              references.invokeMethodAsync = function (name, ...args) {
+                const answer = invoke.call(this, name, ...args);
+                if (name === 'OnViewChanged') answer.then(() => window.atlasTestViewsAnswered++);
+                return answer;
+              };
+            }
+            """);
 
         figures.SetResult();
         await page.WaitForFunctionAsync("() => window.atlasMaps?.[0]?.fittedWithin", null, new() { Timeout = 30_000 });
         await map.WaitForIdleAsync();
-        // The map tells the page of a new view 250 ms after it stops moving; that report must not close the dialog.
-        await page.WaitForTimeoutAsync(1_500);
+        // The page has heard of the fitted view: that report must not have closed the dialog. An address written for
+        // it would be there already (the circuit sends the page its calls in order, the answer last).
+        await page.WaitForFunctionAsync("() => window.atlasTestViewsAnswered > 0", null, new() { Timeout = 30_000 });
         await Assertions.Expect(preview).ToBeVisibleAsync();
         Assert.DoesNotContain("at=", page.Url, StringComparison.Ordinal);
 
         await page.GetByRole(AriaRole.Dialog).GetByRole(AriaRole.Button, new() { Name = "Fermer", Exact = true }).ClickAsync();
         // Polled: Blazor writes the URL with history.replaceState, which is no navigation to wait for.
-        await Assertions.Expect(page).ToHaveURLAsync(new System.Text.RegularExpressions.Regex("[?&]at="), new() { Timeout = 10_000 });
+        await Assertions.Expect(page).ToHaveURLAsync(new Regex("[?&]at="), new() { Timeout = 10_000 });
     }
 }

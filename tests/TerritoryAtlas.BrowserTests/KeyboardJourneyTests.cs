@@ -1,5 +1,6 @@
 using System.Net.Http.Json;
 using System.Text.Json;
+using System.Text.RegularExpressions;
 using Microsoft.Playwright;
 
 namespace TerritoryAtlas.BrowserTests;
@@ -59,7 +60,7 @@ public sealed class KeyboardJourneyTests(AtlasApp app) : IAsyncLifetime
         await Assertions.Expect(page.GetByTestId("selection-panel")).ToContainTextAsync(name, new() { Timeout = 20_000 });
         await TabToAsync(page, "[data-testid=selection-panel] a[href^='/territoire/']");
         await page.Keyboard.PressAsync("Enter");
-        await page.WaitForURLAsync(url => url.Contains("/territoire/", StringComparison.Ordinal), new() { Timeout = 20_000 });
+        await Assertions.Expect(page).ToHaveURLAsync(new Regex("/territoire/"), new() { Timeout = 20_000 });
         await Assertions.Expect(page.GetByRole(AriaRole.Heading, new() { Level = 1 })).ToContainTextAsync(name, new() { Timeout = 20_000 });
     }
 

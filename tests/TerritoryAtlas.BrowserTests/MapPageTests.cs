@@ -1,5 +1,6 @@
 using System.Net.Http.Json;
 using System.Text.Json;
+using System.Text.RegularExpressions;
 using Microsoft.Playwright;
 
 namespace TerritoryAtlas.BrowserTests;
@@ -249,7 +250,7 @@ public sealed class MapPageTests(AtlasApp app) : IAsyncLifetime
         // Taking it over is not a move by the reader: the URL keeps no view it was not given. The circuit handles the
         // page's messages in order, so once the selection (sent after the take-over) is in the URL, a view the take-over
         // had reported would be there too.
-        await map.Page.WaitForURLAsync(url => url.Contains($"selected={outlined}", StringComparison.Ordinal), new() { Timeout = 10_000 });
+        await Assertions.Expect(map.Page).ToHaveURLAsync(new Regex($"selected={Regex.Escape(outlined)}"), new() { Timeout = 10_000 });
         Assert.DoesNotContain("at=", map.Page.Url, StringComparison.Ordinal);
     }
 

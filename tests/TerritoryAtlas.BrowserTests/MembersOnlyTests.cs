@@ -1,3 +1,4 @@
+using System.Text.RegularExpressions;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Playwright;
 using TerritoryAtlas.Web.Accounts;
@@ -58,7 +59,7 @@ public sealed class MembersOnlyTests(AtlasApp app) : IAsyncLifetime
         await SignInAsync(page, email, password);
 
         // Back on the map it came from, now drawing the organisation's indicator.
-        await page.WaitForURLAsync(url => url.Contains("indicator=" + Shared, StringComparison.Ordinal));
+        await Assertions.Expect(page).ToHaveURLAsync(new Regex("indicator=" + Shared), new() { Timeout = 30_000 });
         await Assertions.Expect(page.GetByTestId("map-legend")).ToBeVisibleAsync(new() { Timeout = 30_000 });
         await page.WaitForFunctionAsync("i => window.atlasMaps?.[0]?.values?.indicator === i", Shared, new() { Timeout = 30_000 });
         Assert.Equal((Shared, 2020), await map.ShownAsync());
@@ -79,32 +80,45 @@ public sealed class MembersOnlyTests(AtlasApp app) : IAsyncLifetime
     /// <summary>
     /// A reader who clicks the notice's link before the map is drawn: the press on the link starts Blazor (map-boot.js
     /// starts it at the reader's first input), and the circuit's first render must not race the link's navigation
-    /// back to the map. Tiles are held so the map never draws; the circuit's negotiation is slowed.
+    /// back to the map. Tiles are held so the map never draws; the circuit's negotiation is held until the sign-in
+    /// form shows, so the click always comes first.
     /// </summary>
     [Fact]
     public async Task The_sign_in_link_works_while_the_map_is_still_loading()
     {
         var page = await _context.NewPageAsync();
         var tiles = new TaskCompletionSource();
+        var negotiation = new TaskCompletionSource();
         await page.RouteAsync("**/tiles/**", _ => tiles.Task);
         await page.RouteAsync("**/_blazor/negotiate**", async route =>
         {
-            await Task.Delay(1500);
-            await route.ContinueAsync();
+            await negotiation.Task;
+            try
+            {
+                await route.ContinueAsync();
+            }
+            catch (PlaywrightException)
+            {
+                // The page that asked is gone.
+            }
         });
         try
         {
             await page.GotoAsync(new Uri(app.BaseAddress, "/?level=departement&indicator=reserve_inconnu&year=2020").ToString());
+            await page.EvaluateAsync("() => { window.atlasTestMapDocument = true; }");
             await page.GetByTestId("sign-in-link").ClickAsync();
             await Assertions.Expect(page.GetByTestId("sign-in-email")).ToBeVisibleAsync();
-            // Still there once the circuit had every chance to start and render the map again.
-            await page.WaitForTimeoutAsync(2500);
+            negotiation.TrySetResult();
+            // The map's document is gone (the link loaded a whole page, not Blazor's enhanced navigation), and the
+            // circuit that could render the map again went with it: nothing is left that could come back over the form.
+            Assert.False(await page.EvaluateAsync<bool>("() => window.atlasTestMapDocument === true"), "the map's document is still the page's");
             await Assertions.Expect(page.GetByTestId("sign-in-email")).ToBeVisibleAsync(new() { Timeout = 1000 });
             Assert.Contains("/compte/connexion", page.Url, StringComparison.Ordinal);
         }
         finally
         {
             tiles.TrySetResult();
+            negotiation.TrySetResult();
             await page.CloseAsync();
         }
     }
