@@ -36,12 +36,12 @@ public static class TerritoryEndpoints
     /// Every request first brings <see cref="Levels.Current"/> up to the data version (one cached check), so a zoning
     /// added on another instance is a level here too.
     /// </summary>
-    public static void UseLevels(this IApplicationBuilder app) => app.Use((context, next) =>
+    public static void UseLevels(this IApplicationBuilder app)
     {
-        var catalogue = context.RequestServices.GetRequiredService<LevelCatalogue>();
+        var catalogue = app.ApplicationServices.GetRequiredService<LevelCatalogue>();
         // Nearly always current (the data version is re-read every two seconds): no asynchronous step then.
-        return catalogue.IsCurrent ? next(context) : RefreshThenAsync(catalogue, context, next);
-    });
+        app.Use((context, next) => catalogue.IsCurrent ? next(context) : RefreshThenAsync(catalogue, context, next));
+    }
 
     private static async Task RefreshThenAsync(LevelCatalogue catalogue, HttpContext context, RequestDelegate next)
     {
