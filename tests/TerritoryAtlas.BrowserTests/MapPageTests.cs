@@ -156,7 +156,7 @@ public sealed class MapPageTests(AtlasApp app) : IAsyncLifetime
     }
 
     /// <summary>
-    /// The guard of the boot sequence (MapWorkerScript's head worker, map-boot.js, choropleth.js's Worker patch, the
+    /// The guard of the boot sequence (MapWorkerScript's head worker, map-boot.js, map-adoption.js's Worker patch, the
     /// window globals, the boot key). When a step of it breaks, map-boot.js only warns and lets the circuit draw a
     /// map of its own, so the page still works, slower, and no other test notices. Here the circuit is held back:
     /// whatever is coloured was coloured by the boot sequence alone, and each of its steps is checked by name.

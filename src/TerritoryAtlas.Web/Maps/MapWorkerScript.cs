@@ -6,10 +6,10 @@ namespace TerritoryAtlas.Web.Maps;
 
 /// <summary>
 /// The inline script that starts MapLibre's tile worker while a map page's head is read, so that the worker's 0.5 MB
-/// module compiles on the other core while the page compiles MapLibre's own, instead of after it; choropleth.js hands
+/// module compiles on the other core while the page compiles MapLibre's own, instead of after it; js/map-adoption.js hands
 /// that worker to MapLibre. Inline, not a file: a script file runs only once the main thread is done with the
 /// stylesheets, about 0.4 s later on the commune map here. Embeds, which forbid inline scripts, allow this one by its
-/// hash. It starts none when a worker exists already, or when choropleth.js ran first (it sets atlasEarlyWorker).
+/// hash. It starts none when a worker exists already, or when the map module ran first (map-adoption.js sets atlasEarlyWorker).
 /// </summary>
 public static class MapWorkerScript
 {

@@ -1,13 +1,18 @@
 // The choropleth map: territory outlines come as vector tiles (geometry only, cached for a data version);
 // the figures of one indicator and year come as a compact JSON array and are applied as feature-state, so
 // changing the year, the indicator or the classification re-colours the map without reloading a single polygon.
-// Used by the app's map page (through Blazor) and, without Blazor, by embeds.
+// Used by the app's map page (through Blazor) and, without Blazor, by embeds. This module creates, shows and updates
+// the map; what the page started before it (worker, early map) is taken over in map-adoption.js, imported first so
+// the worker is MapLibre's before any map asks for one; the tooltip is map-tooltip.js's, the PNG export map-png.js's.
+import { adoptEarlyMap } from './map-adoption.js';
 import * as maplibregl from '../lib/maplibre-gl/maplibre-gl.mjs';
 import { fetchValues, prefetchNeighbours, indexOf } from './map-values.js';
 import { valuesUrl } from './map-request.js';
-import { formatNumber, legendOf, drawLegend } from './map-legend.js';
+import { formatNumber } from './map-legend.js';
+import { showTooltips } from './map-tooltip.js';
 
 export { formatNumber };
+export { exportPng } from './map-png.js';
 
 const SOURCE = 'territories';
 const SOURCE_LAYER = 'territories';
@@ -26,36 +31,7 @@ const NO_DATA_COLOUR = [217, 217, 217, 1];
 // drawing about 0.1 s slower).
 const FILL_COLOUR = ['to-color', ['feature-state', 'c'], ['literal', NO_DATA_COLOUR]];
 
-// The tile worker starts now, while the page loads, not when the first map asks for it. (One worker, MapLibre's
-// default: a second one made the national commune map slower here, 2 cores shared with software WebGL.) A page whose
-// head started it already (MapWorkerScript: the map page, embeds) hands that one to MapLibre: MapLibre creates its
-// workers synchronously in prewarm, through the Worker constructor, which returns the running worker for its URL once.
-const earlyWorker = window.atlasEarlyWorker;
-// From here on MapLibre has a worker: the head's script, should it run only now, starts none.
-window.atlasEarlyWorker ??= { adopted: false };
-if (earlyWorker?.worker && !earlyWorker.adopted) {
-  const url = new URL(earlyWorker.url, document.baseURI).href;
-  maplibregl.setWorkerUrl(url);
-  const NativeWorker = window.Worker;
-  window.Worker = function (workerUrl, options) {
-    if (!earlyWorker.adopted && String(workerUrl) === url) {
-      earlyWorker.adopted = true;
-      return earlyWorker.worker;
-    }
-    return new NativeWorker(workerUrl, options);
-  };
-  try { maplibregl.prewarm(); } finally { window.Worker = NativeWorker; }
-} else {
-  maplibregl.prewarm();
-}
 const FRANCE_BOUNDS = [[-5.5, 41.2], [9.8, 51.2]];
-
-const TEXT = {
-  fr: { secret: 'secret statistique', noData: 'donnée non disponible', rank: 'rang', of: 'sur', source: 'Source', drawn: 'Carte TerritoryAtlas',
-        better: 'meilleur', similar: 'semblable', worse: 'moins bon', lower: 'inférieur', higher: 'supérieur', than: 'que' },
-  en: { secret: 'statistical secrecy', noData: 'no data', rank: 'rank', of: 'of', source: 'Source', drawn: 'Map: TerritoryAtlas',
-        better: 'better', similar: 'similar', worse: 'worse', lower: 'lower', higher: 'higher', than: 'than' },
-};
 
 // The pattern over the communes drawn on a perimeter their figure does not describe alone (a commune nouvelle and
 // the communes it absorbed, see MapPerimeter): dark strokes across, on a transparent ground so the class colour shows.
@@ -95,16 +71,8 @@ function ownStyle(level, dataVersion) {
 // .NET object reference or null
 export function create(element, options = {}, callbacks = null) {
   // The map map-boot.js started before the circuit, for this very view: take it over instead of starting again.
-  const early = window.atlasEarlyMap;
-  if (early && !early.adopted && options.bootKey && options.bootKey === early.key) {
-    early.adopted = true;
-    if (early.inner.parentElement !== element) element.append(early.inner);
-    early.handle.callbacks = callbacks;
-    early.handle.live = !!callbacks;
-    // Its moveend keeps the centre and zoom, so the page hears of no view (see moveend below).
-    early.handle.map.resize();
-    return early.handle;
-  }
+  const early = adoptEarlyMap(element, options, callbacks);
+  if (early) return early;
   const view = options.view;
   const map = new maplibregl.Map({
     container: element,
@@ -145,14 +113,7 @@ export function create(element, options = {}, callbacks = null) {
     map.on('idle', firstDrawn);
   });
 
-  const popup = new maplibregl.Popup({ closeButton: false, closeOnClick: false, maxWidth: '320px' });
-  map.on('mousemove', 'territory-fill', e => {
-    const feature = e.features?.[0];
-    if (!feature) return;
-    map.getCanvas().style.cursor = 'pointer';
-    popup.setLngLat(e.lngLat).setDOMContent(tooltip(handle, feature.id, null)).addTo(map);
-  });
-  map.on('mouseleave', 'territory-fill', () => { map.getCanvas().style.cursor = ''; popup.remove(); });
+  showTooltips(handle, 'territory-fill');
   map.on('click', 'territory-fill', e => {
     const feature = e.features?.[0];
     if (feature) select(handle, feature.id, true);
@@ -180,57 +141,6 @@ export function create(element, options = {}, callbacks = null) {
 }
 
 function round(value, digits) { const f = 10 ** digits; return Math.round(value * f) / f; }
-
-// The tooltip, built with textContent only: names and notes are data, never markup.
-function tooltip(handle, code, name) {
-  const t = TEXT[handle.lang];
-  const v = handle.values;
-  const node = document.createElement('div');
-  node.className = 'atlas-tooltip';
-  const title = document.createElement('strong');
-  title.textContent = `${name ?? handle.names?.get(code) ?? code} (${code})`;
-  node.append(title);
-  const line = text => { const div = document.createElement('div'); div.textContent = text; node.append(div); };
-  const perimeter = v?.perimeters?.[code];
-  // A commune absorbed by a commune nouvelle has no figure of its own: it shows the commune nouvelle's, and says so.
-  const i = v ? indexOf(v).get(perimeter?.role === 'absorbed' ? perimeter.commune : code) : undefined;
-  if (perimeter) {
-    const note = document.createElement('div');
-    note.className = 'atlas-tooltip-perimeter';
-    note.textContent = `⚠ ${handle.lang === 'en' ? perimeter.noteEn : perimeter.noteFr}`;
-    node.append(note);
-  }
-  if (!v || i === undefined) { line(t.noData); return node; }
-  if (v.statuses[i] === 'suppressed') line(t.secret);
-  else if (v.values[i] === null || v.values[i] === undefined) line(t.noData);
-  else {
-    line(`${formatNumber(v.values[i], v.decimals, handle.lang)} ${v.unit}`);
-    const { of: ranks, ranked } = ranksOf(v);
-    if (ranks[i]) line(`${t.rank} ${ranks[i]} ${t.of} ${ranked}`);
-  }
-  const parent = v.parentCodes?.[i];
-  const parentValue = parent ? v.parentValues?.[parent] : null;
-  if (parent && parentValue !== null && parentValue !== undefined) {
-    line(`${v.parentNames?.[parent] ?? parent} : ${formatNumber(parentValue, v.decimals, handle.lang)} ${v.unit}`);
-  }
-  // Compared with a name people read: France, or this territory's parent (« moins bon que Seine-Saint-Denis »).
-  if (v.categories?.[i]) line(`${t[v.categories[i]]} ${t.than} ${v.reference.name ?? (v.reference.kind === 'france' ? 'France' : v.parentNames?.[parent] ?? parent)}`);
-  return node;
-}
-
-// The ranks among the territories shown (1 = highest; ties share a rank): only tooltips need them, so they are
-// computed on the first one and kept with the (cached) values, not on every re-colouring.
-// A commune nouvelle's figure drawn on a former commune's polygon takes no rank (as on its portrait).
-function ranksOf(values) {
-  if (!values.ranks) {
-    const ranked = (x, i) => x !== null && x !== undefined && !values.perimeters?.[values.codes[i]];
-    const sorted = values.values.filter(ranked).sort((a, b) => b - a);
-    const rankOf = new Map();
-    sorted.forEach((x, i) => { if (!rankOf.has(x)) rankOf.set(x, i + 1); });
-    values.ranks = { of: values.values.map((x, i) => (ranked(x, i) ? rankOf.get(x) : null)), ranked: sorted.length };
-  }
-  return values.ranks;
-}
 
 export function select(handle, code, notify) {
   handle.selected = code || null;
@@ -515,42 +425,6 @@ export function renderedTerritories(handle) {
   return handle.map.queryRenderedFeatures({ layers: ['territory-fill'] }).map(f => ({
     code: f.id, cls: handle.map.getFeatureState({ source: SOURCE, sourceLayer: SOURCE_LAYER, id: f.id }).cls,
   }));
-}
-
-// The current view as a PNG for slides and reports: the map, then a title, the legend (map-legend.js, as embeds and
-// workshops draw it), the source and the date. meta: { title, subtitle, source, date, fileName }.
-export function exportPng(handle, meta) {
-  const mapCanvas = handle.map.getCanvas();
-  const ratio = mapCanvas.width / mapCanvas.clientWidth;
-  const legend = legendOf(handle.values, handle.lang);
-  const legendWidth = 300 * ratio;
-  const header = 56 * ratio;
-  const footer = 40 * ratio;
-  const canvas = document.createElement('canvas');
-  canvas.width = mapCanvas.width + legendWidth;
-  canvas.height = Math.max(mapCanvas.height, (legend.rows.length * 24 + 40) * ratio) + header + footer;
-  const ctx = canvas.getContext('2d');
-  ctx.fillStyle = '#ffffff';
-  ctx.fillRect(0, 0, canvas.width, canvas.height);
-  ctx.drawImage(mapCanvas, 0, header);
-  ctx.fillStyle = '#1f1f1f';
-  ctx.font = `bold ${18 * ratio}px sans-serif`;
-  ctx.fillText(meta.title, 12 * ratio, 24 * ratio);
-  ctx.font = `${13 * ratio}px sans-serif`;
-  ctx.fillText(meta.subtitle, 12 * ratio, 44 * ratio);
-  drawLegend(ctx, legend, mapCanvas.width + 12 * ratio, header + 12 * ratio, ratio);
-  ctx.font = `${11 * ratio}px sans-serif`;
-  ctx.fillStyle = '#444';
-  ctx.fillText(`${TEXT[handle.lang].source} : ${meta.source}`.slice(0, 220), 12 * ratio, canvas.height - 22 * ratio);
-  ctx.fillText(`${TEXT[handle.lang].drawn} — ${meta.date}`, 12 * ratio, canvas.height - 8 * ratio);
-  const url = canvas.toDataURL('image/png');
-  const link = document.createElement('a');
-  link.href = url;
-  link.download = meta.fileName;
-  document.body.append(link);
-  link.click();
-  link.remove();
-  return url.length;
 }
 
 export function dispose(handle) {
