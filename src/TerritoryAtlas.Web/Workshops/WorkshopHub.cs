@@ -295,7 +295,7 @@ public sealed class WorkshopErrors : IHubFilter
         }
         catch (Exception e) when (DatabaseOutage.Is(e))
         {
-            // The client keeps what it was sending and tries again (workshop.js); an annotation's client id makes the
+            // The client keeps what it was sending and tries again (workshop-hub.js, save); an annotation's client id makes the
             // retry of a write whose acknowledgement was lost return the same event instead of a second annotation.
             throw new HubException(WorkshopHub.LanguageOf(invocationContext.Context) == "en" ? DatabaseOutage.Message : DatabaseOutage.MessageFr);
         }
