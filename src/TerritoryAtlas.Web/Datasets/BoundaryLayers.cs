@@ -146,10 +146,7 @@ public static class BoundaryLayers
             phase("Géométrie de la carte", "Map geometry");
             await LevelTiles.BuildGeometryAsync(connection, rebuilt, ct);
             phase("Tuiles vectorielles", "Vector tiles");
-            foreach (var tile in await LevelTiles.ResetAsync(connection, rebuilt, ct))
-            {
-                await LevelTiles.BuildAsync(connection, rebuilt, tile, ct);
-            }
+            await LevelTiles.RebuildTilesAsync(connection, rebuilt, ct);
         }
     }
 

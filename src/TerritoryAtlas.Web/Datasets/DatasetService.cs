@@ -829,7 +829,7 @@ public sealed class DatasetService(NpgsqlDataSource db, IConfiguration configura
     /// </summary>
     private sealed class Phases(IProgress<PublicationPhase>? progress)
     {
-        private static readonly int Count = 3 + Importer.DerivedSteps.Count + 1;
+        private static readonly int Count = 3 + DerivedFigures.DerivedSteps.Count + 1;
         private readonly System.Diagnostics.Stopwatch _watch = System.Diagnostics.Stopwatch.StartNew();
         private readonly List<string> _times = [];
         private string? _current;

@@ -8,11 +8,44 @@ namespace TerritoryAtlas.Web.Import;
 
 /// <summary>
 /// A level's map geometry: its Web Mercator copies per zoom band, then its shallow vector tiles encoded and compressed
-/// once. The importer builds every level this way and a zoning its zones, on whatever connection (and transaction)
-/// the caller holds.
+/// once. The importer builds every level this way (<see cref="BuildTilesAsync"/>, two tiles at a time), and a boundary
+/// publication or a zoning rebuilds its level inside its own transaction (<see cref="RebuildTilesAsync"/>).
 /// </summary>
 public static class LevelTiles
 {
+    /// <summary>The level's prebuilt tiles, one after the other on the caller's connection (and transaction); returns how many.</summary>
+    public static async Task<int> RebuildTilesAsync(NpgsqlConnection connection, string level, CancellationToken ct)
+    {
+        var tiles = await ResetAsync(connection, level, ct);
+        foreach (var tile in tiles)
+        {
+            await BuildAsync(connection, level, tile, ct);
+        }
+
+        return tiles.Count;
+    }
+
+    /// <summary>
+    /// The import's shallow tiles of a level, encoded and compressed once here rather than on a visitor's first request.
+    /// Two at a time: PostGIS encodes one while .NET compresses the other. Returns the tiles and their MVT bytes.
+    /// </summary>
+    public static async Task<(int Tiles, long Bytes)> BuildTilesAsync(NpgsqlDataSource db, string level, CancellationToken ct)
+    {
+        List<(int Z, int X, int Y)> tiles;
+        await using (var connection = await db.OpenConnectionAsync(ct))
+        {
+            tiles = await ResetAsync(connection, level, ct);
+        }
+
+        long bytes = 0;
+        await Parallel.ForEachAsync(tiles, new ParallelOptions { MaxDegreeOfParallelism = 2, CancellationToken = ct }, async (tile, token) =>
+        {
+            await using var connection = await db.OpenConnectionAsync(token);
+            Interlocked.Add(ref bytes, await BuildAsync(connection, level, tile, token));
+        });
+        return (tiles.Count, bytes);
+    }
+
     /// <summary>Every zoom band of the level's copies, the finest projected, each coarser one simplified from the finer.</summary>
     public static async Task BuildGeometryAsync(NpgsqlConnection connection, string level, CancellationToken ct)
     {

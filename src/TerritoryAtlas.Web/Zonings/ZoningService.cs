@@ -149,20 +149,14 @@ public sealed partial class ZoningService(NpgsqlDataSource db, DataVersion dataV
 
         watch.Restart();
         await LevelTiles.BuildGeometryAsync(connection, code, ct);
-        var tiles = await LevelTiles.ResetAsync(connection, code, ct);
-        foreach (var tile in tiles)
-        {
-            await LevelTiles.BuildAsync(connection, code, tile, ct);
-        }
+        var tiles = await LevelTiles.RebuildTilesAsync(connection, code, ct);
 
         steps["tiles"] = watch.Elapsed.TotalSeconds;
         watch.Restart();
         await connection.ExecuteAsync(new CommandDefinition("select set_config('atlas.zoning', @code, true)", new { code }, transaction, cancellationToken: ct));
-        await connection.ExecuteAsync(new CommandDefinition(DerivedFigures.StepSql("Zonings.zone_observations.sql"), transaction: transaction,
-            commandTimeout: 0, cancellationToken: ct));
-        // The import's own rates step, limited by atlas.zoning to the zones: their rates from their summed parts.
-        await connection.ExecuteAsync(new CommandDefinition(DerivedFigures.StepSql("Import.computed_rates.sql"), transaction: transaction,
-            commandTimeout: 0, cancellationToken: ct));
+        // The import's own zones and rates steps, limited by atlas.zoning to the zones: their figures, then their rates
+        // from their summed parts.
+        await DerivedFigures.RecomputeAsync(connection, transaction, null, ["Zonings.zone_observations.sql", "Import.computed_rates.sql"], null, ct);
         steps["figures"] = watch.Elapsed.TotalSeconds;
 
         var (across, acrossRegions, figures, outside) = await connection.QuerySingleAsync<(int, int, int, int)>(new CommandDefinition("""
@@ -179,7 +173,7 @@ public sealed partial class ZoningService(NpgsqlDataSource db, DataVersion dataV
         await ReloadAsync(ct);
         steps["total"] = total.Elapsed.TotalSeconds;
         return new ZoningSummary(code, name, vintage, fileName, table.ZoneColumn, table.Rows.Count + carried, zones, across, acrossRegions, outside,
-            figures, tiles.Count, steps, carried);
+            figures, tiles, steps, carried);
     }
 
     public async Task<bool> RemoveAsync(string code, CancellationToken ct)

@@ -80,7 +80,7 @@ public sealed class PublicationTests(AtlasFixture atlas)
             new { version_id = version, indicators, name, by = "test" }, transaction);
         var steps = new List<string>();
         await DerivedFigures.RecomputeAsync(connection, transaction, indicators, steps.Add, CancellationToken.None);
-        Assert.Equal(Importer.DerivedSteps, steps);
+        Assert.Equal(DerivedFigures.DerivedSteps, steps);
         var scoped = await DigestAsync(connection, transaction, scope, inScope: true);
         Assert.NotEqual(before, scoped);
         Assert.Equal(others, await DigestAsync(connection, transaction, scope, inScope: false));

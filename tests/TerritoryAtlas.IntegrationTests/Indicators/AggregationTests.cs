@@ -22,7 +22,7 @@ public sealed class AggregationTests(AtlasFixture atlas)
 
         await using (var transaction = await connection.BeginTransactionAsync())
         {
-            foreach (var step in Importer.ComputedSteps)
+            foreach (var step in DerivedFigures.ComputedSteps)
             {
                 await connection.ExecuteAsync(DerivedFigures.StepSql(step), transaction: transaction);
             }

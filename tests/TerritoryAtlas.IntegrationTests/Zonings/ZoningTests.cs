@@ -185,7 +185,7 @@ public sealed class ZoningTests(AtlasFixture atlas)
             var averaged = r.Average(c => multiplier * c.Rsa!.Value / c.Allocataires!.Value);
             Assert.NotEqual(averaged, rate.Value!.Value, 6);
 
-            // A re-import or a dataset publication recomputes every derived figure (Importer.DerivedSteps): the zones'
+            // A re-import or a dataset publication recomputes every derived figure (DerivedFigures.DerivedSteps): the zones'
             // figures come out the same (in a transaction rolled back, so the shared database is left as it was).
             await using (var transaction = await connection.BeginTransactionAsync())
             {
@@ -194,7 +194,7 @@ public sealed class ZoningTests(AtlasFixture atlas)
                     from observation o join territory t on t.id = o.territory_id where t.level = @code order by 1
                     """;
                 var before = (await connection.QueryAsync<string>(figuresSql, new { code }, transaction)).ToList();
-                foreach (var step in TerritoryAtlas.Web.Import.Importer.DerivedSteps)
+                foreach (var step in TerritoryAtlas.Web.Import.DerivedFigures.DerivedSteps)
                 {
                     await connection.ExecuteAsync(TerritoryAtlas.Web.Import.DerivedFigures.StepSql(step), transaction: transaction, commandTimeout: 0);
                 }

@@ -1,0 +1,37 @@
+using Dapper;
+using Npgsql;
+using TerritoryAtlas.Web.Data;
+
+namespace TerritoryAtlas.Web.Import;
+
+/// <summary>
+/// The territories no boundary file brings (France, France métropolitaine, DROM): each the union of its members
+/// (groupings.sql), then every parent link the files do not give (hierarchy.sql), once all outlines are in.
+/// </summary>
+public static class Groupings
+{
+    public static async Task ImportAsync(NpgsqlDataSource db, IReadOnlyList<Grouping> groupings, CancellationToken ct)
+    {
+        await using var connection = await db.OpenConnectionAsync(ct);
+        await using var transaction = await connection.BeginTransactionAsync(ct);
+        foreach (var g in groupings)
+        {
+            var members = g.Codes == "*" ? [] : g.Codes.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries);
+            await connection.ExecuteAsync(new CommandDefinition(AtlasDatabase.Sql("Import.groupings.sql"),
+                new { level = g.Level, code = g.Code, name = g.Name, from_level = g.FromLevel, members, source = "Union of its régions" },
+                transaction, commandTimeout: 0, cancellationToken: ct));
+        }
+
+        await transaction.CommitAsync(ct);
+    }
+
+    /// <summary>Parents by code and by point on surface for every level (hierarchy.sql); the files' own links are kept.</summary>
+    public static async Task LinkParentsAsync(NpgsqlDataSource db, CancellationToken ct)
+    {
+        await using var connection = await db.OpenConnectionAsync(ct);
+        await using var transaction = await connection.BeginTransactionAsync(ct);
+        await connection.ExecuteAsync(new CommandDefinition(AtlasDatabase.Sql("Import.hierarchy.sql"), transaction: transaction, commandTimeout: 0,
+            cancellationToken: ct));
+        await transaction.CommitAsync(ct);
+    }
+}
