@@ -43,17 +43,11 @@ public static class OgcEndpoints
     /// <summary>A collection as readers see it: a title, a description naming vintage and source, its extent.</summary>
     private sealed record CollectionInfo(string Title, string Description, double[] Bbox);
 
-    private static readonly Dictionary<string, string> Titles = new()
-    {
-        ["france"] = "France",
-        ["zone"] = "Metropolitan France and overseas",
-        ["region"] = "Régions",
-        ["departement"] = "Départements",
-        ["arrondissement"] = "Arrondissements",
-        ["epci"] = "EPCI (intercommunalities)",
-        ["commune"] = "Communes",
-        ["qpv"] = "Quartiers prioritaires (QPV)",
-    };
+    /// <summary>
+    /// A collection's title: its level's plural name from the levels home (Territories/levels.json, or the zoning that
+    /// made it), as French statistics name them ("Communes", "Départements"), so a new level needs nothing here.
+    /// </summary>
+    private static string Title(string level) => Levels.Find(level)?.MenuFr ?? level;
 
     public static void MapOgcEndpoints(this IEndpointRouteBuilder app)
     {
@@ -264,8 +258,8 @@ public static class OgcEndpoints
                       from territory where geom is not null group by level) q
                 """, cancellationToken: ct));
             return rows.ToDictionary(r => r.Level, r => new CollectionInfo(
-                Titles.GetValueOrDefault(r.Level, r.Level),
-                $"{r.Count.ToString("N0", CultureInfo.InvariantCulture)} {Titles.GetValueOrDefault(r.Level, r.Level)} with their INSEE codes, names and parents; "
+                Title(r.Level),
+                $"{r.Count.ToString("N0", CultureInfo.InvariantCulture)} {Title(r.Level)} with their INSEE codes, names and parents; "
                 + $"boundaries {r.Vintage} ({r.Source}). Figures on request: indicator=, year= (see /api/indicators).",
                 [r.West, r.South, r.East, r.North]));
         }))!;
