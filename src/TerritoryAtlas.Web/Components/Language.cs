@@ -83,7 +83,8 @@ public static class LanguagePreference
                 });
             }
         }
-        else if (HttpMethods.IsGet(request.Method) && request.Cookies[Cookie] == "en" && IsPage(request))
+        // The page test first: reading the cookies would parse them for every API and tile request.
+        else if (HttpMethods.IsGet(request.Method) && IsPage(request) && request.Cookies[Cookie] == "en")
         {
             var query = QueryString.Create(QueryHelpers.ParseQuery(request.QueryString.Value)
                 .SelectMany(p => p.Value.Select(v => new KeyValuePair<string, string?>(p.Key, v)))

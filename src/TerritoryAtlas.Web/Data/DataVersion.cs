@@ -19,7 +19,11 @@ public sealed class DataVersion(NpgsqlDataSource db)
     private Task<Reading>? _reading;
     private long _generation;
 
-    public async Task<long> CurrentAsync(CancellationToken ct) => (await StampAsync(ct)).Version;
+    /// <summary>The data version: at once (no task allocated) when it was read less than two seconds ago.</summary>
+    public ValueTask<long> CurrentAsync(CancellationToken ct) =>
+        TryFresh(out var stamp) ? new(stamp.Version) : new(ReadVersionAsync(ct));
+
+    private async Task<long> ReadVersionAsync(CancellationToken ct) => (await StampAsync(ct)).Version;
 
     /// <summary>The data version when it was read less than two seconds ago, else null (then ask <see cref="CurrentAsync"/>).</summary>
     public long? Fresh => TryFresh(out var stamp) ? stamp.Version : null;
@@ -45,13 +49,11 @@ public sealed class DataVersion(NpgsqlDataSource db)
     /// request waiting for them: four hundred people behind one address opening a map in the same second would
     /// otherwise take four hundred connections for the same row.
     /// </summary>
-    public async Task<(long Version, long Visibility)> StampAsync(CancellationToken ct)
-    {
-        if (TryFresh(out var stamp))
-        {
-            return stamp;
-        }
+    public ValueTask<(long Version, long Visibility)> StampAsync(CancellationToken ct) =>
+        TryFresh(out var stamp) ? new(stamp) : new(ReadStampAsync(ct));
 
+    private async Task<(long Version, long Visibility)> ReadStampAsync(CancellationToken ct)
+    {
         Task<Reading> reading;
         lock (_gate)
         {

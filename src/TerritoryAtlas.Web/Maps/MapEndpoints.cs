@@ -33,7 +33,7 @@ public static class MapEndpoints
                 // Serialised and compressed once per data version and request, like tiles: a commune payload is
                 // 1 MB of JSON, and a page's first drawing waits for it on a machine busy starting the map. Served
                 // from memory it is not counted; read from the database it takes a permit (RateLimits.ComputationGate).
-                var payload = await queries.ValuesJsonAsync(request, Viewer.From(user), ct, () => gate.Admit(http), user);
+                var payload = await queries.ValuesJsonAsync(request, Viewer.From(user), ct, Admitter(gate, http), user);
                 await payload.WriteAsync(http, "application/json; charset=utf-8", ct);
                 return Results.Empty;
             }
@@ -81,7 +81,7 @@ public static class MapEndpoints
             CompressedBytes tile;
             try
             {
-                tile = await tiles.TileAsync(version, level, z, x, y, ct, () => gate.Admit(http));
+                tile = tiles.Cached(version, level, z, x, y) ?? await tiles.TileAsync(version, level, z, x, y, ct, Admitter(gate, http));
             }
             catch (ComputationRefusedException)
             {
@@ -107,4 +107,8 @@ public static class MapEndpoints
     }
 
     private static IResult Problem(ParameterException e) => e.ToProblem();
+
+    // The caches' rate-limit check for a computation, made outside the handlers: a lambda written in a handler would
+    // allocate its closure on every request as the handler is entered, warm tiles included.
+    private static Func<bool> Admitter(RateLimits.ComputationGate gate, HttpContext http) => () => gate.Admit(http);
 }

@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Runtime.CompilerServices;
 using Microsoft.Extensions.Primitives;
 using Classifications = TerritoryAtlas.Web.Maps.Classification;
 
@@ -27,9 +28,56 @@ public sealed record MapRequest(
     /// <summary>The query parameters of a request besides level, indicator and year (the values API's path).</summary>
     public static readonly IReadOnlyList<string> OptionNames = ["classification", "classes", "breaks", "palette", "mode", "reference", "within"];
 
-    // Built on every warm map request: one interpolation, no boxing.
-    public string CacheKey => string.Create(CultureInfo.InvariantCulture,
-        $"{Level}|{Indicator}|{Year}|{Classification}|{Classes}|{BreaksText}|{Palette}|{Mode}|{Reference}|{Within}");
+    /// <summary>Everything the request asks for, as one string (the page's boot key).</summary>
+    public string CacheKey
+    {
+        get
+        {
+            var key = new DefaultInterpolatedStringHandler(9, 10, CultureInfo.InvariantCulture);
+            AppendOptions(ref key);
+            return key.ToStringAndClear();
+        }
+    }
+
+    /// <summary>
+    /// A cache entry's name for this request's <paramref name="kind"/> of result at a data version (and a study area's
+    /// version, when one is the reference): built on every warm map request, so in one string, without boxing.
+    /// </summary>
+    public string KeyOf(string kind, long version, string? areaVersion)
+    {
+        var key = new DefaultInterpolatedStringHandler(12, 13, CultureInfo.InvariantCulture);
+        key.AppendLiteral(kind);
+        key.AppendLiteral("|");
+        key.AppendFormatted(version);
+        key.AppendLiteral("|");
+        AppendOptions(ref key);
+        key.AppendLiteral("|");
+        key.AppendFormatted(areaVersion);
+        return key.ToStringAndClear();
+    }
+
+    private void AppendOptions(ref DefaultInterpolatedStringHandler key)
+    {
+        key.AppendFormatted(Level);
+        key.AppendLiteral("|");
+        key.AppendFormatted(Indicator);
+        key.AppendLiteral("|");
+        key.AppendFormatted(Year);
+        key.AppendLiteral("|");
+        key.AppendFormatted(Classification);
+        key.AppendLiteral("|");
+        key.AppendFormatted(Classes);
+        key.AppendLiteral("|");
+        key.AppendFormatted(BreaksText);
+        key.AppendLiteral("|");
+        key.AppendFormatted(Palette);
+        key.AppendLiteral("|");
+        key.AppendFormatted(Mode);
+        key.AppendLiteral("|");
+        key.AppendFormatted(Reference);
+        key.AppendLiteral("|");
+        key.AppendFormatted(Within);
+    }
 
     /// <summary>Manual breaks as URLs carry them: "10,15,20"; empty when there are none.</summary>
     public string BreaksText => Breaks is { Count: > 0 } ? string.Join(',', Breaks.Select(b => b.ToString(CultureInfo.InvariantCulture))) : "";
@@ -51,12 +99,19 @@ public sealed record MapRequest(
     public static MapRequest FromQuery(string level, string indicator, int year, IEnumerable<KeyValuePair<string, StringValues>> query,
         ICollection<string>? ignored = null)
     {
-        var given = query.Where(p => OptionNames.Contains(p.Key) && !StringValues.IsNullOrEmpty(p.Value))
-            .GroupBy(p => p.Key).ToDictionary(g => g.Key, g => g.First().Value.ToString(), StringComparer.Ordinal);
+        // The first value of each option given (read on every map request: a loop, and no dictionary without options).
+        Dictionary<string, string>? given = null;
+        foreach (var (name, values) in query)
+        {
+            if (!StringValues.IsNullOrEmpty(values) && OptionNames.Contains(name))
+            {
+                (given ??= new(StringComparer.Ordinal)).TryAdd(name, values.ToString());
+            }
+        }
 
         T Option<T>(string name, Func<string, (bool Read, T Value)> read, Func<T, bool> valid, T fallback)
         {
-            if (!given.TryGetValue(name, out var text))
+            if (given is null || !given.TryGetValue(name, out var text))
             {
                 return fallback;
             }
@@ -78,7 +133,7 @@ public sealed record MapRequest(
 
         static (bool, string) Text(string text) => (true, text);
         IReadOnlyList<double>? breaks = null;
-        if (given.TryGetValue("breaks", out var breaksText))
+        if (given is not null && given.TryGetValue("breaks", out var breaksText))
         {
             try
             {
@@ -97,7 +152,7 @@ public sealed record MapRequest(
             Option("palette", Text, Palettes.IsKnown, DefaultPalette),
             Option("mode", Text, Modes.Contains, DefaultMode),
             Option("reference", Text, IsReference, DefaultReference),
-            given.GetValueOrDefault("within"));
+            given?.GetValueOrDefault("within"));
     }
 
     /// <summary>How a link's parameter that cannot be used is listed to the reader: name=value, cut at 40 characters.</summary>

@@ -17,6 +17,10 @@ public sealed class TileQueries(NpgsqlDataSource db, IMemoryCache cache, Compute
 
     private static string TileKey(long version, string level, int z, int x, int y) => $"tile|{version}|{level}|{z}|{x}|{y}";
 
+    /// <summary>The tile when it is in memory, else null (then ask <see cref="TileAsync"/>): a warm tile allocates nothing more.</summary>
+    public CompressedBytes? Cached(long version, string level, int z, int x, int y) =>
+        computed.TryGet<CompressedBytes>(TileKey(version, level, z, x, y), out var tile) ? tile : null;
+
     public Task<CompressedBytes> TileAsync(long version, string level, int z, int x, int y, CancellationToken ct, Func<bool>? admit = null) =>
         computed.GetOrComputeAsync(TileKey(version, level, z, x, y), async build =>
         {
