@@ -2,7 +2,8 @@
 # What accounts cost public readers: the app before members and visibility existed (BEFORE, default the commit before
 # d0f219e) and this checkout, side by side in one run on one database — warm tiles and map values, anonymous, with
 # wrk on loopback, alternating the two apps over several rounds so a warm-up or a noisy neighbour favours neither.
-# Then, on this checkout, a member's map of a restricted indicator (bearer token) against the same map public.
+# Then the bytes each request allocates (dotnet-counters, when installed), and, on this checkout, a member's map of a
+# restricted indicator (bearer token) against the same map public.
 # Usage: bench/members.sh [ROUNDS]  (needs ATLAS_DB pointing at an imported database; wrk: apt-get install wrk)
 set -euo pipefail
 REPO="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd -P)"
@@ -56,6 +57,27 @@ for r in $(seq "$ROUNDS"); do
       "$before_cpu $after_cpu $(awk -v a="$after_cpu" -v b="$before_cpu" 'BEGIN {printf "%.3f", a/b}') $(cut -d' ' -f1 /proc/loadavg)"
   done
 done
+
+# Bytes allocated per request (the runtime's own counter, read by dotnet-counters during a wrk run): what a request
+# costs the garbage collector, the same on a quiet or a busy machine, so a difference of a few percent shows.
+if command -v dotnet-counters >/dev/null || [ -x "$HOME/.dotnet/tools/dotnet-counters" ]; then
+  COUNTERS="$(command -v dotnet-counters || echo "$HOME/.dotnet/tools/dotnet-counters")"
+  bytes_per_request() { # pid url → bytes allocated per request
+    local csv; csv="$(mktemp)"
+    "$COUNTERS" collect -p "$1" --counters System.Runtime --refresh-interval 1 --format csv -o "$csv" --duration 00:00:00:09 >/dev/null 2>&1 &
+    local collector=$! n; sleep 2
+    n=$(wrk -t2 -c16 -d4s -H 'Accept-Encoding: br' "$2" | awk '/requests in/ {print $1}')
+    wait $collector
+    awk -F, -v n="$n" '/total_allocated/ {b += $5} END {printf "%.0f", b / n}' "$csv"; rm -f "$csv"
+  }
+  echo "endpoint before_bytes_per_request after_bytes_per_request after/before"
+  for path in "$TILE" "$MAP"; do
+    before=$(bytes_per_request "$A" "http://127.0.0.1:5191/$path"); after=$(bytes_per_request "$B" "http://127.0.0.1:5192/$path")
+    echo "$path $before $after $(awk -v a="$after" -v b="$before" 'BEGIN {printf "%.3f", a/b}')"
+  done
+else
+  echo "(bytes per request skipped: dotnet tool install -g dotnet-counters)"
+fi
 
 # A member's restricted map against the same map public, on this checkout.
 PSQL=(psql "$(sed 's/Host=\([^;]*\);Port=\([^;]*\);Database=\([^;]*\);Username=\([^;]*\).*/host=\1 port=\2 dbname=\3 user=\4/' <<<"$ATLAS_DB")" -qAt)
