@@ -102,6 +102,9 @@ public sealed partial class StaticAssetsTests(AtlasApp app)
         if (kind != "embed")
         {
             Assert.All(ours, p => Assert.Matches(Fingerprinted(), p));
+            // Each once: a module fetched without the import map's integrity is fetched again when imported.
+            var twice = ours.GroupBy(p => p).Where(g => g.Count() > 1).Select(g => g.Key).ToList();
+            Assert.True(twice.Count == 0, $"{path}: fetched more than once: {string.Join(", ", twice)}");
         }
     }
 
