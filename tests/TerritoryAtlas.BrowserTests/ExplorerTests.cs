@@ -76,7 +76,8 @@ public sealed class ExplorerTests(AtlasApp app) : IAsyncLifetime
             Assert.Equal(api.Values[i]!.Value, table[api.Codes[i]], 0);
         }
 
-        Assert.Contains("view=table", map.Page.Url, StringComparison.Ordinal);
+        // The URL is written by the circuit after the table shows: wait for it rather than read it once.
+        await Assertions.Expect(map.Page).ToHaveURLAsync(new Regex("view=table"), new() { Timeout = 10_000 });
     }
 
     [Fact]
@@ -144,7 +145,7 @@ public sealed class ExplorerTests(AtlasApp app) : IAsyncLifetime
         var rendered = await map.RenderedAsync();
         Assert.InRange(rendered.Select(t => t.Code).Distinct().Count(), 10, 18);
         Assert.All(rendered, t => Assert.NotNull(t.Class));
-        Assert.Contains("level=region", map.Page.Url, StringComparison.Ordinal);
+        await Assertions.Expect(map.Page).ToHaveURLAsync(new Regex("level=region"), new() { Timeout = 10_000 });
     }
 
     [Fact]
