@@ -281,12 +281,7 @@ public sealed class ExportEndpointTests(AtlasFixture atlas)
     [InlineData("/api/export/departement.csv?crs=4326&crs=2154", 400, "crs")]
     public async Task Bad_parameters_get_a_problem_naming_the_parameter(string url, int status, string parameter)
     {
-        using var client = atlas.App.CreateClient();
-        var response = await client.GetAsync(url);
-        Assert.Equal(status, (int)response.StatusCode);
-        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
-        var problem = await response.Content.ReadFromJsonAsync<JsonElement>();
-        Assert.Equal(parameter, problem.GetProperty("parameter").GetString());
+        var problem = await atlas.ProblemNamingAsync(url, status, parameter);
         Assert.Equal($"Invalid parameter '{parameter}'", problem.GetProperty("title").GetString());
     }
 

@@ -102,12 +102,7 @@ public sealed class OgcApiTests(AtlasFixture atlas)
     [InlineData("/ogc/collections/commune/items?filter=x", "filter")]
     public async Task Bad_item_parameters_get_a_problem_naming_the_parameter(string url, string parameter)
     {
-        using var client = atlas.App.CreateClient();
-        var response = await client.GetAsync(url);
-        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
-        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
-        var problem = await response.Content.ReadFromJsonAsync<JsonElement>();
-        Assert.Equal(parameter, problem.GetProperty("parameter").GetString());
+        await atlas.ProblemNamingAsync(url, (int)HttpStatusCode.BadRequest, parameter);
     }
 
     [Fact]

@@ -84,12 +84,7 @@ public sealed class MapEndpointTests(AtlasFixture atlas)
     [InlineData("/tiles/canton/3/4/2.mvt", 404, "level")]
     public async Task Bad_parameters_get_a_problem_naming_the_parameter(string url, int status, string parameter)
     {
-        using var client = atlas.App.CreateClient();
-        var response = await client.GetAsync(url);
-        Assert.Equal(status, (int)response.StatusCode);
-        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
-        var problem = await response.Content.ReadFromJsonAsync<JsonElement>();
-        Assert.Equal(parameter, problem.GetProperty("parameter").GetString());
+        var problem = await atlas.ProblemNamingAsync(url, status, parameter);
         Assert.Contains(parameter, problem.GetProperty("title").GetString(), StringComparison.Ordinal);
     }
 

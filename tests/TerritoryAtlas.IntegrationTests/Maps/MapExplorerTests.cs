@@ -83,11 +83,7 @@ public sealed class MapExplorerTests(AtlasFixture atlas)
     [InlineData("/api/territories/canton/names", 404, "level")]
     public async Task Explorer_parameters_are_checked(string url, int status, string parameter)
     {
-        using var client = atlas.App.CreateClient();
-        var response = await client.GetAsync(url);
-        Assert.Equal(status, (int)response.StatusCode);
-        var problem = await response.Content.ReadFromJsonAsync<JsonElement>();
-        Assert.Equal(parameter, problem.GetProperty("parameter").GetString());
+        await atlas.ProblemNamingAsync(url, status, parameter);
     }
 
     [Theory]

@@ -99,11 +99,7 @@ public sealed partial class PortraitTests(AtlasFixture atlas)
     [InlineData("/api/synthesis/84.csv?indicators=taux_pauvrete_60,nope", 404, "indicators")]
     public async Task Bad_synthesis_parameters_get_a_problem_naming_the_parameter(string url, int status, string parameter)
     {
-        using var client = atlas.App.CreateClient();
-        var response = await client.GetAsync(url);
-        Assert.Equal(status, (int)response.StatusCode);
-        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
-        Assert.Contains($"\"parameter\":\"{parameter}\"", await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        await atlas.ProblemNamingAsync(url, status, parameter);
     }
 
     [GeneratedRegex("data-indicator=\"(?<code>[a-z0-9_]+)\"(?<body>.*?)</tr>", RegexOptions.Singleline)]
