@@ -16,14 +16,6 @@ namespace TerritoryAtlas.IntegrationTests.Administration;
 [Collection(nameof(AtlasCollection))]
 public sealed class StaffPagesEnglishTests(AtlasFixture atlas)
 {
-    private async Task<string> AdminTokenAsync()
-    {
-        await using var scope = atlas.App.Services.CreateAsyncScope();
-        var (account, _) = await scope.ServiceProvider.GetRequiredService<AccountService>()
-            .CreateAsync($"en{Guid.NewGuid():N}@example.org", AtlasRoles.Admin, null, CancellationToken.None);
-        return (await atlas.App.Services.GetRequiredService<AccessTokens>().CreateAsync(account.Id, "test", 1, CancellationToken.None)).Token;
-    }
-
     // A client of its own for each page, so the language one address remembers (its cookie) cannot reach the next.
     private HttpClient Client(string token)
     {
@@ -62,7 +54,7 @@ public sealed class StaffPagesEnglishTests(AtlasFixture atlas)
     [Fact]
     public async Task The_administration_page_is_in_english_when_asked_and_in_french_otherwise()
     {
-        var token = await AdminTokenAsync();
+        var token = await atlas.TokenAsync(AtlasRoles.Admin);
         Speaks(await PageAsync(token, "/admin?lang=en"), AdminEnglish, AdminFrench);
         Speaks(await PageAsync(token, "/admin"), AdminFrench, AdminEnglish);
     }
@@ -70,7 +62,7 @@ public sealed class StaffPagesEnglishTests(AtlasFixture atlas)
     [Fact]
     public async Task The_study_area_pages_are_in_english_when_asked_with_their_links_and_figures_and_in_french_otherwise()
     {
-        var token = await AdminTokenAsync();
+        var token = await atlas.TokenAsync(AtlasRoles.Admin);
         await using var connection = await atlas.Db.OpenConnectionAsync();
         var commune = await connection.ExecuteScalarAsync<string>("""
             select c.code from territory c join published_observation o on o.territory_id = c.id

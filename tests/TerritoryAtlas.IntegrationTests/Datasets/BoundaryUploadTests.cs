@@ -6,13 +6,14 @@ using System.Text;
 using System.Text.Json;
 using Dapper;
 using Microsoft.AspNetCore.Mvc.Testing;
-using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.DependencyInjection;
 using NetTopologySuite.Features;
 using NetTopologySuite.Geometries;
 using NetTopologySuite.IO;
 using NetTopologySuite.IO.Esri;
+using TerritoryAtlas.Testing;
 using TerritoryAtlas.Web.Accounts;
+using static TerritoryAtlas.IntegrationTests.TestAccounts;
 
 namespace TerritoryAtlas.IntegrationTests.Datasets;
 
@@ -37,39 +38,6 @@ public sealed class BoundaryUploadTests(AtlasFixture atlas)
         "ADMIN-EXPRESS-COG_3-2__SHP_LAMB93_FXX_2024-02-22/ADMIN-EXPRESS-COG/1_DONNEES_LIVRAISON_2024-02-00169/ADECOG_3-2_SHP_LAMB93_FXX-ED2024-02-22";
 
     private sealed record Territory(string Code, string Name, Geometry Lambert93, double Area);
-
-    private async Task<string> TokenAsync(string role, string? organisation)
-    {
-        await using var scope = atlas.App.Services.CreateAsyncScope();
-        var (account, _) = await scope.ServiceProvider.GetRequiredService<AccountService>()
-            .CreateAsync($"b{Guid.NewGuid():N}@example.org", role, organisation, CancellationToken.None);
-        return (await atlas.App.Services.GetRequiredService<AccessTokens>().CreateAsync(account.Id, "test", 1, CancellationToken.None)).Token;
-    }
-
-    private HttpClient Client()
-    {
-        var http = atlas.App.CreateClient();
-        http.Timeout = TimeSpan.FromMinutes(10);
-        return http;
-    }
-
-    private static HttpRequestMessage Request(HttpMethod method, string url, string token, HttpContent? content = null)
-    {
-        var request = new HttpRequestMessage(method, url) { Content = content };
-        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
-        return request;
-    }
-
-    private static MultipartFormDataContent Upload(byte[] file, string fileName, string? metadata = null)
-    {
-        var content = new MultipartFormDataContent { { new ByteArrayContent(file), "file", fileName } };
-        if (metadata is not null)
-        {
-            content.Add(new StringContent(metadata, Encoding.UTF8), "metadata");
-        }
-
-        return content;
-    }
 
     /// <summary>A GeoJSON layer of the data directory, in Lambert-93 by PostGIS, with each territory's area on the spheroid.</summary>
     private async Task<List<Territory>> LayerAsync(string file)
@@ -135,53 +103,9 @@ public sealed class BoundaryUploadTests(AtlasFixture atlas)
     }
 
     /// <summary>A GeoPackage as ADMIN EXPRESS ships one: a feature table per level (here <paramref name="table"/>), columns id, nom, insee_xxx.</summary>
-    private static async Task<byte[]> GeoPackageAsync(string table, string codeColumn, IEnumerable<(string Code, string Name, Geometry Geometry)> features, int srid = 2154)
-    {
-        var path = Path.Combine(Path.GetTempPath(), $"boundaries-{Guid.NewGuid():N}.gpkg");
-        await using (var sqlite = new SqliteConnection($"Data Source={path};Pooling=False"))
-        {
-            await sqlite.OpenAsync();
-            await using (var command = sqlite.CreateCommand())
-            {
-#pragma warning disable CA2100 // The test's own constants.
-                command.CommandText = $"""
-                    pragma application_id = 1196444487;
-                    create table gpkg_spatial_ref_sys (srs_name text not null, srs_id integer primary key, organization text not null,
-                        organization_coordsys_id integer not null, definition text not null, description text);
-                    insert into gpkg_spatial_ref_sys values ('layer crs', {srid}, 'EPSG', {srid}, 'undefined', null);
-                    create table gpkg_contents (table_name text primary key, data_type text not null, identifier text, description text default '',
-                        last_change datetime, min_x double, min_y double, max_x double, max_y double, srs_id integer);
-                    insert into gpkg_contents (table_name, data_type, identifier, srs_id) values ('{table}', 'features', '{table}', {srid});
-                    create table gpkg_geometry_columns (table_name text not null, column_name text not null, geometry_type_name text not null,
-                        srs_id integer not null, z tinyint not null, m tinyint not null);
-                    insert into gpkg_geometry_columns values ('{table}', 'geom', 'MULTIPOLYGON', {srid}, 0, 0);
-                    create table {table} (fid integer primary key autoincrement, geom blob, id text, nom text, {codeColumn} text);
-                    """;
-                await command.ExecuteNonQueryAsync();
-#pragma warning restore CA2100
-            }
-
-            var writer = new GeoPackageGeoWriter();
-            foreach (var (code, name, geometry) in features)
-            {
-                await using var insert = sqlite.CreateCommand();
-#pragma warning disable CA2100
-                insert.CommandText = $"insert into {table} (geom, id, nom, {codeColumn}) values ($geom, $id, $nom, $code)";
-#pragma warning restore CA2100
-                var copy = geometry.Copy();
-                copy.SRID = srid;
-                insert.Parameters.AddWithValue("$geom", writer.Write(copy));
-                insert.Parameters.AddWithValue("$id", $"{table.ToUpperInvariant()}_{code}");
-                insert.Parameters.AddWithValue("$nom", name);
-                insert.Parameters.AddWithValue("$code", code);
-                await insert.ExecuteNonQueryAsync();
-            }
-        }
-
-        var bytes = await File.ReadAllBytesAsync(path);
-        File.Delete(path);
-        return bytes;
-    }
+    private static Task<byte[]> GeoPackageAsync(string table, string codeColumn, IEnumerable<(string Code, string Name, Geometry Geometry)> features, int srid = 2154) =>
+        GeoPackageFile.WriteAsync(srid, [new GeoPackageFile.Layer(table, "MULTIPOLYGON", ["id", "nom", codeColumn],
+            features.Select(f => (f.Geometry, new string?[] { $"{table.ToUpperInvariant()}_{f.Code}", f.Name, f.Code })))]);
 
     /// <summary>A shapefile set zipped under <paramref name="folder"/>; <paramref name="leaveOut"/> drops some of its files.</summary>
     private static byte[] ShapefileZip(string folder, string stem, string codeColumn, IEnumerable<(string Code, string Name, Geometry Geometry)> features,
@@ -227,9 +151,9 @@ public sealed class BoundaryUploadTests(AtlasFixture atlas)
         var regions = await LayerAsync("geodata/regions-2024.geojson");
         var gpkg = await GeoPackageAsync("region", "insee_reg", regions.Select(r => (r.Code, r.Name, r.Lambert93)));
         const string fileName = "ADE-COG_3-2_GPKG_LAMB93_FR-ED2024-02-22.gpkg";
-        var admin = await TokenAsync(AtlasRoles.Admin, null);
-        var producer = await TokenAsync(AtlasRoles.Producer, $"Partenaire {Guid.NewGuid():N}");
-        using var http = Client();
+        var admin = await atlas.TokenAsync(AtlasRoles.Admin, null);
+        var producer = await atlas.TokenAsync(AtlasRoles.Producer, $"Partenaire {Guid.NewGuid():N}");
+        using var http = atlas.PatientClient();
         long? published = null;
         try
         {
@@ -335,8 +259,8 @@ public sealed class BoundaryUploadTests(AtlasFixture atlas)
     {
         var departements = await LayerAsync("geodata/departements-2024.geojson");
         var zip = ShapefileZip(DeliveryFolder, "DEPARTEMENT", "INSEE_DEP", departements.Select(d => (d.Code, d.Name, d.Lambert93)));
-        var admin = await TokenAsync(AtlasRoles.Admin, null);
-        using var http = Client();
+        var admin = await atlas.TokenAsync(AtlasRoles.Admin, null);
+        using var http = atlas.PatientClient();
         long? published = null;
         try
         {
@@ -405,8 +329,8 @@ public sealed class BoundaryUploadTests(AtlasFixture atlas)
         const string figures = "select count(*) || ':' || coalesce(sum(o.value), 0) from observation o join territory t on t.id = o.territory_id where t.level = 'departement' and t.code in ('2A', '2B')";
         var figuresBefore = await connection.ExecuteScalarAsync<string>(figures);
         Assert.NotEqual("0:0", figuresBefore);
-        var admin = await TokenAsync(AtlasRoles.Admin, null);
-        using var http = Client();
+        var admin = await atlas.TokenAsync(AtlasRoles.Admin, null);
+        using var http = atlas.PatientClient();
         long? published = null;
         try
         {
@@ -455,8 +379,8 @@ public sealed class BoundaryUploadTests(AtlasFixture atlas)
     public async Task Bad_boundary_files_are_refused_with_their_reason_and_change_nothing()
     {
         var regions = (await LayerAsync("geodata/regions-2024.geojson")).Select(r => (r.Code, r.Name, r.Lambert93)).ToList();
-        var admin = await TokenAsync(AtlasRoles.Admin, null);
-        using var http = Client();
+        var admin = await atlas.TokenAsync(AtlasRoles.Admin, null);
+        using var http = atlas.PatientClient();
         var before = await LevelDigestAsync("region");
         var state = await BoundaryStateAsync();
 

@@ -8,6 +8,7 @@ using Dapper;
 using Microsoft.Extensions.DependencyInjection;
 using TerritoryAtlas.Testing;
 using TerritoryAtlas.Web.Accounts;
+using static TerritoryAtlas.IntegrationTests.TestAccounts;
 
 namespace TerritoryAtlas.IntegrationTests.Datasets;
 
@@ -19,33 +20,6 @@ namespace TerritoryAtlas.IntegrationTests.Datasets;
 public sealed class DatasetTests(AtlasFixture atlas)
 {
     private static readonly string CommuneFile = Path.Combine(AtlasFixture.DataDirectory, "indicators", "tidy", "indicators_commune_long.csv");
-
-    private async Task<(string Token, int? Organisation)> AccountAsync(string role, string? organisation)
-    {
-        await using var scope = atlas.App.Services.CreateAsyncScope();
-        var (account, _) = await scope.ServiceProvider.GetRequiredService<AccountService>()
-            .CreateAsync($"d{Guid.NewGuid():N}@example.org", role, organisation, CancellationToken.None);
-        var token = await atlas.App.Services.GetRequiredService<AccessTokens>().CreateAsync(account.Id, "test", 1, CancellationToken.None);
-        return (token.Token, account.OrganisationId);
-    }
-
-    private static HttpRequestMessage Request(HttpMethod method, string url, string token, HttpContent? content = null)
-    {
-        var request = new HttpRequestMessage(method, url) { Content = content };
-        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
-        return request;
-    }
-
-    private static MultipartFormDataContent Upload(byte[] file, string fileName, object? metadata)
-    {
-        var content = new MultipartFormDataContent { { new ByteArrayContent(file), "file", fileName } };
-        if (metadata is not null)
-        {
-            content.Add(new StringContent(JsonSerializer.Serialize(metadata)), "metadata");
-        }
-
-        return content;
-    }
 
     private static object NewIndicator(string code, object? mapping = null) => new Dictionary<string, object?>
     {
@@ -86,12 +60,12 @@ public sealed class DatasetTests(AtlasFixture atlas)
         Assert.Equal(HttpStatusCode.Redirect, signIn.StatusCode);
         Assert.StartsWith("/compte/connexion", signIn.Headers.Location?.PathAndQuery, StringComparison.Ordinal);
 
-        var (memberToken, _) = await AccountAsync(AtlasRoles.Member, "CAF page test");
+        var (memberToken, _, _) = await atlas.AccountAsync(AtlasRoles.Member, "CAF page test");
         using var asMember = atlas.App.CreateClient(new() { AllowAutoRedirect = false });
         asMember.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", memberToken);
         Assert.Equal(HttpStatusCode.Forbidden, (await asMember.GetAsync("/contributions")).StatusCode);
 
-        var (producerToken, _) = await AccountAsync(AtlasRoles.Producer, "CAF page test");
+        var (producerToken, _, _) = await atlas.AccountAsync(AtlasRoles.Producer, "CAF page test");
         using var asProducer = atlas.App.CreateClient(new() { AllowAutoRedirect = false });
         asProducer.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", producerToken);
         var page = await asProducer.GetAsync("/contributions");
@@ -103,8 +77,8 @@ public sealed class DatasetTests(AtlasFixture atlas)
     public async Task A_producer_contributes_real_rows_an_admin_publishes_then_rolls_back_and_provenance_follows()
     {
         var indicator = $"test_{Guid.NewGuid():N}"[..20];
-        var (producer, organisation) = await AccountAsync(AtlasRoles.Producer, $"Partenaire {Guid.NewGuid():N}");
-        var (admin, _) = await AccountAsync(AtlasRoles.Admin, null);
+        var (producer, _, organisation) = await atlas.AccountAsync(AtlasRoles.Producer, $"Partenaire {Guid.NewGuid():N}");
+        var (admin, _, _) = await atlas.AccountAsync(AtlasRoles.Admin, null);
         var http = atlas.App.CreateClient();
         try
         {
@@ -131,7 +105,7 @@ public sealed class DatasetTests(AtlasFixture atlas)
             Assert.True(previewBody.GetProperty("preview").EnumerateArray().All(p => p.GetProperty("new").GetInt64() > 0));
 
             // Another producer's organisation does not see the draft; the producer may not publish (admin only by default).
-            var (stranger, _) = await AccountAsync(AtlasRoles.Producer, $"Autre {Guid.NewGuid():N}");
+            var (stranger, _, _) = await atlas.AccountAsync(AtlasRoles.Producer, $"Autre {Guid.NewGuid():N}");
             Assert.Equal(HttpStatusCode.NotFound, (await http.SendAsync(Request(HttpMethod.Get, $"/api/datasets/{id}", stranger))).StatusCode);
             var refused = await http.SendAsync(Request(HttpMethod.Post, $"/api/datasets/{id}/publish", producer));
             Assert.Equal(HttpStatusCode.Forbidden, refused.StatusCode);
@@ -233,7 +207,7 @@ public sealed class DatasetTests(AtlasFixture atlas)
     [MemberData(nameof(BadFiles))]
     public async Task A_bad_file_gets_a_report_naming_the_file_and_the_place_and_changes_nothing(string name, string content, string expected)
     {
-        var (admin, _) = await AccountAsync(AtlasRoles.Admin, null);
+        var (admin, _, _) = await atlas.AccountAsync(AtlasRoles.Admin, null);
         var bytes = content switch
         {
             "UTF16" => Encoding.Unicode.GetBytes("geo_level,geo_code,geo_name,indicator,year,value\ncommune,01001,X,mediane_niveau_vie,2014,1\n"),
@@ -258,7 +232,7 @@ public sealed class DatasetTests(AtlasFixture atlas)
     public async Task An_xlsx_with_a_formula_is_refused_at_its_line_and_a_clean_one_is_read()
     {
         var indicator = $"test_{Guid.NewGuid():N}"[..20];
-        var (admin, _) = await AccountAsync(AtlasRoles.Admin, null);
+        var (admin, _, _) = await atlas.AccountAsync(AtlasRoles.Admin, null);
         var http = atlas.App.CreateClient();
         try
         {
@@ -291,7 +265,7 @@ public sealed class DatasetTests(AtlasFixture atlas)
     public async Task A_windows_1252_semicolon_file_with_a_mapping_is_read_and_next_years_file_needs_no_mapping()
     {
         var indicator = $"test_{Guid.NewGuid():N}"[..20];
-        var (producer, _) = await AccountAsync(AtlasRoles.Producer, $"Département {Guid.NewGuid():N}");
+        var (producer, _, _) = await atlas.AccountAsync(AtlasRoles.Producer, $"Département {Guid.NewGuid():N}");
         var http = atlas.App.CreateClient();
         try
         {

@@ -9,6 +9,7 @@ using Microsoft.Extensions.DependencyInjection;
 using TerritoryAtlas.Web.Accounts;
 using TerritoryAtlas.Web.Data;
 using TerritoryAtlas.Web.Import;
+using static TerritoryAtlas.IntegrationTests.TestAccounts;
 
 namespace TerritoryAtlas.IntegrationTests.Datasets;
 
@@ -23,32 +24,6 @@ namespace TerritoryAtlas.IntegrationTests.Datasets;
 public sealed class GeographyUploadTests(AtlasFixture atlas)
 {
     private static readonly int[] Years = [2017, 2018, 2019, 2020, 2021, 2022, 2023, 2024];
-
-    private async Task<string> TokenAsync(string role, string? organisation)
-    {
-        await using var scope = atlas.App.Services.CreateAsyncScope();
-        var (account, _) = await scope.ServiceProvider.GetRequiredService<AccountService>()
-            .CreateAsync($"g{Guid.NewGuid():N}@example.org", role, organisation, CancellationToken.None);
-        return (await atlas.App.Services.GetRequiredService<AccessTokens>().CreateAsync(account.Id, "test", 1, CancellationToken.None)).Token;
-    }
-
-    private HttpClient Client()
-    {
-        var http = atlas.App.CreateClient();
-        // A publication recomputes every zone and current-perimeter figure: minutes on a loaded 2-core machine.
-        http.Timeout = TimeSpan.FromMinutes(10);
-        return http;
-    }
-
-    private static HttpRequestMessage Request(HttpMethod method, string url, string token, HttpContent? content = null)
-    {
-        var request = new HttpRequestMessage(method, url) { Content = content };
-        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
-        return request;
-    }
-
-    private static MultipartFormDataContent Upload(byte[] file, string fileName) =>
-        new() { { new ByteArrayContent(file), "file", fileName } };
 
     /// <summary>The table's rows: a commune of 2017 and its code in every year to 2024, with its 2024 name.</summary>
     private static readonly (string[] Codes, string Name)[] Lineages =
@@ -152,9 +127,9 @@ public sealed class GeographyUploadTests(AtlasFixture atlas)
     [Fact]
     public async Task An_admin_publishes_INSEE_table_de_passage_and_a_merger_left_unresolved_is_harmonised_until_rolled_back()
     {
-        var admin = await TokenAsync(AtlasRoles.Admin, null);
-        var producer = await TokenAsync(AtlasRoles.Producer, $"Partenaire {Guid.NewGuid():N}");
-        using var http = Client();
+        var admin = await atlas.TokenAsync(AtlasRoles.Admin, null);
+        var producer = await atlas.TokenAsync(AtlasRoles.Producer, $"Partenaire {Guid.NewGuid():N}");
+        using var http = atlas.PatientClient();
         long? published = null;
         try
         {
@@ -280,8 +255,8 @@ public sealed class GeographyUploadTests(AtlasFixture atlas)
     [Fact]
     public async Task INSEE_mouvements_des_communes_give_mergers_and_splits_since_the_layer_and_ignore_what_came_before()
     {
-        var admin = await TokenAsync(AtlasRoles.Admin, null);
-        using var http = Client();
+        var admin = await atlas.TokenAsync(AtlasRoles.Admin, null);
+        using var http = atlas.PatientClient();
         string[] rows =
         [
             MovementHeader,
@@ -349,10 +324,10 @@ public sealed class GeographyUploadTests(AtlasFixture atlas)
     [Fact]
     public async Task A_code_change_in_a_published_correspondence_carries_partners_figures_to_the_layers_commune_until_rolled_back()
     {
-        var admin = await TokenAsync(AtlasRoles.Admin, null);
-        var producer = await TokenAsync(AtlasRoles.Producer, $"Partenaire {Guid.NewGuid():N}");
+        var admin = await atlas.TokenAsync(AtlasRoles.Admin, null);
+        var producer = await atlas.TokenAsync(AtlasRoles.Producer, $"Partenaire {Guid.NewGuid():N}");
         var indicator = $"test_{Guid.NewGuid():N}"[..20];
-        using var http = Client();
+        using var http = atlas.PatientClient();
         long? published = null;
         try
         {
@@ -413,8 +388,8 @@ public sealed class GeographyUploadTests(AtlasFixture atlas)
     [MemberData(nameof(BadFiles))]
     public async Task A_bad_correspondence_is_refused_with_its_reason_and_changes_nothing(string fileName, string content, string reason)
     {
-        var admin = await TokenAsync(AtlasRoles.Admin, null);
-        using var http = Client();
+        var admin = await atlas.TokenAsync(AtlasRoles.Admin, null);
+        using var http = atlas.PatientClient();
         var state = await StateAsync();
         var perimeters = await PerimetersDigestAsync();
         var response = await http.SendAsync(Request(HttpMethod.Post, "/api/datasets", admin, Upload(Encoding.UTF8.GetBytes(content), fileName)));
@@ -431,8 +406,8 @@ public sealed class GeographyUploadTests(AtlasFixture atlas)
     [Fact]
     public async Task A_table_de_passage_saved_as_CSV_by_a_spreadsheet_reads_as_the_workbook_does()
     {
-        var admin = await TokenAsync(AtlasRoles.Admin, null);
-        using var http = Client();
+        var admin = await atlas.TokenAsync(AtlasRoles.Admin, null);
+        using var http = atlas.PatientClient();
         var created = await http.SendAsync(Request(HttpMethod.Post, "/api/datasets", admin, Upload(TablePassageCsv(Lineages), "table_passage_annuelle_2024.csv")));
         var body = await created.Content.ReadFromJsonAsync<JsonElement>();
         Assert.True(created.StatusCode == HttpStatusCode.Created, body.ToString());

@@ -6,6 +6,7 @@ using System.Text.Json;
 using Dapper;
 using Microsoft.Extensions.DependencyInjection;
 using TerritoryAtlas.Web.Accounts;
+using static TerritoryAtlas.IntegrationTests.TestAccounts;
 
 namespace TerritoryAtlas.IntegrationTests.Datasets;
 
@@ -17,33 +18,10 @@ namespace TerritoryAtlas.IntegrationTests.Datasets;
 [Collection(nameof(AtlasCollection))]
 public sealed class OfficialLayoutTests(AtlasFixture atlas)
 {
-    private async Task<string> TokenAsync(string role, string? organisation = null)
-    {
-        await using var scope = atlas.App.Services.CreateAsyncScope();
-        var (account, _) = await scope.ServiceProvider.GetRequiredService<AccountService>()
-            .CreateAsync($"l{Guid.NewGuid():N}@example.org", role, organisation, CancellationToken.None);
-        return (await atlas.App.Services.GetRequiredService<AccessTokens>().CreateAsync(account.Id, "test", 1, CancellationToken.None)).Token;
-    }
-
-    private static HttpRequestMessage Request(HttpMethod method, string url, string token, HttpContent? content = null)
-    {
-        var request = new HttpRequestMessage(method, url) { Content = content };
-        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
-        return request;
-    }
-
     /// <summary>Uploads a file of the data directory under <paramref name="uploadName"/> (its own name by default).</summary>
     private async Task<(HttpStatusCode Status, JsonElement Body)> UploadAsync(string token, string relativePath, object? metadata = null, string? uploadName = null)
     {
-        var content = new MultipartFormDataContent
-        {
-            { new ByteArrayContent(await File.ReadAllBytesAsync(SourceFiles.InData(relativePath))), "file", uploadName ?? Path.GetFileName(relativePath) },
-        };
-        if (metadata is not null)
-        {
-            content.Add(new StringContent(JsonSerializer.Serialize(metadata)), "metadata");
-        }
-
+        var content = Upload(await File.ReadAllBytesAsync(SourceFiles.InData(relativePath)), uploadName ?? Path.GetFileName(relativePath), metadata);
         var response = await atlas.App.CreateClient().SendAsync(Request(HttpMethod.Post, "/api/datasets", token, content));
         return (response.StatusCode, await response.Content.ReadFromJsonAsync<JsonElement>());
     }
@@ -127,7 +105,7 @@ public sealed class OfficialLayoutTests(AtlasFixture atlas)
     public async Task A_Filosofi_file_as_downloaded_becomes_a_draft_whose_figures_are_the_files_cells(
         string file, string layout, string level, int year, string sample, string kind)
     {
-        var admin = await TokenAsync(AtlasRoles.Admin);
+        var admin = await atlas.TokenAsync(AtlasRoles.Admin);
         var (status, body) = await UploadAsync(admin, file);
         Assert.True(status == HttpStatusCode.Created, body.ToString());
         var version = body.GetProperty("id").GetInt64();
@@ -194,7 +172,7 @@ public sealed class OfficialLayoutTests(AtlasFixture atlas)
         var lines = File.ReadAllLines(SourceFiles.InData(file)).Select(l => string.Join(';', l.Split(',').Select(f => f.Replace('.', ','))));
         System.Text.Encoding.RegisterProvider(System.Text.CodePagesEncodingProvider.Instance);
         var bytes = System.Text.Encoding.GetEncoding(1252).GetBytes(string.Join("\r\n", lines) + "\r\n");
-        var admin = await TokenAsync(AtlasRoles.Admin);
+        var admin = await atlas.TokenAsync(AtlasRoles.Admin);
         var content = new MultipartFormDataContent { { new ByteArrayContent(bytes), "file", "FILO2019_DISP_DEP.csv" } };
         var response = await atlas.App.CreateClient().SendAsync(Request(HttpMethod.Post, "/api/datasets", admin, content));
         var body = await response.Content.ReadFromJsonAsync<JsonElement>();
@@ -218,7 +196,7 @@ public sealed class OfficialLayoutTests(AtlasFixture atlas)
     [Fact]
     public async Task A_renamed_Filosofi_file_with_two_character_codes_must_say_its_level_and_then_reads_as_regions()
     {
-        var admin = await TokenAsync(AtlasRoles.Admin);
+        var admin = await atlas.TokenAsync(AtlasRoles.Admin);
         // Without INSEE's name, 11 could be the Aude or Île-de-France: every row is refused rather than guessed.
         var (status, body) = await UploadAsync(admin, "indicators/filosofi/region/FILO2019_DISP_REG.csv", uploadName: "revenus.csv");
         Assert.Equal(HttpStatusCode.UnprocessableEntity, status);
@@ -242,7 +220,7 @@ public sealed class OfficialLayoutTests(AtlasFixture atlas)
     public async Task The_DREES_minima_sociaux_long_file_feeds_the_catalogues_indicators_and_counts_what_it_cannot_place()
     {
         const string file = "indicators/drees/drees_minima_sociaux_dep_1995_2019_long.csv";
-        var admin = await TokenAsync(AtlasRoles.Admin);
+        var admin = await atlas.TokenAsync(AtlasRoles.Admin);
         var (status, body) = await UploadAsync(admin, file);
         Assert.True(status == HttpStatusCode.Created, body.ToString());
         var version = body.GetProperty("id").GetInt64();
@@ -290,7 +268,7 @@ public sealed class OfficialLayoutTests(AtlasFixture atlas)
     public async Task Populations_legales_take_their_year_from_the_file_name_or_the_metadata_and_are_refused_without_one()
     {
         const string file = "indicators/population/insee_populations_legales_2021_communes.csv";
-        var admin = await TokenAsync(AtlasRoles.Admin);
+        var admin = await atlas.TokenAsync(AtlasRoles.Admin);
         var before = await CountVersionsAsync();
         var (status, body) = await UploadAsync(admin, file, uploadName: "donnees_communes.csv");
         Assert.Equal(HttpStatusCode.UnprocessableEntity, status);
@@ -327,7 +305,7 @@ public sealed class OfficialLayoutTests(AtlasFixture atlas)
     public async Task The_2019_populations_legales_file_names_its_communes_by_departement_and_CODCOM()
     {
         const string file = "indicators/population/insee_populations_legales_2019_communes.csv";
-        var admin = await TokenAsync(AtlasRoles.Admin);
+        var admin = await atlas.TokenAsync(AtlasRoles.Admin);
         var (status, body) = await UploadAsync(admin, file);
         Assert.True(status == HttpStatusCode.Created, body.ToString());
         var version = body.GetProperty("id").GetInt64();
@@ -350,8 +328,8 @@ public sealed class OfficialLayoutTests(AtlasFixture atlas)
     public async Task A_CAF_file_by_IRIS_published_through_the_contribution_path_gives_commune_sums_only_where_every_IRIS_is_published()
     {
         const string file = "indicators/caf_iris/data_CAF_2019_IRIS.csv";
-        var admin = await TokenAsync(AtlasRoles.Admin);
-        var producer = await TokenAsync(AtlasRoles.Producer, $"CAF {Guid.NewGuid():N}");
+        var admin = await atlas.TokenAsync(AtlasRoles.Admin);
+        var producer = await atlas.TokenAsync(AtlasRoles.Producer, $"CAF {Guid.NewGuid():N}");
         var (status, body) = await UploadAsync(producer, file);
         Assert.True(status == HttpStatusCode.Created, body.ToString());
         var version = body.GetProperty("id").GetInt64();
@@ -432,7 +410,7 @@ public sealed class OfficialLayoutTests(AtlasFixture atlas)
     [Fact]
     public async Task A_file_of_a_shape_the_atlas_does_not_know_still_asks_for_a_mapping()
     {
-        var admin = await TokenAsync(AtlasRoles.Admin);
+        var admin = await atlas.TokenAsync(AtlasRoles.Admin);
         var before = await CountVersionsAsync();
         var (status, body) = await UploadAsync(admin, "indicators/mortalite/insee_rp_evol_1968_departement_2018.csv");
         Assert.Equal(HttpStatusCode.UnprocessableEntity, status);

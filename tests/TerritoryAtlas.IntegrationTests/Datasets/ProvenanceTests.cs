@@ -10,6 +10,7 @@ using Npgsql;
 using TerritoryAtlas.Testing;
 using TerritoryAtlas.Web.Accounts;
 using TerritoryAtlas.Web.Import;
+using static TerritoryAtlas.IntegrationTests.TestAccounts;
 
 namespace TerritoryAtlas.IntegrationTests.Datasets;
 
@@ -20,35 +21,10 @@ namespace TerritoryAtlas.IntegrationTests.Datasets;
 [Collection(nameof(AtlasCollection))]
 public sealed class ProvenanceTests(AtlasFixture atlas)
 {
-    private async Task<(string Token, string Email, int? Organisation)> AccountAsync(string role, string? organisation)
-    {
-        var email = $"p{Guid.NewGuid():N}@example.org";
-        await using var scope = atlas.App.Services.CreateAsyncScope();
-        var (account, _) = await scope.ServiceProvider.GetRequiredService<AccountService>().CreateAsync(email, role, organisation, CancellationToken.None);
-        var token = await atlas.App.Services.GetRequiredService<AccessTokens>().CreateAsync(account.Id, "test", 1, CancellationToken.None);
-        return (token.Token, email, account.OrganisationId);
-    }
-
-    private static HttpRequestMessage Request(HttpMethod method, string url, string? token, HttpContent? content = null)
-    {
-        var request = new HttpRequestMessage(method, url) { Content = content };
-        if (token is not null)
-        {
-            request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
-        }
-
-        return request;
-    }
-
     /// <summary>A tidy CSV through POST /api/datasets, then published by <paramref name="admin"/>: the version's id.</summary>
     private async Task<long> PublishAsync(HttpClient http, string contributor, string admin, string fileName, string csv, object metadata)
     {
-        var content = new MultipartFormDataContent
-        {
-            { new ByteArrayContent(Encoding.UTF8.GetBytes(csv)), "file", fileName },
-            { new StringContent(JsonSerializer.Serialize(metadata)), "metadata" },
-        };
-        var created = await http.SendAsync(Request(HttpMethod.Post, "/api/datasets", contributor, content));
+        var created = await http.SendAsync(Request(HttpMethod.Post, "/api/datasets", contributor, Upload(Encoding.UTF8.GetBytes(csv), fileName, metadata)));
         var body = await created.Content.ReadFromJsonAsync<JsonElement>();
         Assert.True(created.StatusCode == HttpStatusCode.Created, body.ToString());
         var id = body.GetProperty("id").GetInt64();
@@ -156,10 +132,10 @@ public sealed class ProvenanceTests(AtlasFixture atlas)
     {
         var indicator = $"test_{Guid.NewGuid():N}"[..20];
         var organisation = $"Observatoire {Guid.NewGuid():N}";
-        var (producer, producerEmail, organisationId) = await AccountAsync(AtlasRoles.Producer, organisation);
-        var (member, _, _) = await AccountAsync(AtlasRoles.Member, organisation);
-        var (stranger, _, _) = await AccountAsync(AtlasRoles.Member, $"Autre {Guid.NewGuid():N}");
-        var (admin, adminEmail, _) = await AccountAsync(AtlasRoles.Admin, null);
+        var (producer, producerEmail, organisationId) = await atlas.AccountAsync(AtlasRoles.Producer, organisation);
+        var (member, _, _) = await atlas.AccountAsync(AtlasRoles.Member, organisation);
+        var (stranger, _, _) = await atlas.AccountAsync(AtlasRoles.Member, $"Autre {Guid.NewGuid():N}");
+        var (admin, adminEmail, _) = await atlas.AccountAsync(AtlasRoles.Admin, null);
         var http = atlas.App.CreateClient();
         try
         {
@@ -317,8 +293,8 @@ public sealed class ProvenanceTests(AtlasFixture atlas)
     public async Task Rolling_back_a_version_lifts_the_secondary_secrecy_it_put_on_another_datasets_figures_in_the_scoped_and_the_full_recompute()
     {
         var indicator = $"test_{Guid.NewGuid():N}"[..20];
-        var (producer, _, _) = await AccountAsync(AtlasRoles.Producer, $"Observatoire {Guid.NewGuid():N}");
-        var (admin, _, _) = await AccountAsync(AtlasRoles.Admin, null);
+        var (producer, _, _) = await atlas.AccountAsync(AtlasRoles.Producer, $"Observatoire {Guid.NewGuid():N}");
+        var (admin, _, _) = await atlas.AccountAsync(AtlasRoles.Admin, null);
         var http = atlas.App.CreateClient();
         try
         {

@@ -1,10 +1,10 @@
 using System.Text.Json;
 using Dapper;
-using Microsoft.Data.Sqlite;
 using NetTopologySuite.Features;
 using NetTopologySuite.Geometries;
 using NetTopologySuite.IO;
 using NetTopologySuite.IO.Esri;
+using TerritoryAtlas.Testing;
 using TerritoryAtlas.Web.Import;
 
 namespace TerritoryAtlas.IntegrationTests.Import;
@@ -163,47 +163,13 @@ public sealed class BoundaryFormatTests(AtlasFixture atlas) : IAsyncLifetime
     /// <summary>A GeoPackage shaped like ADMIN EXPRESS's: a departement table and a region table, both in Lambert-93.</summary>
     private async Task WriteGeoPackageAsync(string path)
     {
-        await using var sqlite = new SqliteConnection($"Data Source={path};Pooling=False");
-        await sqlite.OpenAsync();
-        await using (var command = sqlite.CreateCommand())
-        {
-            command.CommandText = """
-                pragma application_id = 1196444487;
-                create table gpkg_spatial_ref_sys (srs_name text not null, srs_id integer primary key, organization text not null,
-                    organization_coordsys_id integer not null, definition text not null, description text);
-                insert into gpkg_spatial_ref_sys values ('RGF93 v1 / Lambert-93', 2154, 'EPSG', 2154, 'undefined', null);
-                create table gpkg_contents (table_name text primary key, data_type text not null, identifier text, description text default '',
-                    last_change datetime, min_x double, min_y double, max_x double, max_y double, srs_id integer);
-                insert into gpkg_contents (table_name, data_type, identifier, srs_id) values ('departement', 'features', 'departement', 2154),
-                    ('region', 'features', 'region', 2154);
-                create table gpkg_geometry_columns (table_name text not null, column_name text not null, geometry_type_name text not null,
-                    srs_id integer not null, z tinyint not null, m tinyint not null);
-                insert into gpkg_geometry_columns values ('departement', 'geom', 'MULTIPOLYGON', 2154, 0, 0), ('region', 'geom', 'MULTIPOLYGON', 2154, 0, 0);
-                create table departement (fid integer primary key autoincrement, geom blob, id text, nom text, insee_dep text, insee_reg text);
-                create table region (fid integer primary key autoincrement, geom blob, id text, nom text, insee_reg text);
-                """;
-            await command.ExecuteNonQueryAsync();
-        }
-
-        var writer = new GeoPackageGeoWriter();
-        foreach (var (code, name, lambert, _) in _departements)
-        {
-            await using var insert = sqlite.CreateCommand();
-            insert.CommandText = "insert into departement (geom, id, nom, insee_dep) values ($geom, $id, $nom, $code)";
-            lambert.SRID = 2154;
-            insert.Parameters.AddWithValue("$geom", writer.Write(lambert));
-            insert.Parameters.AddWithValue("$id", $"DEPARTEM_{code}");
-            insert.Parameters.AddWithValue("$nom", name);
-            insert.Parameters.AddWithValue("$code", code);
-            await insert.ExecuteNonQueryAsync();
-        }
-
-        await using var region = sqlite.CreateCommand();
-        region.CommandText = "insert into region (geom, id, nom, insee_reg) values ($geom, 'REGION_11', 'Île-de-France', '11')";
         var ileDeFrance = _departements.Where(d => d.Code is "75" or "77" or "78" or "91" or "92" or "93" or "94" or "95").Select(d => d.Lambert93).ToList();
         var union = ileDeFrance[0].Factory.BuildGeometry(ileDeFrance).Union();
-        union.SRID = 2154;
-        region.Parameters.AddWithValue("$geom", writer.Write(union));
-        await region.ExecuteNonQueryAsync();
+        await File.WriteAllBytesAsync(path, await GeoPackageFile.WriteAsync(2154,
+        [
+            new("departement", "MULTIPOLYGON", ["id", "nom", "insee_dep", "insee_reg"],
+                _departements.Select(d => (d.Lambert93, new string?[] { $"DEPARTEM_{d.Code}", d.Name, d.Code, null }))),
+            new("region", "MULTIPOLYGON", ["id", "nom", "insee_reg"], [(union, ["REGION_11", "Île-de-France", "11"])]),
+        ], "RGF93 v1 / Lambert-93"));
     }
 }

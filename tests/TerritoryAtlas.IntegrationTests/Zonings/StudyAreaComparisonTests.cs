@@ -20,10 +20,7 @@ public sealed class StudyAreaComparisonTests(AtlasFixture atlas)
     private async Task<(string Token, long Id, string[] Codes)> AreaAsync(string visibility = "private", string role = AtlasRoles.Member,
         string communes = "select code from territory where level = 'commune' and code like '93%' order by code")
     {
-        await using var scope = atlas.App.Services.CreateAsyncScope();
-        var (account, _) = await scope.ServiceProvider.GetRequiredService<AccountService>()
-            .CreateAsync($"c{Guid.NewGuid():N}@example.org", role, null, CancellationToken.None);
-        var token = (await atlas.App.Services.GetRequiredService<AccessTokens>().CreateAsync(account.Id, "test", 1, CancellationToken.None)).Token;
+        var token = await atlas.TokenAsync(role);
         await using var connection = await atlas.Db.OpenConnectionAsync();
         var codes = (await connection.QueryAsync<string>(communes)).ToArray();
         using var response = await SendAsync(HttpMethod.Post, "/api/study-areas", token, new { name = "Seine-Saint-Denis (zone)", visibility, codes });

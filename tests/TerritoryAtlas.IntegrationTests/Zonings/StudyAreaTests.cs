@@ -5,6 +5,7 @@ using System.Text.Json;
 using Dapper;
 using Microsoft.Extensions.DependencyInjection;
 using TerritoryAtlas.Web.Accounts;
+using static TerritoryAtlas.IntegrationTests.TestAccounts;
 
 namespace TerritoryAtlas.IntegrationTests.Zonings;
 
@@ -15,28 +16,9 @@ namespace TerritoryAtlas.IntegrationTests.Zonings;
 [Collection(nameof(AtlasCollection))]
 public sealed class StudyAreaTests(AtlasFixture atlas)
 {
-    private async Task<string> TokenAsync(string role, string? organisation = null)
-    {
-        await using var scope = atlas.App.Services.CreateAsyncScope();
-        var (account, _) = await scope.ServiceProvider.GetRequiredService<AccountService>()
-            .CreateAsync($"s{Guid.NewGuid():N}@example.org", role, organisation, CancellationToken.None);
-        return (await atlas.App.Services.GetRequiredService<AccessTokens>().CreateAsync(account.Id, "test", 1, CancellationToken.None)).Token;
-    }
-
-    private static HttpRequestMessage Request(HttpMethod method, string url, string? token, object? body = null)
-    {
-        var request = new HttpRequestMessage(method, url) { Content = body is null ? null : JsonContent.Create(body) };
-        if (token is not null)
-        {
-            request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
-        }
-
-        return request;
-    }
-
     private async Task<(HttpStatusCode Status, JsonElement Body)> SendAsync(HttpMethod method, string url, string? token, object? body = null)
     {
-        using var response = await atlas.App.CreateClient().SendAsync(Request(method, url, token, body));
+        using var response = await atlas.App.CreateClient().SendAsync(Request(method, url, token, body is null ? null : JsonContent.Create(body)));
         var text = await response.Content.ReadAsStringAsync();
         return (response.StatusCode, text.Length == 0 ? default : JsonDocument.Parse(text).RootElement.Clone());
     }
@@ -62,7 +44,7 @@ public sealed class StudyAreaTests(AtlasFixture atlas)
             ) picked
             where n <= 6 order by code
             """)).ToList();
-        var token = await TokenAsync(AtlasRoles.Member);
+        var token = await atlas.TokenAsync(AtlasRoles.Member);
         var (status, created) = await SendAsync(HttpMethod.Post, "/api/study-areas", token,
             new { name = "Contrat de ville (test)", codes = string.Join("\n", codes) + "\n" });
         Assert.True(status == HttpStatusCode.Created, created.ToString());
@@ -137,7 +119,7 @@ public sealed class StudyAreaTests(AtlasFixture atlas)
             Assert.Contains(TerritoryAtlas.Web.Indicators.FigureFormat.Number(sum, 0), html, StringComparison.Ordinal);
         }
 
-        using (var page = await atlas.App.CreateClient().SendAsync(Request(HttpMethod.Get, $"/zone-etude/{id}", await TokenAsync(AtlasRoles.Member))))
+        using (var page = await atlas.App.CreateClient().SendAsync(Request(HttpMethod.Get, $"/zone-etude/{id}", await atlas.TokenAsync(AtlasRoles.Member))))
         {
             var html = await page.Content.ReadAsStringAsync();
             Assert.Equal(HttpStatusCode.NotFound, page.StatusCode);
@@ -160,7 +142,7 @@ public sealed class StudyAreaTests(AtlasFixture atlas)
               and ST_Intersects(label_point, ST_MakeEnvelope(2.30, 48.88, 2.50, 48.96, 4326)) order by code
             """)).ToList();
         Assert.InRange(expected.Count, 5, 100);
-        var token = await TokenAsync(AtlasRoles.Member);
+        var token = await atlas.TokenAsync(AtlasRoles.Member);
         var (status, created) = await SendAsync(HttpMethod.Post, "/api/study-areas", token, new
         {
             name = "Périmètre dessiné",
@@ -185,7 +167,7 @@ public sealed class StudyAreaTests(AtlasFixture atlas)
     {
         await using var connection = await atlas.Db.OpenConnectionAsync();
         var codes = (await connection.QueryAsync<string>("select code from territory where level = 'commune' order by code limit 10000")).ToArray();
-        var token = await TokenAsync(AtlasRoles.Member);
+        var token = await atlas.TokenAsync(AtlasRoles.Member);
         var (status, created) = await SendAsync(HttpMethod.Post, "/api/study-areas", token, new { name = "Grand territoire", codes });
         Assert.True(status == HttpStatusCode.Created, created.ToString());
         var id = created.GetProperty("id").GetInt64();
@@ -222,7 +204,7 @@ public sealed class StudyAreaTests(AtlasFixture atlas)
     public async Task A_bad_study_area_is_refused_with_a_reason_and_nothing_is_kept(string what, object body, string reason)
     {
         var before = await CountAsync();
-        using var response = await atlas.App.CreateClient().SendAsync(Request(HttpMethod.Post, "/api/study-areas", await TokenAsync(AtlasRoles.Member), body));
+        using var response = await atlas.App.CreateClient().SendAsync(Request(HttpMethod.Post, "/api/study-areas", await atlas.TokenAsync(AtlasRoles.Member), JsonContent.Create(body)));
         Assert.True(response.StatusCode is HttpStatusCode.UnprocessableEntity or HttpStatusCode.Forbidden, $"{what}: {response.StatusCode}");
         Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
         var text = await response.Content.ReadAsStringAsync();
@@ -234,10 +216,10 @@ public sealed class StudyAreaTests(AtlasFixture atlas)
     public async Task A_private_area_is_not_found_for_another_account_an_organisation_area_is_shared_and_a_public_one_is_read_by_all()
     {
         var organisation = $"Observatoire {Guid.NewGuid():N}";
-        var owner = await TokenAsync(AtlasRoles.Member, organisation);
-        var colleague = await TokenAsync(AtlasRoles.Member, organisation);
-        var stranger = await TokenAsync(AtlasRoles.Member, $"Autre {Guid.NewGuid():N}");
-        var admin = await TokenAsync(AtlasRoles.Admin);
+        var owner = await atlas.TokenAsync(AtlasRoles.Member, organisation);
+        var colleague = await atlas.TokenAsync(AtlasRoles.Member, organisation);
+        var stranger = await atlas.TokenAsync(AtlasRoles.Member, $"Autre {Guid.NewGuid():N}");
+        var admin = await atlas.TokenAsync(AtlasRoles.Admin);
         var (_, area) = await SendAsync(HttpMethod.Post, "/api/study-areas", owner, new { name = "Privée", codes = new[] { "93001", "93005" } });
         var id = area.GetProperty("id").GetInt64();
         try

@@ -21,14 +21,6 @@ public sealed class ZoningTests(AtlasFixture atlas)
 {
     private sealed record Commune(string Code, string Departement, string? RsaStatus, double? Rsa, double? Allocataires);
 
-    private async Task<string> TokenAsync(string role)
-    {
-        await using var scope = atlas.App.Services.CreateAsyncScope();
-        var (account, _) = await scope.ServiceProvider.GetRequiredService<AccountService>()
-            .CreateAsync($"z{Guid.NewGuid():N}@example.org", role, null, CancellationToken.None);
-        return (await atlas.App.Services.GetRequiredService<AccessTokens>().CreateAsync(account.Id, "test", 1, CancellationToken.None)).Token;
-    }
-
     private static HttpRequestMessage Post(string token, byte[] file, string fileName, string code, string name = "Zonage d'essai",
         string vintage = "2024", string? column = null)
     {
@@ -113,7 +105,7 @@ public sealed class ZoningTests(AtlasFixture atlas)
         var communes = await CommunesAsync();
         var plan = Plan(communes);
         var http = atlas.App.CreateClient();
-        var token = await TokenAsync(AtlasRoles.Admin);
+        var token = await atlas.TokenAsync(AtlasRoles.Admin);
         try
         {
             using var response = await http.SendAsync(Post(token, Csv(plan.Select(p => (p.Key, p.Value))), "zonage.csv", code));
@@ -245,7 +237,7 @@ public sealed class ZoningTests(AtlasFixture atlas)
         var communes = (await CommunesAsync()).Where(c => c.Departement == "93" && c.Code != "93059").ToList();
         var table = Csv(communes.Select(c => (c.Code, c.Code == "93066" ? "SD" : "Z" + c.Code)));
         var code = $"cog{Guid.NewGuid():N}"[..12];
-        using var response = await atlas.App.CreateClient().SendAsync(Post(await TokenAsync(AtlasRoles.Admin), table, "cog2025.csv", code));
+        using var response = await atlas.App.CreateClient().SendAsync(Post(await atlas.TokenAsync(AtlasRoles.Admin), table, "cog2025.csv", code));
         var body = await response.Content.ReadAsStringAsync();
         try
         {
@@ -305,7 +297,7 @@ public sealed class ZoningTests(AtlasFixture atlas)
         var http = atlas.App.CreateClient();
         try
         {
-            using var response = await http.SendAsync(Post(await TokenAsync(AtlasRoles.Admin), stream.ToArray(), "BV2022.xlsx", code, "Bassins de vie 2022", "2022"));
+            using var response = await http.SendAsync(Post(await atlas.TokenAsync(AtlasRoles.Admin), stream.ToArray(), "BV2022.xlsx", code, "Bassins de vie 2022", "2022"));
             var body = await response.Content.ReadFromJsonAsync<JsonElement>();
             Assert.True(response.StatusCode == HttpStatusCode.Created, body.ToString());
             Assert.Equal("BV2022", body.GetProperty("zoneColumn").GetString());
@@ -337,7 +329,7 @@ public sealed class ZoningTests(AtlasFixture atlas)
     public async Task A_bad_table_is_refused_with_its_lines_and_changes_nothing(string what, string table, string expected, int? line)
     {
         var before = await StateAsync();
-        using var response = await atlas.App.CreateClient().SendAsync(Post(await TokenAsync(AtlasRoles.Admin), Encoding.UTF8.GetBytes(table), "bad.csv", "test_bad"));
+        using var response = await atlas.App.CreateClient().SendAsync(Post(await atlas.TokenAsync(AtlasRoles.Admin), Encoding.UTF8.GetBytes(table), "bad.csv", "test_bad"));
         Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
         var problem = await response.Content.ReadFromJsonAsync<JsonElement>();
         Assert.True(response.StatusCode == HttpStatusCode.UnprocessableEntity, $"{what}: {problem}");
@@ -360,8 +352,8 @@ public sealed class ZoningTests(AtlasFixture atlas)
         var http = atlas.App.CreateClient();
         var anonymous = new HttpRequestMessage(HttpMethod.Post, "/api/zonings") { Content = new MultipartFormDataContent { { new ByteArrayContent(file), "file", "z.csv" } } };
         Assert.Equal(HttpStatusCode.Unauthorized, (await http.SendAsync(anonymous)).StatusCode);
-        Assert.Equal(HttpStatusCode.Forbidden, (await http.SendAsync(Post(await TokenAsync(AtlasRoles.Producer), file, "z.csv", "test_forbidden"))).StatusCode);
-        var admin = await TokenAsync(AtlasRoles.Admin);
+        Assert.Equal(HttpStatusCode.Forbidden, (await http.SendAsync(Post(await atlas.TokenAsync(AtlasRoles.Producer), file, "z.csv", "test_forbidden"))).StatusCode);
+        var admin = await atlas.TokenAsync(AtlasRoles.Admin);
         Assert.Equal(HttpStatusCode.Conflict, (await http.SendAsync(Post(admin, file, "z.csv", "commune"))).StatusCode);
         Assert.Equal(HttpStatusCode.BadRequest, (await http.SendAsync(Post(admin, file, "z.csv", "Bad Code!"))).StatusCode);
         Assert.Equal(HttpStatusCode.Unauthorized, (await http.DeleteAsync("/api/zonings/test_none")).StatusCode);
