@@ -1,3 +1,4 @@
+using Dapper;
 using Npgsql;
 
 namespace TerritoryAtlas.Web.Data;
@@ -92,4 +93,12 @@ public sealed class DataVersion(NpgsqlDataSource db)
             _reading = null;
         }
     }
+
+    /// <summary>
+    /// Moves the data version in the caller's transaction, the last step of whatever changed the figures or outlines (an
+    /// import, a publication or roll back, a zoning): every instance polls it, so maps, tiles and exports follow.
+    /// </summary>
+    public static Task MoveAsync(NpgsqlConnection connection, NpgsqlTransaction? transaction, CancellationToken ct) =>
+        connection.ExecuteAsync(new CommandDefinition("update data_version set version = version + 1, updated_at = now()",
+            transaction: transaction, cancellationToken: ct));
 }

@@ -1,7 +1,6 @@
 using System.Globalization;
 using Dapper;
 using Npgsql;
-using NpgsqlTypes;
 using TerritoryAtlas.Web.Data;
 using TerritoryAtlas.Web.Import;
 using TerritoryAtlas.Web.Indicators;
@@ -32,26 +31,9 @@ public static class BoundaryLayers
     public static async Task<int> StageAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, long versionId, string level,
         IReadOnlyList<BoundaryFeature> features, BoundaryReport report, CancellationToken ct)
     {
-        await connection.ExecuteAsync(new CommandDefinition(
-            "create temporary table staging_boundary (feature integer not null, code text primary key, name text not null, geom geometry(Geometry, 4326) not null) on commit drop",
-            transaction: transaction, cancellationToken: ct));
-        await using (var writer = await connection.BeginBinaryImportAsync("copy staging_boundary (feature, code, name, geom) from stdin (format binary)", ct))
-        {
-            var number = 0;
-            foreach (var feature in features)
-            {
-                await writer.StartRowAsync(ct);
-                await writer.WriteAsync(++number, NpgsqlDbType.Integer, ct);
-                await writer.WriteAsync(feature.Code, NpgsqlDbType.Text, ct);
-                await writer.WriteAsync(feature.Name, NpgsqlDbType.Text, ct);
-                await writer.WriteAsync(feature.Geometry, NpgsqlDbType.Geometry, ct);
-            }
-
-            await writer.CompleteAsync(ct);
-        }
-
+        await BoundaryStaging.StageAsync(connection, transaction, features, ct);
         var unusable = (await connection.QueryAsync<(int Feature, string Code)>(new CommandDefinition(AtlasDatabase.Sql("Datasets.boundary_stage.sql"),
-            new { version_id = versionId, level }, transaction, commandTimeout: 0, cancellationToken: ct))).ToList();
+            new { version_id = versionId }, transaction, commandTimeout: 0, cancellationToken: ct))).ToList();
         if (unusable.Count > 0)
         {
             report.Empty += unusable.Count;

@@ -562,8 +562,7 @@ public sealed class DatasetService(NpgsqlDataSource db, IConfiguration configura
         Phases phases, string what, CancellationToken ct)
     {
         // Every instance polls data_version (DataVersion): tiles are keyed by it, so open maps fetch the new outlines.
-        await connection.ExecuteAsync(new CommandDefinition("update data_version set version = version + 1, updated_at = now()",
-            transaction: transaction, cancellationToken: ct));
+        await DataVersion.MoveAsync(connection, transaction, ct);
         phases.Next("Enregistrement", "Saving");
         await transaction.CommitAsync(ct);
         dataVersion.Invalidate();
@@ -794,8 +793,7 @@ public sealed class DatasetService(NpgsqlDataSource db, IConfiguration configura
             step => phases.Next(DerivedFigures.Labels[step].French, DerivedFigures.Labels[step].English), ct);
 
         // Every instance polls data_version (DataVersion): maps, tiles' values, embeds and exports follow within seconds.
-        await connection.ExecuteAsync(new CommandDefinition("update data_version set version = version + 1, updated_at = now()",
-            transaction: transaction, cancellationToken: ct));
+        await DataVersion.MoveAsync(connection, transaction, ct);
     }
 
     /// <summary>
@@ -810,8 +808,7 @@ public sealed class DatasetService(NpgsqlDataSource db, IConfiguration configura
         await connection.ExecuteAsync(new CommandDefinition(AtlasDatabase.Sql("Import.perimeter_changes.sql"), transaction: transaction, cancellationToken: ct));
         await DerivedFigures.RecomputeAsync(connection, transaction, null, DerivedFigures.PerimeterSteps,
             step => phases.Next(DerivedFigures.Labels[step].French, DerivedFigures.Labels[step].English), ct);
-        await connection.ExecuteAsync(new CommandDefinition("update data_version set version = version + 1, updated_at = now()",
-            transaction: transaction, cancellationToken: ct));
+        await DataVersion.MoveAsync(connection, transaction, ct);
     }
 
     private sealed class InForceChange

@@ -1,15 +1,15 @@
 using System.Diagnostics;
 using Dapper;
 using Npgsql;
-using NpgsqlTypes;
 using TerritoryAtlas.Web.Data;
 
 namespace TerritoryAtlas.Web.Import;
 
 /// <summary>
 /// One boundary layer of geodata/manifest.json into territory, in one transaction: the file read whole first (a
-/// malformed one changes nothing), staged, moved in (upsert_territories.sql), the level's territories it no longer holds
-/// removed, and its départements linked when the file names them.
+/// malformed one changes nothing), staged as an upload's is (<see cref="BoundaryStaging"/>), moved in
+/// (upsert_territories.sql), the level's territories it no longer holds removed, and its départements linked when the
+/// file names them.
 /// </summary>
 public static class BoundaryLayerImport
 {
@@ -35,29 +35,12 @@ public static class BoundaryLayerImport
 
         var features = BoundaryFile.Read(path, layer.Path, layer);
         await using var transaction = await connection.BeginTransactionAsync(ct);
-        await connection.ExecuteAsync(new CommandDefinition(
-            "create temporary table staging_territory (code text primary key, name text not null, parent_code text, geom geometry(Geometry, 4326) not null) on commit drop",
-            transaction: transaction, cancellationToken: ct));
-        await using (var writer = await connection.BeginBinaryImportAsync(
-                         "copy staging_territory (code, name, parent_code, geom) from stdin (format binary)", ct))
-        {
-            foreach (var f in features)
-            {
-                await writer.StartRowAsync(ct);
-                await writer.WriteAsync(f.Code, NpgsqlDbType.Text, ct);
-                await writer.WriteAsync(f.Name, NpgsqlDbType.Text, ct);
-                await writer.WriteAsync(f.ParentCode, NpgsqlDbType.Text, ct);
-                await writer.WriteAsync(f.Geometry, NpgsqlDbType.Geometry, ct);
-            }
-
-            await writer.CompleteAsync(ct);
-        }
-
+        await BoundaryStaging.StageAsync(connection, transaction, features, ct);
         var (repaired, written) = await connection.QuerySingleAsync<(long, long)>(new CommandDefinition(
             AtlasDatabase.Sql("Import.upsert_territories.sql"),
             new { level = layer.Level, vintage = layer.Vintage, source = layer.Source }, transaction, commandTimeout: 0, cancellationToken: ct));
         var stale = await connection.ExecuteAsync(new CommandDefinition("""
-            delete from territory t where t.level = @level and not exists (select 1 from staging_territory s where s.code = t.code)
+            delete from territory t where t.level = @level and not exists (select 1 from staged_boundary s where s.code = t.code)
             """, new { level = layer.Level }, transaction, commandTimeout: 0, cancellationToken: ct));
 
         var unmatchedParents = new List<UnmatchedCode>();
@@ -66,14 +49,14 @@ public static class BoundaryLayerImport
             await connection.ExecuteAsync(new CommandDefinition("""
                 insert into territory_parent (territory_id, parent_level, parent_id, method)
                 select t.id, 'departement', d.id, 'source'
-                from staging_territory s
+                from staged_boundary s
                 join territory t on t.level = @level and t.code = s.code
                 join territory d on d.level = 'departement' and d.code = s.parent_code
                 on conflict (territory_id, parent_level) do update set parent_id = excluded.parent_id, method = excluded.method
                 """, new { level = layer.Level }, transaction, commandTimeout: 0, cancellationToken: ct));
             unmatchedParents = (await connection.QueryAsync<UnmatchedCode>(new CommandDefinition("""
                 select 'departement' as level, coalesce(s.parent_code, '') as code, s.code || ' ' || s.name as name, 1 as rows
-                from staging_territory s
+                from staged_boundary s
                 where not exists (select 1 from territory d where d.level = 'departement' and d.code = s.parent_code)
                 """, transaction: transaction, cancellationToken: ct))).ToList();
         }

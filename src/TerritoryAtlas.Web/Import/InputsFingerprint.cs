@@ -2,6 +2,7 @@ using System.Security.Cryptography;
 using System.Text;
 using Dapper;
 using Npgsql;
+using TerritoryAtlas.Web.Data;
 
 namespace TerritoryAtlas.Web.Import;
 
@@ -65,8 +66,10 @@ public static class InputsFingerprint
     public static async Task StoreAsync(NpgsqlDataSource db, string fingerprint, CancellationToken ct)
     {
         await using var connection = await db.OpenConnectionAsync(ct);
-        await connection.ExecuteAsync(new CommandDefinition(
-            "update data_version set version = version + 1, updated_at = now(), inputs_fingerprint = @fingerprint",
-            new { fingerprint }, cancellationToken: ct));
+        await using var transaction = await connection.BeginTransactionAsync(ct);
+        await DataVersion.MoveAsync(connection, transaction, ct);
+        await connection.ExecuteAsync(new CommandDefinition("update data_version set inputs_fingerprint = @fingerprint",
+            new { fingerprint }, transaction, cancellationToken: ct));
+        await transaction.CommitAsync(ct);
     }
 }

@@ -167,8 +167,7 @@ public sealed partial class ZoningService(NpgsqlDataSource db, DataVersion dataV
                         and not exists (select 1 from territory_parent p where p.territory_id = c.id and p.parent_level = @code))
             """, new { code }, transaction, cancellationToken: ct));
         // Every instance polls data_version (DataVersion): its level catalogue, maps and tiles follow within seconds.
-        await connection.ExecuteAsync(new CommandDefinition("update data_version set version = version + 1, updated_at = now()",
-            transaction: transaction, cancellationToken: ct));
+        await DataVersion.MoveAsync(connection, transaction, ct);
         await transaction.CommitAsync(ct);
         await ReloadAsync(ct);
         steps["total"] = total.Elapsed.TotalSeconds;
@@ -192,8 +191,8 @@ public sealed partial class ZoningService(NpgsqlDataSource db, DataVersion dataV
             delete from territory_parent where parent_level = @code;
             delete from territory where level = @code;
             delete from level where code = @code and zoning;
-            update data_version set version = version + 1, updated_at = now();
             """, new { code }, transaction, commandTimeout: 0, cancellationToken: ct));
+        await DataVersion.MoveAsync(connection, transaction, ct);
         await transaction.CommitAsync(ct);
         await ReloadAsync(ct);
         return true;
