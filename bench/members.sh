@@ -63,7 +63,7 @@ done
 if command -v dotnet-counters >/dev/null || [ -x "$HOME/.dotnet/tools/dotnet-counters" ]; then
   COUNTERS="$(command -v dotnet-counters || echo "$HOME/.dotnet/tools/dotnet-counters")"
   bytes_per_request() { # pid url → bytes allocated per request
-    local csv; csv="$(mktemp)"
+    local csv; csv="$(mktemp --suffix=.csv)"  # (dotnet-counters adds .csv to a name without it)
     "$COUNTERS" collect -p "$1" --counters System.Runtime --refresh-interval 1 --format csv -o "$csv" --duration 00:00:00:09 >/dev/null 2>&1 &
     local collector=$! n; sleep 2
     n=$(wrk -t2 -c16 -d4s -H 'Accept-Encoding: br' "$2" | awk '/requests in/ {print $1}')

@@ -31,8 +31,11 @@ public sealed class KeyboardJourneyTests(AtlasApp app) : IAsyncLifetime
         // A label the catalogue holds whatever datasets the other tests publish meanwhile (RSA, by département or IRIS:
         // both have several levels to step through below).
         await page.Keyboard.TypeAsync("Foyers allocataires du RSA", new() { Delay = 30 });
-        await Assertions.Expect(page.Locator(".mud-popover-open .mud-list-item").First).ToBeVisibleAsync(new() { Timeout = 10_000 });
+        // The list filters on the circuit as the keys arrive: wait for it to show the typed label's matches, and for the
+        // arrow's highlight, before Enter (on a loaded machine Enter otherwise lands on a list still being refiltered).
+        await Assertions.Expect(page.Locator(".mud-popover-open .mud-list-item").First).ToContainTextAsync("RSA", new() { Timeout = 10_000 });
         await page.Keyboard.PressAsync("ArrowDown");
+        await Assertions.Expect(page.Locator(".mud-popover-open .mud-selected-item")).ToHaveCountAsync(1, new() { Timeout = 10_000 });
         await page.Keyboard.PressAsync("Enter");
         await QueryChangedAsync(page, "indicator", "taux_pauvrete_60");
 
