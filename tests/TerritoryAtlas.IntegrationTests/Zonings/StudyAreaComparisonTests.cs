@@ -217,14 +217,17 @@ public sealed class StudyAreaComparisonTests(AtlasFixture atlas)
         Assert.Equal(expected, created.GetProperty("communes").EnumerateArray().Select(c => c.GetString()!).Order(StringComparer.Ordinal));
 
         // Refused, nothing stored: not a GeoPackage, a coordinate system without an EPSG code.
-        var before = await connection.ExecuteScalarAsync<long>("select count(*) from study_area");
+        // The same owner's areas: the browser tests save areas into the same database meanwhile.
+        const string mine = "select count(*) from study_area where owner_id = (select owner_id from study_area where id = @id)";
+        var id = created.GetProperty("id").GetInt64();
+        var before = await connection.ExecuteScalarAsync<long>(mine, new { id });
         using var notGpkg = await UploadAsync(token, "code;nom\n93066;Saint-Denis\n"u8.ToArray(), "communes.csv");
         Assert.Equal(HttpStatusCode.UnprocessableEntity, notGpkg.StatusCode);
         Assert.Contains("communes.csv", await notGpkg.Content.ReadAsStringAsync(), StringComparison.Ordinal);
         using var noEpsg = await UploadAsync(token, await TerritoryAtlas.Testing.GeoPackageFile.PolygonAsync(square, 2154, organisation: "NONE"));
         Assert.Equal(HttpStatusCode.UnprocessableEntity, noEpsg.StatusCode);
         Assert.Contains("EPSG", await noEpsg.Content.ReadAsStringAsync(), StringComparison.Ordinal);
-        Assert.Equal(before, await connection.ExecuteScalarAsync<long>("select count(*) from study_area"));
+        Assert.Equal(before, await connection.ExecuteScalarAsync<long>(mine, new { id }));
     }
 
     [Fact]
