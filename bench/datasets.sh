@@ -14,13 +14,12 @@ export ATLAS_DB="${ATLAS_DB:-Host=127.0.0.1;Port=${ATLAS_PG_PORT:-55432};Databas
 # The Npgsql connection string as libpq key=value pairs for psql.
 CONNINFO="$(tr ';' '\n' <<<"$ATLAS_DB" | sed -E 's/^Host=/host=/I; s/^Port=/port=/I; s/^Database=/dbname=/I; s/^Username=/user=/I; s/^Password=/password=/I' | tr '\n' ' ')"
 PSQL=(psql "$CONNINFO" -X -q -v ON_ERROR_STOP=1)
-WEB="$REPO/src/TerritoryAtlas.Web"
 INDICATOR="bench_allocataires"
 FILE="$(mktemp --suffix=.csv)"
 OUT="$(mktemp)"
 LOG="$(mktemp)"
+source "$REPO/bench/admin-api.sh"
 dotnet build "$WEB" -c Release -nologo -v q >/dev/null
-web() { (cd "$WEB" && ASPNETCORE_ENVIRONMENT=Production Logging__LogLevel__Default=Error dotnet bin/Release/net10.0/TerritoryAtlas.Web.dll "$@"); }
 
 cleanup() {
   [[ -n "${APP:-}" ]] && kill "$APP" 2>/dev/null
@@ -44,25 +43,11 @@ cleanup
 ROWS=$(($(wc -l <"$FILE") - 1))
 echo "== file: $ROWS rows, $(du -h "$FILE" | cut -f1); machine: $(nproc) cores, load $(cut -d' ' -f1-3 /proc/loadavg)"
 
-EMAIL="bench-datasets-$(date +%s)@example.org"
-web user add "$EMAIL" --role admin >/dev/null
-TOKEN="$(web token create "$EMAIL" --days 1 | grep -o 'ata_[A-Za-z0-9_-]*' | head -1)"
-# The service logs where a publication's time went (DatasetService: each phase and its seconds); the bench prints it.
-(cd "$WEB" && exec env ASPNETCORE_URLS="http://127.0.0.1:$PORT" ASPNETCORE_ENVIRONMENT=Production Logging__LogLevel__Default=Error \
-  Logging__LogLevel__TerritoryAtlas.Web.Datasets=Information dotnet bin/Release/net10.0/TerritoryAtlas.Web.dll >"$LOG" 2>&1) & APP=$!
-for _ in $(seq 120); do curl -sf "http://127.0.0.1:$PORT/health" >/dev/null && break; sleep 0.5; done
+TOKEN="$(admin_token datasets)"
+start_app
 
 METADATA="{\"code\":\"$INDICATOR\",\"label_fr\":\"Allocataires (banc d'essai)\",\"unit_fr\":\"allocataires\",\"kind\":\"count\",
   \"additive\":true,\"source\":\"bench/datasets.sh\",\"producer\":\"banc d'essai\",\"licence\":\"Licence Ouverte\"}"
-api() { # $1 method path, then curl options; prints the seconds, leaves the body in $OUT, fails on an HTTP error
-  local path="$1" code
-  shift
-  code="$(curl -s -o "$OUT" -w '%{http_code} %{time_total}' -H "Authorization: Bearer $TOKEN" "$@" "http://127.0.0.1:$PORT$path")"
-  [[ "${code%% *}" == 2* ]] || { echo "$path answered ${code%% *}: $(head -c 600 "$OUT")" >&2; exit 1; }
-  echo "${code#* }"
-}
-median() { sort -n | awk '{ v[NR] = $1 } END { print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
-
 floor=() validate=() publish=() rollback=()
 for run in $(seq "$RUNS"); do
   # The floor: the same rows, same columns, into a bare table with no index, no constraint, no validation.
@@ -78,8 +63,7 @@ for run in $(seq "$RUNS"); do
   publish+=("$(api "/api/datasets/$id/publish" -X POST)")
   published="$("${PSQL[@]}" -At -c "select count(*) from observation where dataset_version_id = $id")"
   rollback+=("$(api "/api/datasets/$id/rollback" -X POST)")
-  grep -o "Dataset version $id drafted .*" "$LOG" | sed -E 's/ from .* by [^:]*:/:/; s/^/     /' || true
-  grep -o "Dataset version $id [a-z ]* by [^:]*: .*" "$LOG" | sed -E 's/ by [^(:]*( \(previous: [^)]*\))?:/\1:/; s/^/     /' || true
+  phases_of "$id"
   echo "   run $run: floor ${floor[-1]} s, validation ${validate[-1]} s ($accepted accepted, version $id), publication ${publish[-1]} s ($published figures), roll back ${rollback[-1]} s"
 done
 
