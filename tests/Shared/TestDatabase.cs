@@ -104,7 +104,7 @@ public static class TestDatabase
             update data_version set version = version + 1, updated_at = now();
             """, connection, transaction))
         {
-            command.Parameters.AddWithValue("lock", TerritoryAtlas.Web.Datasets.DatasetService.PublicationLock);
+            command.Parameters.AddWithValue("lock", TerritoryAtlas.Web.Datasets.DatasetPublication.PublicationLock);
             command.Parameters.AddWithValue("indicator", indicator);
             await command.ExecuteNonQueryAsync();
         }

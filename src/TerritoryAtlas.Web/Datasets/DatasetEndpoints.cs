@@ -9,7 +9,8 @@ namespace TerritoryAtlas.Web.Datasets;
 /// <summary>
 /// The HTTP API for scripts: POST /api/datasets (multipart file + metadata) → a draft with its validation report;
 /// GET /api/datasets/{id}; POST /api/datasets/{id}/publish; POST /api/datasets/{id}/rollback. Producers (for their
-/// organisation) and admins only; the same <see cref="DatasetService"/> the upload page uses.
+/// organisation) and admins only; the same <see cref="DatasetDrafts"/>,
+/// <see cref="DatasetVersions"/> and <see cref="DatasetPublication"/> the upload page uses.
 /// </summary>
 public static class DatasetEndpoints
 {
@@ -22,7 +23,9 @@ public static class DatasetEndpoints
         }
 
         services.AddSingleton(options);
-        services.AddSingleton<DatasetService>();
+        services.AddSingleton<DatasetDrafts>();
+        services.AddSingleton<DatasetVersions>();
+        services.AddSingleton<DatasetPublication>();
         // The form reader buffers large parts to temporary files, never in memory; its own limit must not be lower.
         services.Configure<FormOptions>(o => o.MultipartBodyLengthLimit = Math.Max(o.MultipartBodyLengthLimit, options.MaxUploadBytes + (1 << 20)));
         return services;
@@ -33,7 +36,7 @@ public static class DatasetEndpoints
         var group = app.MapGroup("/api/datasets").WithTags("Datasets")
             .RequireAuthorization(p => p.RequireRole(AtlasRoles.Producer, AtlasRoles.Admin));
 
-        group.MapPost("", async (HttpContext http, DatasetService datasets, IAntiforgery antiforgery, CancellationToken ct) =>
+        group.MapPost("", async (HttpContext http, DatasetDrafts drafts, IAntiforgery antiforgery, CancellationToken ct) =>
         {
             // Scripts authenticate with a bearer token; a browser's cookie-authenticated post must carry the antiforgery token.
             if (!http.Request.Headers.Authorization.ToString().StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase)
@@ -44,7 +47,7 @@ public static class DatasetEndpoints
 
             if (http.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } size)
             {
-                size.MaxRequestBodySize = datasets.MaxUploadBytes + (1 << 20);
+                size.MaxRequestBodySize = drafts.MaxUploadBytes + (1 << 20);
             }
 
             if (!http.Request.HasFormContentType)
@@ -60,7 +63,7 @@ public static class DatasetEndpoints
             catch (Exception e) when (e is InvalidDataException or BadHttpRequestException)
             {
                 return Problem(StatusCodes.Status413PayloadTooLarge,
-                    $"the upload is larger than the limit of {datasets.MaxUploadBytes / (1024 * 1024)} MB or malformed ({e.Message})", null);
+                    $"the upload is larger than the limit of {drafts.MaxUploadBytes / (1024 * 1024)} MB or malformed ({e.Message})", null);
             }
 
             if (form.Files.GetFile("file") is not { } file)
@@ -84,7 +87,7 @@ public static class DatasetEndpoints
             try
             {
                 await using var stream = file.OpenReadStream();
-                var version = await datasets.ContributeAsync(stream, Path.GetFileName(file.FileName), metadata, Contributor.From(http.User), null, ct);
+                var version = await drafts.ContributeAsync(stream, Path.GetFileName(file.FileName), metadata, Contributor.From(http.User), null, ct);
                 return Results.Json(new { id = version.Id, status = version.Status, report = version.Report, version }, statusCode: StatusCodes.Status201Created);
             }
             catch (ContributionRefused e)
@@ -93,19 +96,19 @@ public static class DatasetEndpoints
             }
         }).DisableAntiforgery().Accepts<IFormFile>("multipart/form-data").Produces(StatusCodes.Status201Created).ProducesProblem(StatusCodes.Status422UnprocessableEntity);
 
-        group.MapGet("/{id:long}", async (long id, HttpContext http, DatasetService datasets, CancellationToken ct) =>
-            await datasets.GetAsync(id, Contributor.From(http.User), ct) is { } version
+        group.MapGet("/{id:long}", async (long id, HttpContext http, DatasetVersions versions, CancellationToken ct) =>
+            await versions.GetAsync(id, Contributor.From(http.User), ct) is { } version
                 ? Results.Json(version)
                 : Problem(StatusCodes.Status404NotFound, $"no dataset version {id}", null));
 
-        group.MapGet("/{id:long}/preview", async (long id, HttpContext http, DatasetService datasets, CancellationToken ct) =>
-            Results.Json(await datasets.PreviewRowsAsync(id, Contributor.From(http.User), 500, ct)));
+        group.MapGet("/{id:long}/preview", async (long id, HttpContext http, DatasetVersions versions, CancellationToken ct) =>
+            Results.Json(await versions.PreviewRowsAsync(id, Contributor.From(http.User), 500, ct)));
 
-        group.MapPost("/{id:long}/publish", (long id, HttpContext http, DatasetService datasets, CancellationToken ct) =>
-            Act(() => datasets.PublishAsync(id, Contributor.From(http.User), ct)));
+        group.MapPost("/{id:long}/publish", (long id, HttpContext http, DatasetPublication publication, CancellationToken ct) =>
+            Act(() => publication.PublishAsync(id, Contributor.From(http.User), ct)));
 
-        group.MapPost("/{id:long}/rollback", (long id, HttpContext http, DatasetService datasets, CancellationToken ct) =>
-            Act(() => datasets.RollbackAsync(id, Contributor.From(http.User), ct)));
+        group.MapPost("/{id:long}/rollback", (long id, HttpContext http, DatasetPublication publication, CancellationToken ct) =>
+            Act(() => publication.RollbackAsync(id, Contributor.From(http.User), ct)));
 
         // Where a level's outlines come from (the import, or a published boundary layer: file, when; who for admins).
         app.MapGet("/api/levels/{level}/boundaries", async (string level, HttpContext http, Npgsql.NpgsqlDataSource db, CancellationToken ct) =>

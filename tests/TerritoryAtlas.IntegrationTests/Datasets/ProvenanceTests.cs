@@ -332,7 +332,7 @@ public sealed class ProvenanceTests(AtlasFixture atlas)
 
             // A full recompute of every indicator agrees with the roll back's scoped one (not committed).
             await using var transaction = await connection.BeginTransactionAsync();
-            await connection.ExecuteAsync("select pg_advisory_xact_lock(@l)", new { l = TerritoryAtlas.Web.Datasets.DatasetService.PublicationLock }, transaction);
+            await connection.ExecuteAsync("select pg_advisory_xact_lock(@l)", new { l = TerritoryAtlas.Web.Datasets.DatasetPublication.PublicationLock }, transaction);
             await DerivedFigures.RecomputeAsync(connection, transaction, null, null, CancellationToken.None);
             Assert.Equal(before, await DigestAsync(connection, indicator, transaction));
             await transaction.RollbackAsync();
