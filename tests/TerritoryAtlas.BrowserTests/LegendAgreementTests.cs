@@ -1,3 +1,5 @@
+using System.Net.Http.Json;
+using System.Text.Json;
 using System.Text.RegularExpressions;
 using Microsoft.Playwright;
 
@@ -52,6 +54,62 @@ public sealed partial class LegendAgreementTests(AtlasApp app) : IAsyncLifetime
             // Compared with nothing, they are all without a reference: the no-data row counts them.
             Assert.Contains(page, r => r.StartsWith("nodata|", StringComparison.Ordinal) && int.Parse(r.Split('|')[2]) >= 98);
         }
+    }
+
+    [Theory]
+    // The words of both languages, in both modes: the methods, the positions, "no data", "compared with…".
+    [InlineData("fr", "level=departement&indicator=taux_pauvrete_60&year=2021&mode=compare&reference=france")]
+    [InlineData("en", "level=departement&indicator=taux_pauvrete_60&year=2021&mode=compare&reference=france")]
+    [InlineData("fr", "level=departement&indicator=aah_pour_100_20_64&year=2019&mode=compare&reference=parent")]
+    [InlineData("en", "level=departement&indicator=aah_pour_100_20_64&year=2019&mode=compare&reference=parent")]
+    [InlineData("fr", "level=departement&indicator=aah_pour_100_20_64&year=2019&classification=jenks&classes=4")]
+    [InlineData("en", "level=departement&indicator=aah_pour_100_20_64&year=2019&classification=equal&classes=4")]
+    public async Task The_embed_legend_says_the_words_of_the_page_legend(string lang, string view)
+    {
+        // The browser's legend takes its words from the page's resource (Maps/LegendWords): a word written apart
+        // in either would show here, in the rows or in the subtitle (the method, the reference).
+        var page = await _context.NewPageAsync();
+        await page.GotoAsync(new Uri(app.BaseAddress, $"/?lang={lang}&{view}").ToString());
+        var pageLegend = page.GetByTestId("map-legend");
+        await Assertions.Expect(pageLegend.Locator("tr").First).ToBeVisibleAsync(new() { Timeout = 30_000 });
+        var pageSubtitle = Spaced(await pageLegend.Locator(".mud-typography-caption").First.InnerTextAsync());
+
+        var embed = await _context.NewPageAsync();
+        await embed.GotoAsync(new Uri(app.BaseAddress, $"/embed?lang={lang}&{view}").ToString());
+        var widget = embed.Locator("#embed-legend");
+        await Assertions.Expect(widget.Locator("tr").First).ToBeVisibleAsync(new() { Timeout = 30_000 });
+
+        Assert.Equal(pageSubtitle, Spaced(await widget.Locator(".meta").InnerTextAsync()));
+        Assert.Equal(await RowsAsync(pageLegend), await RowsAsync(widget));
+        Assert.Equal(await pageLegend.Locator("td.count").First.GetAttributeAsync("title"), await widget.Locator("td.count").First.GetAttributeAsync("title"));
+
+        // The PNG export draws its legend with the same words (map-legend.js): it is made and downloaded.
+        await page.WaitForFunctionAsync("() => window.atlasMaps?.[0]?.live && window.atlasMaps[0].painted > 0", null, new() { Timeout = 30_000 });
+        var png = await page.RunAndWaitForDownloadAsync(() => page.GetByTestId("export-png").ClickAsync());
+        Assert.EndsWith(".png", png.SuggestedFilename, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("fr")]
+    [InlineData("en")]
+    public async Task The_workshop_legend_says_the_words_of_the_page_legend(string lang)
+    {
+        // A new workshop shows the default view: the départements' poverty rates in 2019, in quantiles.
+        var response = await app.Http.PostAsJsonAsync("/api/workshops", new { title = "Légende" });
+        var code = (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("joinCode").GetString()!;
+        var projection = await _context.NewPageAsync();
+        await projection.GotoAsync(new Uri(app.BaseAddress, $"/atelier/{code}/projection?lang={lang}").ToString());
+        var workshop = projection.Locator(".atlas-workshop-legend");
+        await Assertions.Expect(workshop.Locator("tr").First).ToBeVisibleAsync(new() { Timeout = 30_000 });
+
+        var page = await _context.NewPageAsync();
+        await page.GotoAsync(new Uri(app.BaseAddress, $"/?lang={lang}&level=departement&indicator=taux_pauvrete_60&year=2019").ToString());
+        var pageLegend = page.GetByTestId("map-legend");
+        await Assertions.Expect(pageLegend.Locator("tr").First).ToBeVisibleAsync(new() { Timeout = 30_000 });
+
+        Assert.Equal(Spaced(await pageLegend.Locator(".mud-typography-caption").First.InnerTextAsync()),
+            Spaced(await workshop.Locator(".meta").InnerTextAsync()));
+        Assert.Equal(await RowsAsync(pageLegend), await RowsAsync(workshop));
     }
 
     // kind|label|count of each row, as the reader sees them.

@@ -29,7 +29,13 @@ public static class EmbedPage
         client["dataVersion"] = values.DataVersion;
         client["legend"] = legend;
         client["lang"] = lang;
-        var config = JsonSerializer.Serialize(client);
+        if (legend)
+        {
+            // The legend's words from the pages' resource, so the widget's legend says what the map page's says.
+            client["legendWords"] = LegendWords.For(lang);
+        }
+
+        var config = JsonSerializer.Serialize(client, JsonSerializerOptions.Web);
         var html = new StringBuilder();
         html.Append(CultureInfo.InvariantCulture, $"""
             <!DOCTYPE html>

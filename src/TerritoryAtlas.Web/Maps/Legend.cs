@@ -4,7 +4,8 @@ namespace TerritoryAtlas.Web.Maps;
 /// What a map's legend says, built once from its values: one row per class with its bounds and count (or, comparing,
 /// one per position against the reference), then the territories under statistical secrecy and those without a
 /// figure, each with the colour the map gives them. <see cref="MapLegend"/> renders it; js/map-legend.js builds the
-/// same rows in the browser (embeds, workshops, the PNG export), by the same rules.
+/// same rows in the browser (embeds, workshops, the PNG export), by the same rules, with the same words
+/// (<see cref="LegendWords"/>).
 /// </summary>
 public sealed record Legend(string Title, string Subtitle, IReadOnlyList<LegendRow> Rows, string? Note, string Source)
 {
@@ -42,7 +43,7 @@ public sealed record Legend(string Title, string Subtitle, IReadOnlyList<LegendR
         var how = values.Mode == "compare"
             ? values.Reference is { Name: { } area } ? texts.ComparedWithAreaNamed(area)
                 : values.Reference?.Kind == "france" ? texts.ComparedWithFrance : texts.ComparedWithParent
-            : texts.Methods.GetValueOrDefault(c.Method, c.Method).ToLower(culture);
+            : texts.MethodInLegend(c.Method);
         var note = values.Mode == "compare" && values.Reference is { } reference
             ? reference.UsesConfidenceIntervals ? texts.ConfidenceNote : texts.NoIntervalNote
             : null;
@@ -52,3 +53,24 @@ public sealed record Legend(string Title, string Subtitle, IReadOnlyList<LegendR
 
 /// <summary>One row of a legend. <see cref="Kind"/>: class, category (<see cref="Category"/> names it), suppressed or nodata.</summary>
 public sealed record LegendRow(string Kind, string Colour, string Label, int Count, string? Category);
+
+/// <summary>
+/// The legend's words in one language, as js/map-legend.js takes them: from the page's resource (MapTexts), handed
+/// to the map module by the pages that draw a legend in the browser (the map page for its PNG export, the embed, the
+/// workshop), so that the browser's legend and the page's say the same words. <see cref="Area"/>'s {name} is the
+/// study area's name, filled by the module.
+/// </summary>
+public sealed record LegendWords(string Lang, string Secret, string NoData, string Territories, string Source,
+    IReadOnlyDictionary<string, string> Categories, IReadOnlyDictionary<string, string> Methods, string France, string Parent, string Area)
+{
+    public static readonly LegendWords French = Of(MapTexts.French);
+
+    public static readonly LegendWords English = Of(MapTexts.English);
+
+    public static LegendWords For(string? lang) => lang == "en" ? English : French;
+
+    private static LegendWords Of(MapTexts texts) => new(texts.Lang, texts.Secret, texts.NoData, texts.Territories, texts.SourceLabel,
+        Legend.Categories(1).Concat(Legend.Categories(0)).Distinct().ToDictionary(c => c, texts.Category),
+        texts.Methods.Keys.ToDictionary(m => m, texts.MethodInLegend),
+        texts.ComparedWithFrance, texts.ComparedWithParent, texts.ComparedWithArea);
+}

@@ -167,6 +167,9 @@ public sealed class MapTexts
     /// <summary>The legend's subtitle in comparison mode with a study area.</summary>
     public string ComparedWithAreaNamed(string name) => Fill(ComparedWithArea, ("name", name));
 
+    /// <summary>A classification method as the legend's subtitle names it ("seuils naturels (jenks)").</summary>
+    public string MethodInLegend(string method) => Methods.GetValueOrDefault(method, method).ToLower(Culture);
+
     public string CompareInYear(int year) => Fill(CompareIn, ("year", year.ToString(CultureInfo.InvariantCulture)));
 
     public string CompareWith(string kind) => kind == "france" ? CompareWithFrance : CompareWithParent;

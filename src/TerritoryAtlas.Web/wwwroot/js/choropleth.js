@@ -8,7 +8,7 @@ import { adoptEarlyMap } from './map-adoption.js';
 import * as maplibregl from '../lib/maplibre-gl/maplibre-gl.mjs';
 import { fetchValues, prefetchNeighbours, indexOf } from './map-values.js';
 import { valuesUrl } from './map-request.js';
-import { formatNumber } from './map-legend.js';
+import { formatNumber, useLegendWords } from './map-legend.js';
 import { showTooltips } from './map-tooltip.js';
 
 export { formatNumber };
@@ -67,9 +67,10 @@ function ownStyle(level, dataVersion) {
   return { version: 8, sources: { [SOURCE]: territorySource(level, dataVersion) }, layers: [background, ...territoryLayers(level)] };
 }
 
-// options: { lang, basemapStyleUrl, view: [lon, lat, zoom], interactive, bootKey, level, dataVersion }; callbacks: a
-// .NET object reference or null
+// options: { lang, basemapStyleUrl, view: [lon, lat, zoom], interactive, bootKey, level, dataVersion, legendWords (the
+// page's, for a legend drawn in the browser: map-legend.js) }; callbacks: a .NET object reference or null
 export function create(element, options = {}, callbacks = null) {
+  useLegendWords(options.legendWords);
   // The map map-boot.js started before the circuit, for this very view: take it over instead of starting again.
   const early = adoptEarlyMap(element, options, callbacks);
   if (early) return early;

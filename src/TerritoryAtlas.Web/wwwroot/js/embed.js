@@ -6,7 +6,7 @@ import { legendOf, renderLegend } from './map-legend.js';
 const root = document.querySelector('main.embed');
 const config = JSON.parse(root.dataset.config);
 
-const handle = create(document.getElementById('embed-map'), { lang: config.lang, level: config.level, dataVersion: config.dataVersion });
+const handle = create(document.getElementById('embed-map'), { lang: config.lang, level: config.level, dataVersion: config.dataVersion, legendWords: config.legendWords });
 show(handle, config).then(() => {
   if (config.legend !== false) drawLegend(handle.values);
   reportHeight();

@@ -2,20 +2,19 @@
 // payload by the rules of the page's legend (Maps/Legend.cs: same rows, same counts, same words), renderLegend draws it
 // as a table, drawLegend on a canvas. Built with textContent only: labels and units are data, never markup.
 
-const TEXT = {
-  fr: {
-    secret: 'Secret statistique', noData: 'Donnée non disponible', territories: 'territoires',
-    better: 'Meilleur', similar: 'Semblable', worse: 'Moins bon', lower: 'Inférieur', higher: 'Supérieur',
-    methods: { quantile: 'quantiles', jenks: 'seuils naturels (jenks)', equal: 'intervalles égaux', manual: 'seuils manuels' },
-    france: 'comparé à la France', parent: 'comparé au territoire parent', area: name => `comparé à « ${name} »`,
-  },
-  en: {
-    secret: 'Statistical secrecy', noData: 'No data', territories: 'territories',
-    better: 'Better', similar: 'Similar', worse: 'Worse', lower: 'Lower', higher: 'Higher',
-    methods: { quantile: 'quantiles', jenks: 'natural breaks (jenks)', equal: 'equal intervals', manual: 'manual breaks' },
-    france: 'compared with France', parent: 'compared with the parent territory', area: name => `compared with ${name}`,
-  },
-};
+// The legend's words per language, from the pages' resource (Maps/map-texts-*.json, as Maps/LegendWords hands them):
+// the page that draws a map gives them to create (choropleth.js), which keeps them here.
+const WORDS = {};
+
+export function useLegendWords(words) {
+  if (words) WORDS[words.lang] = words;
+}
+
+function wordsFor(lang) {
+  const words = WORDS[lang === 'en' ? 'en' : 'fr'];
+  if (!words) throw new Error(`no legend words for '${lang}': the page hands them to the map (legendWords)`);
+  return words;
+}
 
 export function formatNumber(value, decimals, lang) {
   return value.toLocaleString(lang === 'en' ? 'en-GB' : 'fr-FR', { minimumFractionDigits: decimals, maximumFractionDigits: decimals });
@@ -34,15 +33,18 @@ export function noDataCount(values) {
   return values.noData + (values.mode === 'compare' ? values.reference?.withoutReference ?? 0 : 0);
 }
 
-/** { title, subtitle, rows: [{ kind: class|category|suppressed|nodata, colour, label, count, category }], source } */
+/**
+ * { title, subtitle, rows: [{ kind: class|category|suppressed|nodata, colour, label, count, category }], source,
+ *   territories (the counts' title), sourceLabel }
+ */
 export function legendOf(values, lang) {
-  const t = TEXT[lang === 'en' ? 'en' : 'fr'];
+  const t = wordsFor(lang);
   const c = values.classification;
   const f = x => formatNumber(x, values.decimals, lang);
   const compare = values.mode === 'compare' && !!c.categoryColours;
   const rows = compare
     ? categories(values.polarity).map(category => ({
-      kind: 'category', colour: c.categoryColours[category] ?? c.noDataColour, label: t[category], count: c.categoryCounts?.[category] ?? 0, category,
+      kind: 'category', colour: c.categoryColours[category] ?? c.noDataColour, label: t.categories[category], count: c.categoryCounts?.[category] ?? 0, category,
     }))
     : c.colours.slice(0, c.classes).map((colour, i) => ({
       kind: 'class', colour, label: `${i === 0 ? '' : '> '}${f(c.bounds[i])} – ${f(c.bounds[i + 1])}`, count: c.counts[i], category: null,
@@ -51,9 +53,9 @@ export function legendOf(values, lang) {
   const noData = noDataCount(values);
   if (noData > 0) rows.push({ kind: 'nodata', colour: c.noDataColour, label: t.noData, count: noData, category: null });
   const how = values.mode === 'compare'
-    ? (values.reference?.name ? t.area(values.reference.name) : values.reference?.kind === 'france' ? t.france : t.parent)
+    ? (values.reference?.name ? t.area.replace('{name}', () => values.reference.name) : values.reference?.kind === 'france' ? t.france : t.parent)
     : t.methods[c.method] ?? c.method;
-  return { title: values.label, subtitle: `${values.unit} · ${values.year} · ${how}`, rows, source: values.source, territories: t.territories };
+  return { title: values.label, subtitle: `${values.unit} · ${values.year} · ${how}`, rows, source: values.source, territories: t.territories, sourceLabel: t.source };
 }
 
 /** Draws a legend into element: an optional heading, the subtitle, then one table row per legend row. */

@@ -2,10 +2,7 @@
 // as embeds and workshops draw it), the source and the date.
 import { legendOf, drawLegend } from './map-legend.js';
 
-const TEXT = {
-  fr: { source: 'Source', drawn: 'Carte TerritoryAtlas' },
-  en: { source: 'Source', drawn: 'Map: TerritoryAtlas' },
-};
+const DRAWN = { fr: 'Carte TerritoryAtlas', en: 'Map: TerritoryAtlas' };
 
 // meta: { title, subtitle, source, date, fileName }. Downloads the image; returns the length of its data URL.
 export function exportPng(handle, meta) {
@@ -30,8 +27,8 @@ export function exportPng(handle, meta) {
   drawLegend(ctx, legend, mapCanvas.width + 12 * ratio, header + 12 * ratio, ratio);
   ctx.font = `${11 * ratio}px sans-serif`;
   ctx.fillStyle = '#444';
-  ctx.fillText(`${TEXT[handle.lang].source} : ${meta.source}`.slice(0, 220), 12 * ratio, canvas.height - 22 * ratio);
-  ctx.fillText(`${TEXT[handle.lang].drawn} — ${meta.date}`, 12 * ratio, canvas.height - 8 * ratio);
+  ctx.fillText(`${legend.sourceLabel} : ${meta.source}`.slice(0, 220), 12 * ratio, canvas.height - 22 * ratio);
+  ctx.fillText(`${DRAWN[handle.lang]} — ${meta.date}`, 12 * ratio, canvas.height - 8 * ratio);
   const url = canvas.toDataURL('image/png');
   const link = document.createElement('a');
   link.href = url;

@@ -9,8 +9,8 @@ import { canWrite, shareView, visibleAnnotations } from './workshop-hub.js';
 const ANNOTATIONS = 'workshop-annotations';
 const DRAFT = 'workshop-draft';
 
-export function createMap(ws, mapElement, lang) {
-  ws.mapHandle = choropleth.create(mapElement, { lang });
+export function createMap(ws, mapElement, lang, legendWords) {
+  ws.mapHandle = choropleth.create(mapElement, { lang, legendWords });
   ws.map = ws.mapHandle.map;
   ws.map.on('load', () => setUpLayers(ws));
 }

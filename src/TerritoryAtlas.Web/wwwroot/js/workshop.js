@@ -15,7 +15,8 @@ export async function start(mapElement, panelElement, options) {
   setLanguage(options.lang);
   await loadSignalR();
   // The one state of the page (also window.atlasWorkshop, which tests read). Who writes what:
-  //   the page (options)  code, mode ('host' | 'participant' | 'projection'), hostToken
+  //   the page (options)  code, mode ('host' | 'participant' | 'projection'), hostToken (and lang, legendWords: the
+//                       legend's words, Maps/LegendWords)
   //   workshop-hub        connection, stopped, session, locked, lockSeq, annotations (id → newest state), lastSeq,
   //                       seen (sequences past a gap), gapTimer, present, hostView, unsent, resendTimer, lastShared,
   //                       shareTimer; view (the workshop's view: from the session, and the host's own)
@@ -46,7 +47,7 @@ export async function start(mapElement, panelElement, options) {
     annotations: () => scheduleRender(ws),
   };
   window.atlasWorkshop = ws;
-  createMap(ws, mapElement, lang());
+  createMap(ws, mapElement, lang(), options.legendWords);
   ws.panel = panelElement;
   ws.panelParts = panel.buildPanel(ws);
   await connectHub(ws, lang());
