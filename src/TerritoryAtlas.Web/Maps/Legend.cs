@@ -1,3 +1,5 @@
+using System.Globalization;
+
 namespace TerritoryAtlas.Web.Maps;
 
 /// <summary>
@@ -22,14 +24,11 @@ public sealed record Legend(string Title, string Subtitle, IReadOnlyList<LegendR
     public static Legend Of(MapValues values, MapTexts texts)
     {
         var c = values.Classification;
-        var culture = texts.Culture;
-        string Format(double value) => value.ToString("N" + values.Decimals, culture);
         var compare = values.Mode == "compare" && c.CategoryColours is not null;
         var rows = compare
             ? Categories(values.Polarity).Select(category => new LegendRow("category", c.CategoryColours!.GetValueOrDefault(category, c.NoDataColour),
                 texts.Category(category), c.CategoryCounts?.GetValueOrDefault(category) ?? 0, category)).ToList()
-            : Enumerable.Range(0, c.Classes).Select(i => new LegendRow("class", c.Colours[i],
-                $"{(i == 0 ? "" : "> ")}{Format(c.Bounds[i])} – {Format(c.Bounds[i + 1])}", c.Counts[i], null)).ToList();
+            : ClassRows(c.Classes, c.Bounds, c.Counts, c.Colours, values.Decimals, texts.Culture);
         if (values.Suppressed > 0)
         {
             rows.Add(new LegendRow("suppressed", c.SuppressedColour, texts.Secret, values.Suppressed, null));
@@ -48,6 +47,18 @@ public sealed record Legend(string Title, string Subtitle, IReadOnlyList<LegendR
             ? reference.UsesConfidenceIntervals ? texts.ConfidenceNote : texts.NoIntervalNote
             : null;
         return new Legend(values.Label, $"{values.Unit} · {values.Year} · {how}", rows, note, values.Source);
+    }
+
+    /// <summary>
+    /// One row per class: its colour, its bounds ("> " from the second: a class holds its upper bound, not its lower)
+    /// and how many territories it holds. The map's legend and a draft's (Datasets/DraftMap) are made of these.
+    /// </summary>
+    public static List<LegendRow> ClassRows(int classes, IReadOnlyList<double> bounds, IReadOnlyList<int> counts,
+        IReadOnlyList<string> colours, int decimals, CultureInfo culture)
+    {
+        string Format(double value) => value.ToString("N" + decimals, culture);
+        return Enumerable.Range(0, classes).Select(i => new LegendRow("class", colours[i],
+            $"{(i == 0 ? "" : "> ")}{Format(bounds[i])} – {Format(bounds[i + 1])}", counts[i], null)).ToList();
     }
 }
 
