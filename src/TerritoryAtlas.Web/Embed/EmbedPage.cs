@@ -29,12 +29,8 @@ public static class EmbedPage
         client["dataVersion"] = values.DataVersion;
         client["legend"] = legend;
         client["lang"] = lang;
-        if (legend)
-        {
-            // The legend's words from the pages' resource, so the widget's legend says what the map page's says.
-            client["legendWords"] = LegendWords.For(lang);
-        }
-
+        // The legend's words from the pages' resource, so the widget's legend and tooltips say what the map page's say.
+        client["legendWords"] = LegendWords.For(lang);
         var config = JsonSerializer.Serialize(client, JsonSerializerOptions.Web);
         var html = new StringBuilder();
         html.Append(CultureInfo.InvariantCulture, $"""

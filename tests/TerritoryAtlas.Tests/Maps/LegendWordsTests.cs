@@ -57,21 +57,29 @@ public sealed partial class LegendWordsTests
         // A copy would drift from the resource: the modules take the words the page hands them.
         var words = new[] { LegendWords.French, LegendWords.English }
             .SelectMany(w => new[] { w.Secret, w.NoData, w.France, w.Parent }.Concat(w.Categories.Values).Concat(w.Methods.Values))
-            .Where(w => w.Length > 6)
+            // Long enough to mean something, and not a key the modules use ('similar', 'quantile').
+            .Where(w => w.Length > 6 && !LegendWords.English.Categories.ContainsKey(w.ToLowerInvariant()) && !LegendWords.English.Methods.ContainsKey(w.ToLowerInvariant()))
             .ToList();
-        var modules = Directory.GetFiles(RepositoryFiles.PathOf("src/TerritoryAtlas.Web/wwwroot/js"), "*.js");
+        // Any case: the tooltips say them in lower case. (charts.js, the series charts' tooltip, has no map page to
+        // hand it the words.)
+        var modules = Directory.GetFiles(RepositoryFiles.PathOf("src/TerritoryAtlas.Web/wwwroot/js"), "*.js")
+            .Where(m => Path.GetFileName(m) != "charts.js").ToList();
         Assert.NotEmpty(modules);
         foreach (var module in modules)
         {
             // Strings only: comments may quote a word.
-            var strings = Literals().Matches(File.ReadAllText(module)).Select(m => m.Value).ToList();
+            var code = Comments().Replace(File.ReadAllText(module), "");
+            var strings = Literals().Matches(code).Select(m => m.Value).ToList();
             foreach (var word in words)
             {
-                Assert.False(strings.Any(s => s.Contains(word, StringComparison.Ordinal)), $"{Path.GetFileName(module)} writes « {word} »");
+                Assert.False(strings.Any(s => s.Contains(word, StringComparison.OrdinalIgnoreCase)), $"{Path.GetFileName(module)} writes « {word} »");
             }
         }
     }
 
     [GeneratedRegex("""'[^'\n]*'|"[^"\n]*"|`[^`]*`""")]
     private static partial Regex Literals();
+
+    [GeneratedRegex(@"/\*.*?\*/|(?<![:'""])//[^\n]*", RegexOptions.Singleline)]
+    private static partial Regex Comments();
 }

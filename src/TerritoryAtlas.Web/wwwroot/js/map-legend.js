@@ -10,7 +10,8 @@ export function useLegendWords(words) {
   if (words) WORDS[words.lang] = words;
 }
 
-function wordsFor(lang) {
+/** The legend's words in lang (the tooltips say the figure's state and position with them too). */
+export function legendWords(lang) {
   const words = WORDS[lang === 'en' ? 'en' : 'fr'];
   if (!words) throw new Error(`no legend words for '${lang}': the page hands them to the map (legendWords)`);
   return words;
@@ -38,7 +39,7 @@ export function noDataCount(values) {
  *   territories (the counts' title), sourceLabel }
  */
 export function legendOf(values, lang) {
-  const t = wordsFor(lang);
+  const t = legendWords(lang);
   const c = values.classification;
   const f = x => formatNumber(x, values.decimals, lang);
   const compare = values.mode === 'compare' && !!c.categoryColours;

@@ -3,13 +3,13 @@
 // names and notes are data, never markup.
 import * as maplibregl from '../lib/maplibre-gl/maplibre-gl.mjs';
 import { indexOf } from './map-values.js';
-import { formatNumber } from './map-legend.js';
+import { formatNumber, legendWords } from './map-legend.js';
 
+// The tooltip's own words. A figure's state (secret, no data) and its position against the reference are said in the
+// legend's words (legendWords), in lower case.
 const TEXT = {
-  fr: { secret: 'secret statistique', noData: 'donnée non disponible', rank: 'rang', of: 'sur',
-        better: 'meilleur', similar: 'semblable', worse: 'moins bon', lower: 'inférieur', higher: 'supérieur', than: 'que' },
-  en: { secret: 'statistical secrecy', noData: 'no data', rank: 'rank', of: 'of',
-        better: 'better', similar: 'similar', worse: 'worse', lower: 'lower', higher: 'higher', than: 'than' },
+  fr: { rank: 'rang', of: 'sur', than: 'que' },
+  en: { rank: 'rank', of: 'of', than: 'than' },
 };
 
 // The tooltip follows the pointer over the territories of the fill layer (layerId).
@@ -27,6 +27,8 @@ export function showTooltips(handle, layerId) {
 
 function tooltip(handle, code, name) {
   const t = TEXT[handle.lang];
+  const words = legendWords(handle.lang);
+  const lower = text => text.toLocaleLowerCase(handle.lang);
   const v = handle.values;
   const node = document.createElement('div');
   node.className = 'atlas-tooltip';
@@ -43,9 +45,9 @@ function tooltip(handle, code, name) {
     note.textContent = `⚠ ${handle.lang === 'en' ? perimeter.noteEn : perimeter.noteFr}`;
     node.append(note);
   }
-  if (!v || i === undefined) { line(t.noData); return node; }
-  if (v.statuses[i] === 'suppressed') line(t.secret);
-  else if (v.values[i] === null || v.values[i] === undefined) line(t.noData);
+  if (!v || i === undefined) { line(lower(words.noData)); return node; }
+  if (v.statuses[i] === 'suppressed') line(lower(words.secret));
+  else if (v.values[i] === null || v.values[i] === undefined) line(lower(words.noData));
   else {
     line(`${formatNumber(v.values[i], v.decimals, handle.lang)} ${v.unit}`);
     const { of: ranks, ranked } = ranksOf(v);
@@ -57,7 +59,7 @@ function tooltip(handle, code, name) {
     line(`${v.parentNames?.[parent] ?? parent} : ${formatNumber(parentValue, v.decimals, handle.lang)} ${v.unit}`);
   }
   // Compared with a name people read: France, or this territory's parent (« moins bon que Seine-Saint-Denis »).
-  if (v.categories?.[i]) line(`${t[v.categories[i]]} ${t.than} ${v.reference.name ?? (v.reference.kind === 'france' ? 'France' : v.parentNames?.[parent] ?? parent)}`);
+  if (v.categories?.[i]) line(`${lower(words.categories[v.categories[i]])} ${t.than} ${v.reference.name ?? (v.reference.kind === 'france' ? 'France' : v.parentNames?.[parent] ?? parent)}`);
   return node;
 }
 
