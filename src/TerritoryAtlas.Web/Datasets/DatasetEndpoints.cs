@@ -104,6 +104,22 @@ public static class DatasetEndpoints
         group.MapGet("/{id:long}/preview", async (long id, HttpContext http, DatasetVersions versions, CancellationToken ct) =>
             Results.Json(await versions.PreviewRowsAsync(id, Contributor.From(http.User), 500, ct)));
 
+        // A boundary version's outlines as vector tiles, for its preview map: the contributor's own, never cached by others.
+        group.MapGet("/{id:long}/boundaries/{z:int:range(0,14)}/{x:int:min(0)}/{y:int:min(0)}.mvt", async (long id, int z, int x, int y,
+            HttpContext http, DatasetVersions versions, CancellationToken ct) =>
+        {
+            if (x >= 1 << z || y >= 1 << z)
+            {
+                return Problem(StatusCodes.Status404NotFound, $"no tile {z}/{x}/{y}", null);
+            }
+
+            http.Response.Headers.CacheControl = "private, no-store";
+            return await versions.BoundaryTileAsync(id, Contributor.From(http.User), z, x, y, ct) is { } tile
+                ? tile.Length == 0 ? Results.NoContent() : Results.Bytes(tile, "application/vnd.mapbox-vector-tile")
+                : Problem(StatusCodes.Status404NotFound, $"no boundary version {id}", null);
+        }).Produces(StatusCodes.Status200OK, contentType: "application/vnd.mapbox-vector-tile").Produces(StatusCodes.Status204NoContent)
+            .ProducesProblem(StatusCodes.Status404NotFound);
+
         group.MapPost("/{id:long}/publish", (long id, HttpContext http, DatasetPublication publication, CancellationToken ct) =>
             Act(() => publication.PublishAsync(id, Contributor.From(http.User), ct)));
 

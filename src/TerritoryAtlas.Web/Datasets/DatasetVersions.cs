@@ -125,6 +125,31 @@ public sealed class DatasetVersions(NpgsqlDataSource db)
         .ToArray();
 
     /// <summary>
+    /// One vector tile (MVT, layer <c>draft</c>) of a boundary version's outlines, each with its code, name and status
+    /// against the level in force (new, reshaped, unchanged): the preview map of a layer before it is published. Null
+    /// when the version is not the contributor's to see or not a boundary layer; empty where the layer has nothing.
+    /// </summary>
+    public async Task<byte[]?> BoundaryTileAsync(long id, Contributor who, int z, int x, int y, CancellationToken ct)
+    {
+        await using var connection = await db.OpenConnectionAsync(ct);
+        var version = await connection.QuerySingleOrDefaultAsync<(string Dataset, int? Organisation)>(new CommandDefinition(
+            "select d.name, d.organisation_id from dataset_version v join dataset d on d.id = v.dataset_id where v.id = @id",
+            new { id }, cancellationToken: ct));
+        if (version.Dataset is null || !who.MaySee(version.Organisation) || !BoundaryLayers.IsBoundaries(version.Dataset))
+        {
+            return null;
+        }
+
+        // Half a pixel of a 256-pixel tile at this zoom, in degrees at the equator (finer at France's latitudes: safe).
+        var tolerance = 360.0 / (512 << Math.Min(z, 20));
+        var level = BoundaryLayers.LevelOf(version.Dataset);
+        // Unchanged outlines only where they are few enough to send: a commune layer's from zoom 7 (a few hundred a tile).
+        var allFromZoom = level == "commune" ? 7 : 0;
+        return await connection.ExecuteScalarAsync<byte[]>(new CommandDefinition(AtlasDatabase.Sql("Datasets.boundary_draft_tile.sql"),
+            new { version_id = id, level, z, x, y, tolerance, extent = 4096, all_from_zoom = allFromZoom }, cancellationToken: ct)) ?? [];
+    }
+
+    /// <summary>
     /// Whether a version exists and is the contributor's to see: one row read, where <see cref="GetAsync"/> would also
     /// aggregate the whole version for its preview.
     /// </summary>

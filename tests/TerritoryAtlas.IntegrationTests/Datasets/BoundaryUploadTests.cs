@@ -22,7 +22,7 @@ namespace TerritoryAtlas.IntegrationTests.Datasets;
 /// table per level and a zipped shapefile set (DEPARTEMENT.shp, .dbf, .shx, .prj, .cpg) in Lambert-93, written here
 /// from the real 2024 régions and départements of the data directory (reprojected by PostGIS, not by the app's
 /// ProjNET). Each test digests only the level it replaces (its territories, map geometry and tiles): the browser
-/// tests publish figures into the same database meanwhile, never outlines.
+/// tests publish figures into the same database meanwhile, never outlines (one drafts a département layer).
 /// </summary>
 [Collection(nameof(AtlasCollection))]
 public sealed class BoundaryUploadTests(AtlasFixture atlas)
@@ -80,13 +80,17 @@ public sealed class BoundaryUploadTests(AtlasFixture atlas)
             "select md5(string_agg(md5(mvt), ';' order by z, x, y)) from vector_tile where level = @level", new { level });
     }
 
-    private async Task<(long Versions, long Staged)> BoundaryStateAsync()
+    /// <summary>
+    /// The boundary versions <paramref name="email"/> uploaded and their staged features: an account's own, since a
+    /// browser test uploads a layer (as a draft) into the same database meanwhile.
+    /// </summary>
+    private async Task<(long Versions, long Staged)> BoundaryStateAsync(string email)
     {
         await using var connection = await atlas.Db.OpenConnectionAsync();
         return await connection.QuerySingleAsync<(long, long)>("""
-            select (select count(*) from dataset_version v join dataset d on d.id = v.dataset_id where d.name like 'boundaries:%'),
-                   (select count(*) from boundary_row)
-            """);
+            select (select count(*) from dataset_version v join dataset d on d.id = v.dataset_id where d.name like 'boundaries:%' and v.uploaded_by = @email),
+                   (select count(*) from boundary_row b join dataset_version v on v.id = b.version_id where v.uploaded_by = @email)
+            """, new { email });
     }
 
     private async Task<long> DataVersionAsync()
@@ -152,7 +156,7 @@ public sealed class BoundaryUploadTests(AtlasFixture atlas)
         var gpkg = await GeoPackageAsync("region", "insee_reg", regions.Select(r => (r.Code, r.Name, r.Lambert93)));
         const string fileName = "ADE-COG_3-2_GPKG_LAMB93_FR-ED2024-02-22.gpkg";
         var admin = await atlas.TokenAsync(AtlasRoles.Admin, null);
-        var producer = await atlas.TokenAsync(AtlasRoles.Producer, $"Partenaire {Guid.NewGuid():N}");
+        var (producer, producerEmail, _) = await atlas.AccountAsync(AtlasRoles.Producer, $"Partenaire {Guid.NewGuid():N}");
         using var http = atlas.PatientClient();
         long? published = null;
         try
@@ -160,13 +164,13 @@ public sealed class BoundaryUploadTests(AtlasFixture atlas)
             var before = await LevelDigestAsync("region");
             var tilesBefore = await TilesDigestAsync("region");
             var groupingsBefore = $"{await LevelDigestAsync("france")} || {await LevelDigestAsync("zone")}";
-            var state = await BoundaryStateAsync();
+            var state = await BoundaryStateAsync(producerEmail);
 
             // A producer is refused: the outlines every figure is drawn on are the observatory's.
             var refused = await http.SendAsync(Request(HttpMethod.Post, "/api/datasets", producer, Upload(gpkg, fileName)));
             Assert.Equal(HttpStatusCode.Forbidden, refused.StatusCode);
             Assert.Equal("application/problem+json", refused.Content.Headers.ContentType?.MediaType);
-            Assert.Equal(state, await BoundaryStateAsync());
+            Assert.Equal(state, await BoundaryStateAsync(producerEmail));
 
             // The draft: level from the table's name, vintage from the file's, Lambert-93 from the GeoPackage's EPSG code.
             var body = await AssertCreatedAsync(await http.SendAsync(Request(HttpMethod.Post, "/api/datasets", admin, Upload(gpkg, fileName))));
@@ -375,14 +379,69 @@ public sealed class BoundaryUploadTests(AtlasFixture atlas)
         }
     }
 
+    /// <summary>The slippy-map tile holding a point at zoom <paramref name="z"/>.</summary>
+    private static (int X, int Y) TileOf(double lon, double lat, int z)
+    {
+        var n = 1 << z;
+        var rad = lat * Math.PI / 180;
+        return ((int)Math.Floor((lon + 180) / 360 * n), (int)Math.Floor((1 - Math.Log(Math.Tan(rad) + 1 / Math.Cos(rad)) / Math.PI) / 2 * n));
+    }
+
+    [Fact]
+    public async Task A_boundary_draft_is_drawn_for_its_contributors_only_as_tiles_saying_what_publishing_would_do()
+    {
+        // Corsica as one département (code 20, new), the Var redrawn (shrunk by PostGIS), the Bouches-du-Rhône as in force.
+        await using var connection = await atlas.Db.OpenConnectionAsync();
+        var features = (await connection.QueryAsync<(string Code, string Name, Geometry Geometry)>("""
+            select '20', 'Corse', ST_Multi(ST_Union(geom)) from territory where level = 'departement' and code in ('2A', '2B')
+            union all select code, name, ST_Multi(ST_Buffer(geom, -0.05)) from territory where level = 'departement' and code = '83'
+            union all select code, name, geom from territory where level = 'departement' and code = '13'
+            """)).ToList();
+        var gpkg = await GeoPackageAsync("departement", "insee_dep", features, srid: 4326);
+        var admin = await atlas.TokenAsync(AtlasRoles.Admin, null);
+        var stranger = await atlas.TokenAsync(AtlasRoles.Producer, $"Partenaire {Guid.NewGuid():N}");
+        using var http = atlas.PatientClient();
+        var before = await LevelDigestAsync("departement");
+        var body = await AssertCreatedAsync(await http.SendAsync(Request(HttpMethod.Post, "/api/datasets", admin,
+            Upload(gpkg, "departements-apercu.gpkg", """{ "vintage": 2024, "level": "departement" }"""))));
+        var id = body.GetProperty("id").GetInt64();
+
+        // One zoom-5 tile holds Corsica and Provence (Marseille, Toulon); one over Brittany holds none of the layer.
+        var (x, y) = TileOf(9.0, 42.2, 5);
+        Assert.Equal((x, y), TileOf(5.4, 43.3, 5));
+        Assert.Equal((x, y), TileOf(5.9, 43.1, 5));
+        var url = $"/api/datasets/{id}/boundaries/5/{x}/{y}.mvt";
+        Assert.Equal(HttpStatusCode.Unauthorized, (await http.GetAsync(url)).StatusCode);
+        var hidden = await http.SendAsync(Request(HttpMethod.Get, url, stranger));
+        Assert.Equal(HttpStatusCode.NotFound, hidden.StatusCode);
+        Assert.Equal("application/problem+json", hidden.Content.Headers.ContentType?.MediaType);
+
+        var tile = await http.SendAsync(Request(HttpMethod.Get, url, admin));
+        Assert.Equal(HttpStatusCode.OK, tile.StatusCode);
+        Assert.Equal("application/vnd.mapbox-vector-tile", tile.Content.Headers.ContentType?.MediaType);
+        Assert.True(tile.Headers.CacheControl is { Private: true, NoStore: true }, tile.Headers.CacheControl?.ToString());
+        // An MVT keeps its layer's name and its property values as strings: the layer, the new code, each status.
+        var text = Encoding.UTF8.GetString(await tile.Content.ReadAsByteArrayAsync());
+        foreach (var expected in new[] { "draft", "Corse", "new", "reshaped", "unchanged" })
+        {
+            Assert.Contains(expected, text, StringComparison.Ordinal);
+        }
+
+        var (bx, by) = TileOf(-3.0, 48.0, 5);
+        Assert.Equal(HttpStatusCode.NoContent, (await http.SendAsync(Request(HttpMethod.Get, $"/api/datasets/{id}/boundaries/5/{bx}/{by}.mvt", admin))).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await http.SendAsync(Request(HttpMethod.Get, $"/api/datasets/{id}/boundaries/5/32/0.mvt", admin))).StatusCode);
+        // A draft: the outlines in force are untouched.
+        Assert.Equal(before, await LevelDigestAsync("departement"));
+    }
+
     [Fact]
     public async Task Bad_boundary_files_are_refused_with_their_reason_and_change_nothing()
     {
         var regions = (await LayerAsync("geodata/regions-2024.geojson")).Select(r => (r.Code, r.Name, r.Lambert93)).ToList();
-        var admin = await atlas.TokenAsync(AtlasRoles.Admin, null);
+        var (admin, adminEmail, _) = await atlas.AccountAsync(AtlasRoles.Admin, null);
         using var http = atlas.PatientClient();
         var before = await LevelDigestAsync("region");
-        var state = await BoundaryStateAsync();
+        var state = await BoundaryStateAsync(adminEmail);
 
         var zipBomb = new MemoryStream();
         using (var archive = new ZipArchive(zipBomb, ZipArchiveMode.Create, leaveOpen: true))
@@ -460,7 +519,7 @@ public sealed class BoundaryUploadTests(AtlasFixture atlas)
             Assert.Contains("larger than the limit of 1 MB", body, StringComparison.Ordinal);
         }
 
-        Assert.Equal(state, await BoundaryStateAsync());
+        Assert.Equal(state, await BoundaryStateAsync(adminEmail));
         Assert.Equal(before, await LevelDigestAsync("region"));
     }
 
