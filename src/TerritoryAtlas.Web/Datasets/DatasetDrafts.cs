@@ -148,10 +148,17 @@ public sealed partial class DatasetDrafts(NpgsqlDataSource db, IConfiguration co
             var prepared = watch.Elapsed.TotalSeconds;
             var accepted = ObservationPipeline.Validate(rows, report, context, strict: false, progress);
             var indicators = new SortedSet<string>(StringComparer.Ordinal);
+            var linked = new SortedDictionary<string, string>(StringComparer.Ordinal);
             await ObservationPipeline.CopyAsync(connection, "dataset_row",
                 accepted.Select(a =>
                 {
                     indicators.Add(a.Indicator);
+                    if (a.CarriedFrom is { } code && context.CommuneLinks.TryGetValue(code, out var boundaryCode)
+                        && context.Territories.GetValueOrDefault(("commune", boundaryCode)) == a.TerritoryId)
+                    {
+                        linked[code] = boundaryCode;
+                    }
+
                     return a;
                 }), ct, ("version_id", versionId));
             var copied = watch.Elapsed.TotalSeconds;
@@ -173,6 +180,16 @@ public sealed partial class DatasetDrafts(NpgsqlDataSource db, IConfiguration co
             await connection.ExecuteAsync(new CommandDefinition(
                 "update dataset_version set dataset_id = @datasetId, report = @report::jsonb where id = @versionId",
                 new { datasetId, versionId, report = JsonSerializer.Serialize(report, ManifestFiles.Options) }, transaction, cancellationToken: ct));
+            // Figures carried by the uploaded correspondence in force rest on it: recorded, so it is not rolled back or
+            // replaced from under them while they are published (DatasetPublication, carried_out_of_force.sql).
+            if (linked.Count > 0)
+            {
+                await connection.ExecuteAsync(new CommandDefinition("""
+                    insert into dataset_carried_code (version_id, code, boundary_code) select @versionId, c.code, c.boundary_code
+                    from unnest(@codes, @boundaryCodes) as c (code, boundary_code)
+                    """, new { versionId, codes = linked.Keys.ToArray(), boundaryCodes = linked.Values.ToArray() }, transaction, cancellationToken: ct));
+            }
+
             if (mapping is not null && organisation is not null)
             {
                 await connection.ExecuteAsync(new CommandDefinition("""

@@ -49,6 +49,17 @@ public sealed class DatasetPublication(NpgsqlDataSource db, DatasetVersions vers
         }
 
         await MayPublishAsync(connection, transaction, who, version.OrganisationId, ct);
+        if (GeographyChanges.IsGeography(version.Dataset))
+        {
+            await RefuseCarriedOutOfForceAsync(connection, transaction, [], id, ct, resting =>
+                $"version {id} (commune correspondence) cannot be published: figures of published datasets were carried to the boundary layer's communes by code links of the correspondence in force that this one does not give ({resting}). Roll those dataset versions back first (their files can then be uploaded again on this correspondence): nothing was changed");
+        }
+        else if (!BoundaryLayers.IsBoundaries(version.Dataset))
+        {
+            await RefuseCarriedOutOfForceAsync(connection, transaction, [id], await CorrespondenceInForceAsync(connection, transaction, ct), ct, resting =>
+                $"version {id} cannot be published: its figures were carried to the boundary layer's communes by code links of a commune correspondence no longer in force ({resting}). Upload the file again to validate it on the correspondence in force: nothing was changed");
+        }
+
         phases.Next("Retrait de la version en cours", "Taking the current version off");
         var current = await UnpublishCurrentAsync(connection, transaction, version, "superseded", who, ct);
         if (BoundaryLayers.IsBoundaries(version.Dataset))
@@ -113,6 +124,19 @@ public sealed class DatasetPublication(NpgsqlDataSource db, DatasetVersions vers
             select id from dataset_version where dataset_id = @datasetId and status = 'superseded' and id <> @id
             order by published_at desc nulls last, id desc limit 1
             """, new { version.DatasetId, id }, transaction, cancellationToken: ct));
+        if (GeographyChanges.IsGeography(version.Dataset))
+        {
+            // Figures a partner published while this correspondence was in force may rest on its code links: rolling it
+            // back from under them would leave them on communes no correspondence in force carries them to.
+            await RefuseCarriedOutOfForceAsync(connection, transaction, [], previous, ct, resting =>
+                $"version {id} (commune correspondence) cannot be rolled back: figures of published datasets were carried to the boundary layer's communes by its code links, which the correspondence then in force does not give ({resting}). Roll those dataset versions back first (their files can then be uploaded again on the correspondence in force): nothing was changed");
+        }
+        else if (previous is { } back)
+        {
+            await RefuseCarriedOutOfForceAsync(connection, transaction, [back], await CorrespondenceInForceAsync(connection, transaction, ct), ct, resting =>
+                $"version {id} cannot be rolled back: the previous version's figures were carried to the boundary layer's communes by code links of a commune correspondence no longer in force ({resting}). Publish a new version instead (a file validated on the correspondence in force): nothing was changed");
+        }
+
         if (previous is { } p)
         {
             var indicators = await DatasetVersions.IndicatorsAsync(connection, transaction, [p], ct);
@@ -144,6 +168,31 @@ public sealed class DatasetPublication(NpgsqlDataSource db, DatasetVersions vers
         log.LogInformation("Boundary version {Version} {What} by {By}: {Phases}", id, what, who.Name, phases.Times());
         return (await versions.GetAsync(id, who, ct, withPreview: false))!;
     }
+
+    /// <summary>
+    /// Refuses with 409 (the transaction is not committed: nothing changes) a publication or roll back that would leave
+    /// figures carried by an uploaded correspondence's code links (dataset_carried_code) resting on links no longer in
+    /// force: those of <paramref name="versions"/>, or of every published version when none is named, against the
+    /// correspondence version in force afterwards (<paramref name="linksVersion"/>, null: none).
+    /// </summary>
+    private static async Task RefuseCarriedOutOfForceAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, long[] versions,
+        long? linksVersion, CancellationToken ct, Func<string, string> problem)
+    {
+        var resting = (await connection.QueryAsync<(string Dataset, long Version, string[] Codes)>(new CommandDefinition(
+            AtlasDatabase.Sql("Datasets.carried_out_of_force.sql"),
+            new { versions, published = versions.Length == 0, links_version = linksVersion }, transaction, cancellationToken: ct))).ToList();
+        if (resting.Count > 0)
+        {
+            throw new ContributionRefused(StatusCodes.Status409Conflict, problem(string.Join("; ", resting.Select(r =>
+                $"{r.Dataset}, version {r.Version}: {string.Join(", ", r.Codes.Take(10))}{(r.Codes.Length > 10 ? $" and {r.Codes.Length - 10} more codes" : "")}"))), null);
+        }
+    }
+
+    /// <summary>The commune correspondence version in force (published), if any.</summary>
+    private static Task<long?> CorrespondenceInForceAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, CancellationToken ct) =>
+        connection.ExecuteScalarAsync<long?>(new CommandDefinition("""
+            select v.id from dataset_version v join dataset d on d.id = v.dataset_id where d.name = @name and v.status = 'published'
+            """, new { name = GeographyChanges.DatasetName }, transaction, cancellationToken: ct));
 
     private async Task<VersionRow> LockVersionAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, long id, Contributor who, CancellationToken ct)
     {

@@ -59,7 +59,7 @@ public static class IrisTerritories
             .GroupBy(c => c.commune)
             .Select(g => new UnmatchedCode("commune", g.Key, $"commune of IRIS {string.Join(", ", g.Take(3).Select(c => c.Item2.Code))}", g.Count()))
             .ToList();
-        return (new PipelineContext(territories, correspondences, context.Indicators), unplaced);
+        return (new PipelineContext(territories, correspondences, context.Indicators, context.CommuneLinks), unplaced);
     }
 
     /// <summary>

@@ -5,10 +5,13 @@ using NpgsqlTypes;
 
 namespace TerritoryAtlas.Web.Import;
 
-/// <summary>A validated figure placed on a territory, ready to be copied into a staging table.</summary>
+/// <summary>
+/// A validated figure placed on a territory, ready to be copied into a staging table; <paramref name="CarriedFrom"/>
+/// is the later-vintage code it was given under when a correspondence carried it to the territory.
+/// </summary>
 public sealed record StagedObservation(
     string Indicator, int TerritoryId, short Year, double? Value, double? Numerator, double? Denominator, string Status, string? Flag,
-    short? Cog = null);
+    short? Cog = null, string? CarriedFrom = null);
 
 /// <summary>What validation checks a figure's indicator against: its kind (for the value's range) and rate multiplier.</summary>
 public sealed record IndicatorRules(string Code, string Kind, double? Multiplier);
@@ -20,11 +23,18 @@ public sealed record IndicatorRules(string Code, string Kind, double? Multiplier
 public sealed class PipelineContext(
     IReadOnlyDictionary<(string Level, string Code), int> territories,
     IReadOnlyDictionary<(string Level, string Code), string> correspondences,
-    IReadOnlyDictionary<string, IndicatorRules> indicators)
+    IReadOnlyDictionary<string, IndicatorRules> indicators,
+    IReadOnlyDictionary<string, string>? communeLinks = null)
 {
     public IReadOnlyDictionary<(string Level, string Code), int> Territories { get; } = territories;
     public IReadOnlyDictionary<(string Level, string Code), string> Correspondences { get; } = correspondences;
     public IReadOnlyDictionary<string, IndicatorRules> Indicators { get; } = indicators;
+
+    /// <summary>
+    /// The commune codes only the published uploaded correspondence carries (commune_code_link: code → boundary code),
+    /// not the data directory's: a figure carried through one of them rests on that correspondence staying in force.
+    /// </summary>
+    public IReadOnlyDictionary<string, string> CommuneLinks { get; } = communeLinks ?? new Dictionary<string, string>();
 
     public static async Task<PipelineContext> LoadAsync(
         NpgsqlConnection connection, IReadOnlyDictionary<(string Level, string Code), string> correspondences, CancellationToken ct)
@@ -41,6 +51,8 @@ public sealed class PipelineContext(
             select l.code, l.boundary_code from commune_code_link l join dataset_version v on v.id = l.dataset_version_id
             where v.status = 'published'
             """, cancellationToken: ct))).ToList();
+        var links = published.Where(l => correspondences.GetValueOrDefault(("commune", l.Code)) != l.BoundaryCode)
+            .ToDictionary(l => l.Code, l => l.BoundaryCode, StringComparer.Ordinal);
         if (published.Count > 0)
         {
             var all = new Dictionary<(string Level, string Code), string>(correspondences);
@@ -52,7 +64,7 @@ public sealed class PipelineContext(
             correspondences = all;
         }
 
-        return new PipelineContext(territories, correspondences, indicators);
+        return new PipelineContext(territories, correspondences, indicators, links);
     }
 
     /// <summary>The same context knowing one more indicator (one a contribution's mapping defines).</summary>
@@ -60,7 +72,7 @@ public sealed class PipelineContext(
     {
         var indicators = Indicators.ToDictionary(StringComparer.Ordinal);
         indicators[indicator.Code] = indicator;
-        return new PipelineContext(Territories, Correspondences, indicators);
+        return new PipelineContext(Territories, Correspondences, indicators, CommuneLinks);
     }
 
     /// <summary>Later-vintage commune codes → the one boundary-vintage commune they correspond to, when there is exactly one.</summary>
@@ -195,12 +207,14 @@ public static class ObservationPipeline
                 continue;
             }
 
+            string? carriedFrom = null;
             if (!context.Territories.TryGetValue((row.Level, row.Code), out var territoryId))
             {
                 if (context.Correspondences.TryGetValue((row.Level, row.Code), out var boundaryCode)
                     && context.Territories.TryGetValue((row.Level, boundaryCode), out territoryId))
                 {
                     report.CodesCarried++;
+                    carriedFrom = row.Code;
                 }
                 else
                 {
@@ -263,7 +277,7 @@ public static class ObservationPipeline
 
             report.Accepted++;
             yield return new StagedObservation(row.Indicator, territoryId, (short)row.Year, value, row.Numerator, row.Denominator,
-                row.Status, row.Flag, row.Cog);
+                row.Status, row.Flag, row.Cog, carriedFrom);
         }
 
         report.UnknownCodes.AddRange(unknown.Select(u => new UnmatchedCode(u.Key.Level, u.Key.Code, u.Value.Name, u.Value.Rows))

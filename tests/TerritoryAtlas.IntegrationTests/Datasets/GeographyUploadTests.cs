@@ -314,6 +314,13 @@ public sealed class GeographyUploadTests(AtlasFixture atlas)
     /// <summary>A partner's figure under <paramref name="code"/>, validated as a draft: its report.</summary>
     private async Task<JsonElement> ContributeFigureAsync(HttpClient http, string producer, string indicator, string code)
     {
+        var body = await ContributeFigureVersionAsync(http, producer, indicator, code);
+        return body.TryGetProperty("report", out var report) ? report : body;
+    }
+
+    /// <summary>A partner's figure under <paramref name="code"/>, validated as a draft: the answer (id, status, report).</summary>
+    private async Task<JsonElement> ContributeFigureVersionAsync(HttpClient http, string producer, string indicator, string code)
+    {
         var content = Upload(Encoding.UTF8.GetBytes($"geo_level,geo_code,geo_name,indicator,year,value\ncommune,{code},La Roche-sur-Yon,{indicator},2024,1234\n"), "partenaire.csv");
         content.Add(new StringContent(JsonSerializer.Serialize(new Dictionary<string, object?>
         {
@@ -326,8 +333,7 @@ public sealed class GeographyUploadTests(AtlasFixture atlas)
             ["licence"] = "Licence Ouverte",
         })), "metadata");
         var response = await http.SendAsync(Request(HttpMethod.Post, "/api/datasets", producer, content));
-        var body = await response.Content.ReadFromJsonAsync<JsonElement>();
-        return body.TryGetProperty("report", out var report) ? report : body;
+        return await response.Content.ReadFromJsonAsync<JsonElement>();
     }
 
     [Fact]
@@ -378,6 +384,88 @@ public sealed class GeographyUploadTests(AtlasFixture atlas)
             }
         }
     }
+
+    [Fact]
+    public async Task A_correspondence_is_not_rolled_back_from_under_published_figures_its_code_links_carried()
+    {
+        var admin = await atlas.TokenAsync(AtlasRoles.Admin, null);
+        var producer = await atlas.TokenAsync(AtlasRoles.Producer, $"Partenaire {Guid.NewGuid():N}");
+        var indicator = $"test_{Guid.NewGuid():N}"[..20];
+        using var http = atlas.PatientClient();
+        var published = new List<long>();
+        async Task<HttpResponseMessage> ActAsync(string action, long version)
+        {
+            var response = await http.SendAsync(Request(HttpMethod.Post, $"/api/datasets/{version}/{action}", admin));
+            if (response.IsSuccessStatusCode && action == "publish")
+            {
+                published.Add(version);
+            }
+            else if (response.IsSuccessStatusCode)
+            {
+                published.Remove(version);
+            }
+
+            return response;
+        }
+
+        try
+        {
+            // La Roche-sur-Yon (85191) under a code of COG 2024 (a change of code alone, written for the test), published.
+            var created = await http.SendAsync(Request(HttpMethod.Post, "/api/datasets", admin, Upload(Encoding.UTF8.GetBytes(
+                $"{MovementHeader}\n41,2024-01-01,COM,85191,0,ROCHE SUR YON,Roche-sur-Yon,La Roche-sur-Yon,COM,85999,0,ROCHE SUR YON,Roche-sur-Yon,La Roche-sur-Yon\n"),
+                "v_mvt_commune_2024.csv")));
+            var correspondence = (await created.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetInt64();
+            var publish = await ActAsync("publish", correspondence);
+            Assert.True(publish.StatusCode == HttpStatusCode.OK, await publish.Content.ReadAsStringAsync());
+
+            // The partner's figure under the new code, carried to La Roche-sur-Yon and published; a second draft waits.
+            var partner = await ContributeFigureVersionAsync(http, producer, indicator, "85999");
+            Assert.True(partner.GetProperty("report").GetProperty("codesCarried").GetInt64() == 1, partner.ToString());
+            var figures = partner.GetProperty("id").GetInt64();
+            publish = await ActAsync("publish", figures);
+            Assert.True(publish.StatusCode == HttpStatusCode.OK, await publish.Content.ReadAsStringAsync());
+            var waiting = (await ContributeFigureVersionAsync(http, producer, indicator, "85999")).GetProperty("id").GetInt64();
+            Assert.Equal(1234, (await PointAsync(http, admin, indicator, "85191", 2024)).GetProperty("value").GetDouble());
+
+            // Rolling the correspondence back would leave that figure on a code link no longer in force: refused, naming
+            // the dataset version and the code, and nothing changed.
+            var state = await StateAsync();
+            var perimeters = await PerimetersDigestAsync();
+            var refused = await ActAsync("rollback", correspondence);
+            var problem = await refused.Content.ReadAsStringAsync();
+            Assert.True(refused.StatusCode == HttpStatusCode.Conflict, problem);
+            Assert.Equal("application/problem+json", refused.Content.Headers.ContentType?.MediaType);
+            Assert.Contains($"{indicator}, version {figures}: 85999", problem, StringComparison.Ordinal);
+            var after = await StateAsync();
+            Assert.Equal((state.Versions, state.Sources), (after.Versions, after.Sources));
+            Assert.Equal(perimeters, await PerimetersDigestAsync());
+            Assert.Equal("published", await StatusAsync(http, admin, correspondence));
+            Assert.Equal(1234, (await PointAsync(http, admin, indicator, "85191", 2024)).GetProperty("value").GetDouble());
+
+            // Once the partner's version is rolled back, the correspondence can be; the draft validated on its links
+            // can no longer be published (its figure would rest on them), and says why.
+            var rollback = await ActAsync("rollback", figures);
+            Assert.True(rollback.StatusCode == HttpStatusCode.OK, await rollback.Content.ReadAsStringAsync());
+            rollback = await ActAsync("rollback", correspondence);
+            Assert.True(rollback.StatusCode == HttpStatusCode.OK, await rollback.Content.ReadAsStringAsync());
+            var stale = await ActAsync("publish", waiting);
+            var staleProblem = await stale.Content.ReadAsStringAsync();
+            Assert.True(stale.StatusCode == HttpStatusCode.Conflict, staleProblem);
+            Assert.Contains("no longer in force", staleProblem, StringComparison.Ordinal);
+            Assert.Equal("draft", await StatusAsync(http, admin, waiting));
+        }
+        finally
+        {
+            foreach (var version in Enumerable.Reverse(published))
+            {
+                await http.SendAsync(Request(HttpMethod.Post, $"/api/datasets/{version}/rollback", admin));
+            }
+        }
+    }
+
+    private static async Task<string?> StatusAsync(HttpClient http, string token, long version) =>
+        (await (await http.SendAsync(Request(HttpMethod.Get, $"/api/datasets/{version}", token))).Content.ReadFromJsonAsync<JsonElement>())
+        .GetProperty("status").GetString();
 
     public static TheoryData<string, string, string> BadFiles => new()
     {
