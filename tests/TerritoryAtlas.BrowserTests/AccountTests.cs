@@ -16,24 +16,9 @@ public sealed class AccountTests(AtlasApp app) : IAsyncLifetime
 
     public async Task DisposeAsync() => await _context.DisposeAsync();
 
-    private async Task<(string Email, string Password)> NewAccountAsync()
-    {
-        var email = $"b{Guid.NewGuid():N}@example.org";
-        await using var scope = app.Services.CreateAsyncScope();
-        var (_, password) = await scope.ServiceProvider.GetRequiredService<AccountService>()
-            .CreateAsync(email, AtlasRoles.Member, $"Organisation {Guid.NewGuid():N}", CancellationToken.None);
-        return (email, password);
-    }
+    private Task<TestAccount> NewAccountAsync() => app.AccountAsync(AtlasRoles.Member, $"Organisation {Guid.NewGuid():N}");
 
-    private async Task<IPage> SignInAsync(string email, string password, string returnUrl = "/compte")
-    {
-        var page = await _context.NewPageAsync();
-        await page.GotoAsync(new Uri(app.BaseAddress, $"/compte/connexion?ReturnUrl={Uri.EscapeDataString(returnUrl)}").ToString());
-        await page.GetByTestId("sign-in-email").FillAsync(email);
-        await page.GetByTestId("sign-in-password").FillAsync(password);
-        await page.GetByTestId("sign-in-submit").ClickAsync();
-        return page;
-    }
+    private Task<IPage> SignInAsync(string email, string password, string returnUrl = "/compte") => _context.SignInAsync(app, email, password, returnUrl);
 
     [Fact]
     public async Task An_admin_reads_a_refusal_in_french()
@@ -60,7 +45,7 @@ public sealed class AccountTests(AtlasApp app) : IAsyncLifetime
     [Fact]
     public async Task A_member_signs_in_through_the_page_sees_the_account_page_creates_a_token_and_signs_out()
     {
-        var (email, password) = await NewAccountAsync();
+        var (email, password, _) = await NewAccountAsync();
 
         var page = await SignInAsync(email, "wrong password 123");
         await Assertions.Expect(page.GetByTestId("sign-in-error")).ToContainTextAsync("incorrect");
@@ -85,7 +70,7 @@ public sealed class AccountTests(AtlasApp app) : IAsyncLifetime
     [Fact]
     public async Task An_open_page_notices_within_seconds_that_its_account_was_disabled()
     {
-        var (email, password) = await NewAccountAsync();
+        var (email, password, _) = await NewAccountAsync();
         var page = await SignInAsync(email, password, "/atelier");
         // The workshop start page is interactive: its app bar lives in a circuit.
         await Assertions.Expect(page.GetByTestId("nav-account")).ToHaveTextAsync(email);

@@ -1,5 +1,4 @@
 using Dapper;
-using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Playwright;
 using NetTopologySuite.Geometries;
 using NetTopologySuite.IO;
@@ -42,18 +41,8 @@ public sealed class BoundaryPreviewTests(AtlasApp app) : IAsyncLifetime
     [Fact]
     public async Task An_admin_sees_an_uploaded_layer_on_a_map_over_the_outlines_in_force_before_publishing()
     {
-        var email = $"b{Guid.NewGuid():N}@example.org";
-        string password;
-        await using (var scope = app.Services.CreateAsyncScope())
-        {
-            (_, password) = await scope.ServiceProvider.GetRequiredService<AccountService>().CreateAsync(email, AtlasRoles.Admin, null, CancellationToken.None);
-        }
-
-        var page = await _context.NewPageAsync();
-        await page.GotoAsync(new Uri(app.BaseAddress, "/compte/connexion?ReturnUrl=%2Fcontributions").ToString());
-        await page.GetByTestId("sign-in-email").FillAsync(email);
-        await page.GetByTestId("sign-in-password").FillAsync(password);
-        await page.GetByTestId("sign-in-submit").ClickAsync();
+        var (email, password, _) = await app.AccountAsync(AtlasRoles.Admin);
+        var page = await _context.SignInAsync(app, email, password, "/contributions");
         await Assertions.Expect(page.GetByTestId("contributions")).ToHaveAttributeAsync("data-live", "true", new() { Timeout = 20_000 });
 
         // The COG year in the name, as IGN names its deliveries; the level from the table's name.

@@ -1,7 +1,6 @@
 using System.Globalization;
 using System.Text;
 using Dapper;
-using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Playwright;
 using Npgsql;
 using TerritoryAtlas.Testing;
@@ -63,13 +62,7 @@ public sealed class ContributionTests(AtlasApp app) : IAsyncLifetime
     {
         var indicator = $"test_{Guid.NewGuid():N}"[..20];
         var organisation = $"Partenaire {Guid.NewGuid():N}"[..24];
-        var email = $"c{Guid.NewGuid():N}@example.org";
-        string password;
-        await using (var scope = app.Services.CreateAsyncScope())
-        {
-            (_, password) = await scope.ServiceProvider.GetRequiredService<AccountService>()
-                .CreateAsync(email, AtlasRoles.Producer, organisation, CancellationToken.None);
-        }
+        var (email, password, _) = await app.AccountAsync(AtlasRoles.Producer, organisation);
 
         await using (var connection = new NpgsqlConnection(TestDatabase.ConnectionString))
         {
@@ -79,11 +72,7 @@ public sealed class ContributionTests(AtlasApp app) : IAsyncLifetime
 
         try
         {
-            var page = await _context.NewPageAsync();
-            await page.GotoAsync(new Uri(app.BaseAddress, "/compte/connexion?ReturnUrl=%2Fcontributions").ToString());
-            await page.GetByTestId("sign-in-email").FillAsync(email);
-            await page.GetByTestId("sign-in-password").FillAsync(password);
-            await page.GetByTestId("sign-in-submit").ClickAsync();
+            var page = await _context.SignInAsync(app, email, password, "/contributions");
             await Assertions.Expect(page.GetByTestId("contributions")).ToHaveAttributeAsync("data-live", "true", new() { Timeout = 20_000 });
             await Assertions.Expect(page.GetByTestId("nav-contributions")).ToBeVisibleAsync();
 

@@ -28,25 +28,11 @@ public sealed class MembersOnlyTests(AtlasApp app) : IAsyncLifetime
         await app.Services.GetRequiredService<IndicatorQueries>().SetVisibilityAsync(Shared, "public", [], CancellationToken.None);
     }
 
-    private async Task<(string Email, string Password, int? Organisation)> NewAccountAsync(string role, string? organisation)
-    {
-        var email = $"m{Guid.NewGuid():N}@example.org";
-        await using var scope = app.Services.CreateAsyncScope();
-        var (account, password) = await scope.ServiceProvider.GetRequiredService<AccountService>().CreateAsync(email, role, organisation, CancellationToken.None);
-        return (email, password, account.OrganisationId);
-    }
-
-    private static async Task SignInAsync(IPage page, string email, string password)
-    {
-        await page.GetByTestId("sign-in-email").FillAsync(email);
-        await page.GetByTestId("sign-in-password").FillAsync(password);
-        await page.GetByTestId("sign-in-submit").ClickAsync();
-    }
 
     [Fact]
     public async Task A_member_signs_in_from_the_reserved_indicators_notice_sees_it_on_the_map_and_loses_it_on_signing_out()
     {
-        var (email, password, organisation) = await NewAccountAsync(AtlasRoles.Member, $"CCAS {Guid.NewGuid():N}"[..12]);
+        var (email, password, organisation) = await app.AccountAsync(AtlasRoles.Member, $"CCAS {Guid.NewGuid():N}"[..12]);
         await app.Services.GetRequiredService<IndicatorQueries>().SetVisibilityAsync(Shared, "organisations", [organisation!.Value], CancellationToken.None);
         var page = await _context.NewPageAsync();
         var map = new MapPage(page);
@@ -56,7 +42,7 @@ public sealed class MembersOnlyTests(AtlasApp app) : IAsyncLifetime
         Assert.DoesNotContain(Shared, await page.GetByTestId("map-legend").InnerTextAsync(), StringComparison.Ordinal);
 
         await page.GetByTestId("sign-in-link").ClickAsync();
-        await SignInAsync(page, email, password);
+        await page.FillSignInAsync(email, password);
 
         // Back on the map it came from, now drawing the organisation's indicator.
         await Assertions.Expect(page).ToHaveURLAsync(new Regex("indicator=" + Shared), new() { Timeout = 30_000 });
@@ -126,10 +112,10 @@ public sealed class MembersOnlyTests(AtlasApp app) : IAsyncLifetime
     [Fact]
     public async Task An_admin_creates_an_organisation_and_invites_a_member_on_the_administration_page_and_reads_it_in_the_log()
     {
-        var (email, password, _) = await NewAccountAsync(AtlasRoles.Admin, null);
+        var (email, password, _) = await app.AccountAsync(AtlasRoles.Admin);
         var page = await _context.NewPageAsync();
         await page.GotoAsync(new Uri(app.BaseAddress, "/compte/connexion?ReturnUrl=%2Fadmin").ToString());
-        await SignInAsync(page, email, password);
+        await page.FillSignInAsync(email, password);
         await Assertions.Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Administration" })).ToBeVisibleAsync();
         await Assertions.Expect(page.GetByTestId("admin")).ToHaveAttributeAsync("data-live", "true", new() { Timeout = 30_000 });
 

@@ -1,6 +1,5 @@
 using System.Globalization;
 using Dapper;
-using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Playwright;
 using Npgsql;
 using TerritoryAtlas.Web.Accounts;
@@ -23,20 +22,8 @@ public sealed class StudyAreaTests(AtlasApp app) : IAsyncLifetime
 
     private async Task<IPage> SignedInAsync(string returnUrl)
     {
-        var email = $"b{Guid.NewGuid():N}@example.org";
-        string password;
-        await using (var scope = app.Services.CreateAsyncScope())
-        {
-            (_, password) = await scope.ServiceProvider.GetRequiredService<AccountService>()
-                .CreateAsync(email, AtlasRoles.Member, null, CancellationToken.None);
-        }
-
-        var page = await _context.NewPageAsync();
-        await page.GotoAsync(new Uri(app.BaseAddress, $"/compte/connexion?ReturnUrl={Uri.EscapeDataString(returnUrl)}").ToString());
-        await page.GetByTestId("sign-in-email").FillAsync(email);
-        await page.GetByTestId("sign-in-password").FillAsync(password);
-        await page.GetByTestId("sign-in-submit").ClickAsync();
-        return page;
+        var (email, password, _) = await app.AccountAsync(AtlasRoles.Member);
+        return await _context.SignInAsync(app, email, password, returnUrl);
     }
 
     // The map opens centred on Saint-Denis at zoom 11, so a pixel offset from the map's centre is a known longitude
@@ -187,14 +174,6 @@ public sealed class StudyAreaTests(AtlasApp app) : IAsyncLifetime
     [Fact]
     public async Task A_member_pastes_codes_names_the_area_and_reads_its_portrait()
     {
-        var email = $"b{Guid.NewGuid():N}@example.org";
-        string password;
-        await using (var scope = app.Services.CreateAsyncScope())
-        {
-            (_, password) = await scope.ServiceProvider.GetRequiredService<AccountService>()
-                .CreateAsync(email, AtlasRoles.Member, null, CancellationToken.None);
-        }
-
         string[] codes = ["93001", "93005", "93006", "93007"];
         double population;
         await using (var db = NpgsqlDataSource.Create(Environment.GetEnvironmentVariable("ATLAS_TEST_DB")!))
@@ -206,11 +185,7 @@ public sealed class StudyAreaTests(AtlasApp app) : IAsyncLifetime
                 """, new { codes });
         }
 
-        var page = await _context.NewPageAsync();
-        await page.GotoAsync(new Uri(app.BaseAddress, "/compte/connexion?ReturnUrl=%2Fzones-etude").ToString());
-        await page.GetByTestId("sign-in-email").FillAsync(email);
-        await page.GetByTestId("sign-in-password").FillAsync(password);
-        await page.GetByTestId("sign-in-submit").ClickAsync();
+        var page = await SignedInAsync("/zones-etude");
 
         // A bad list first: the page says which code is wrong.
         await page.Locator("#area-name").FillAsync("Nord-Ouest du 93");
