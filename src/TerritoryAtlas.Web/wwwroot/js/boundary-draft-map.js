@@ -3,7 +3,7 @@
 // coloured by what publishing would do: new (green), reshaped (orange), unchanged (blue outline, from zoom 7 for
 // communes). A tooltip names the feature. BoundaryDraftMap.razor gives the texts and the codes; this module draws.
 import * as maplibregl from '../lib/maplibre-gl/maplibre-gl.mjs';
-import { mapLibreLocale } from './choropleth.js';
+import { mapLibreLocale, territorySource } from './choropleth.js';
 
 const STATUS_COLOURS = { new: '#2e7d32', reshaped: '#e07b00', unchanged: '#1f5fa8' };
 
@@ -19,10 +19,7 @@ export function create(element, options) {
   });
   map.addControl(new maplibregl.NavigationControl({ showCompass: false }), 'top-right');
   map.on('load', () => {
-    map.addSource('in-force', {
-      type: 'vector', minzoom: 0, maxzoom: 12, promoteId: 'code',
-      tiles: [`${location.origin}/tiles/${options.level}/{z}/{x}/{y}.mvt?v=${options.dataVersion}`],
-    });
+    map.addSource('in-force', territorySource(options.level, options.dataVersion));
     map.addLayer({
       id: 'in-force-missing', type: 'fill', source: 'in-force', 'source-layer': 'territories',
       paint: { 'fill-color': '#c62828', 'fill-opacity': ['case', ['boolean', ['feature-state', 'missing'], false], 0.45, 0] },

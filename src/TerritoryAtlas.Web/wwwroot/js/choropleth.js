@@ -165,11 +165,11 @@ function showSelection(handle) {
   map.setFilter('territory-selected', ['==', ['get', 'code'], handle.selected ?? '']);
 }
 
-// The vector tiles of one level, for one data version.
-function territorySource(level, dataVersion) {
+// The vector tiles of one level, for one data version: every map of the app draws territories from this source.
+export function territorySource(level, dataVersion) {
   return {
     type: 'vector',
-    tiles: [`${location.origin}/tiles/${level}/{z}/{x}/{y}.mvt?v=${dataVersion}`],
+    tiles: [`${location.origin}/tiles/${encodeURIComponent(level)}/{z}/{x}/{y}.mvt?v=${dataVersion}`],
     minzoom: 0,
     maxzoom: 12,
     // INSEE codes are not integers (2A, 2B, 97411): the code property becomes the feature id.

@@ -2,7 +2,7 @@
 // colour the page computed (feature-state), the revised ones outlined, a tooltip with the draft and published figure.
 // DraftMap.razor classifies and formats; this module only draws.
 import * as maplibregl from '../lib/maplibre-gl/maplibre-gl.mjs';
-import { mapLibreLocale } from './choropleth.js';
+import { mapLibreLocale, territorySource } from './choropleth.js';
 
 const SOURCE = 'draft';
 const FRANCE_BOUNDS = [[-5.2, 41.3], [9.6, 51.1]];
@@ -50,10 +50,7 @@ async function show(handle, data) {
     if (map.getSource(SOURCE)) map.removeSource(SOURCE);
     handle.level = data.level;
     if (data.level) {
-      map.addSource(SOURCE, {
-        type: 'vector', minzoom: 0, maxzoom: 12, promoteId: 'code',
-        tiles: [`${location.origin}/tiles/${data.level}/{z}/{x}/{y}.mvt?v=${handle.options.dataVersion}`],
-      });
+      map.addSource(SOURCE, territorySource(data.level, handle.options.dataVersion));
       map.addLayer({
         id: 'draft-fill', type: 'fill', source: SOURCE, 'source-layer': 'territories',
         paint: { 'fill-color': ['coalesce', ['feature-state', 'colour'], EMPTY] },

@@ -1,6 +1,6 @@
 // A small static map locating one territory: the outlines of its level from the vector tiles, the territory filled.
 import * as maplibregl from '../lib/maplibre-gl/maplibre-gl.mjs';
-import { mapLibreLocale } from './choropleth.js';
+import { mapLibreLocale, territorySource } from './choropleth.js';
 
 export function create(element, options) {
   const [xmin, ymin, xmax, ymax] = options.bounds;
@@ -13,13 +13,7 @@ export function create(element, options) {
     style: {
       version: 8,
       sources: {
-        territories: {
-          type: 'vector',
-          tiles: [`${location.origin}/tiles/${encodeURIComponent(options.level)}/{z}/{x}/{y}.mvt?v=${options.dataVersion}`],
-          minzoom: 0,
-          maxzoom: 12,
-          promoteId: 'code',
-        },
+        territories: territorySource(options.level, options.dataVersion),
       },
       layers: [
         { id: 'background', type: 'background', paint: { 'background-color': '#f4f6f8' } },

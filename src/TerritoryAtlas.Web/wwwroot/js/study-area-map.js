@@ -3,7 +3,7 @@
 // EPCI); with the lasso, a drag draws a perimeter the page resolves to the communes whose point on surface is inside.
 // The page (StudyAreaEditorPage) keeps the list; this module only draws it.
 import * as maplibregl from '../lib/maplibre-gl/maplibre-gl.mjs';
-import { mapLibreLocale } from './choropleth.js';
+import { mapLibreLocale, territorySource } from './choropleth.js';
 
 const COMMUNES = 'communes';
 const LASSO = 'lasso';
@@ -12,15 +12,14 @@ const FRANCE_BOUNDS = [[-5.2, 41.3], [9.6, 51.1]];
 // options: { lang, dataVersion, view: [lon, lat, zoom] or bounds: [xmin, ymin, xmax, ymax] (else France), tool }; page: a .NET reference
 // with Picked(code) and Lassoed(ring).
 export function create(element, options, page) {
-  const tiles = level => [`${location.origin}/tiles/${level}/{z}/{x}/{y}.mvt?v=${options.dataVersion}`];
   const map = new maplibregl.Map({
     container: element,
     locale: mapLibreLocale(options.lang),
     style: {
       version: 8,
       sources: {
-        [COMMUNES]: { type: 'vector', tiles: tiles('commune'), minzoom: 0, maxzoom: 12, promoteId: 'code' },
-        departements: { type: 'vector', tiles: tiles('departement'), minzoom: 0, maxzoom: 12, promoteId: 'code' },
+        [COMMUNES]: territorySource('commune', options.dataVersion),
+        departements: territorySource('departement', options.dataVersion),
         [LASSO]: { type: 'geojson', data: { type: 'FeatureCollection', features: [] } },
       },
       layers: [
