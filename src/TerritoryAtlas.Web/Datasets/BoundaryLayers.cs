@@ -101,6 +101,17 @@ public static class BoundaryLayers
             source = string.Create(CultureInfo.InvariantCulture, $"IGN, ADMIN EXPRESS COG {vintage} ({version.File}), version {versionId}"),
             by,
         }, transaction, commandTimeout: 0, cancellationToken: ct));
+        // A code new to the level (an EPCI or a commune of a later COG) gets its parents as an imported territory does:
+        // the within filters, parent comparisons and sums of parts read them. A roll back deletes it, and its links
+        // with it, unless a figure names it meanwhile: then it keeps them, so that figure counts where it was counted.
+        var added = (await connection.QueryAsync<int>(new CommandDefinition(
+            "select territory_id from boundary_displaced where version_id = @versionId and not existed",
+            new { versionId }, transaction, cancellationToken: ct))).ToArray();
+        if (added.Length > 0)
+        {
+            await Groupings.LinkParentsAsync(connection, transaction, added, ct);
+        }
+
         await RebuildTilesAsync(connection, transaction, versionId, level, phase, ct);
     }
 

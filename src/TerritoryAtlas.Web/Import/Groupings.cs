@@ -30,8 +30,15 @@ public static class Groupings
     {
         await using var connection = await db.OpenConnectionAsync(ct);
         await using var transaction = await connection.BeginTransactionAsync(ct);
-        await connection.ExecuteAsync(new CommandDefinition(AtlasDatabase.Sql("Import.hierarchy.sql"), transaction: transaction, commandTimeout: 0,
-            cancellationToken: ct));
+        await LinkParentsAsync(connection, transaction, [], ct);
         await transaction.CommitAsync(ct);
     }
+
+    /// <summary>
+    /// The parents of the territories <paramref name="only"/> names (empty: of every territory), found as the import
+    /// finds them (hierarchy.sql): a territory a published boundary layer adds gets the links an imported one has.
+    /// </summary>
+    public static Task LinkParentsAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, int[] only, CancellationToken ct) =>
+        connection.ExecuteAsync(new CommandDefinition(AtlasDatabase.Sql("Import.hierarchy.sql"), new { only }, transaction, commandTimeout: 0,
+            cancellationToken: ct));
 }

@@ -315,7 +315,7 @@ public sealed class BoundaryUploadTests(AtlasFixture atlas)
     }
 
     [Fact]
-    public async Task Territories_a_new_layer_covers_under_another_code_keep_their_figures_without_polygon_until_rolled_back()
+    public async Task Territories_a_new_layer_covers_under_another_code_keep_their_figures_without_polygon_and_the_new_one_has_parents_until_rolled_back()
     {
         // Corsica as one département again (its pre-1976 code 20, the union of 2A and 2B), in WGS84: 2A and 2B are
         // covered by it, so they lose their polygon in that vintage but keep their code and every figure.
@@ -363,11 +363,18 @@ public sealed class BoundaryUploadTests(AtlasFixture atlas)
             var sources = await (await http.SendAsync(Request(HttpMethod.Get, "/api/levels/departement/boundaries", admin))).Content.ReadFromJsonAsync<JsonElement>();
             Assert.Equal(2, sources.GetProperty("sources").EnumerateArray().Sum(s => s.GetProperty("withoutPolygon").GetInt32()));
 
+            // 20 is new to the level: it has the parents an imported département has (its région, France).
+            var series = await http.SendAsync(Request(HttpMethod.Get, "/api/series/aah_allocataires/departement/20", admin));
+            var members = (await series.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("series").EnumerateArray()
+                .Select(m => $"{m.GetProperty("level").GetString()}:{m.GetProperty("code").GetString()}:{m.GetProperty("role").GetString()}");
+            Assert.Equal(["departement:20:territory", "region:94:parent", "france:FR:parent"], members);
+
             // Roll back: 20 goes (no figure names it), 2A and 2B get their polygons back, exactly.
             var rollback = await http.SendAsync(Request(HttpMethod.Post, $"/api/datasets/{id}/rollback", admin));
             Assert.True(rollback.StatusCode == HttpStatusCode.OK, await rollback.Content.ReadAsStringAsync());
             published = null;
             Assert.Equal(before, await LevelDigestAsync("departement"));
+            Assert.Equal(HttpStatusCode.NotFound, (await http.SendAsync(Request(HttpMethod.Get, "/api/series/aah_allocataires/departement/20", admin))).StatusCode);
             Assert.Equal(figuresBefore, await connection.ExecuteScalarAsync<string>(figures));
         }
         finally
