@@ -38,7 +38,8 @@ public static class SeriesChartOptions
             .Where(x => x.Years.Count > 0)
             .ToDictionary(x => x.i, x => x.Years);
         var unit = lang.IsEnglish ? series.Indicator.UnitEn ?? series.Indicator.Unit : series.Indicator.Unit;
-        return (options, new ChartNumberFormat(series.Indicator.Decimals, unit, lang.IsEnglish ? "en-GB" : "fr-FR", suppressed));
+        return (options, new ChartNumberFormat(series.Indicator.Decimals, unit, FigureFormat.Value(null, "suppressed", 0, lang),
+            Maps.MapTexts.For(lang.Code).NoData, lang.IsEnglish ? "en-GB" : "fr-FR", suppressed));
     }
 
     private static string Legend(TerritorySeries s, Language lang) => s.Level switch

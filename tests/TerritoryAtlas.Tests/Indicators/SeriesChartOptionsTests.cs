@@ -28,6 +28,19 @@ public sealed class SeriesChartOptionsTests
         Assert.Contains("2016", annotation.Label.Text, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData("fr", "secret statistique", "Donnée non disponible")]
+    [InlineData("en", "statistical secrecy", "No data")]
+    public void The_format_carries_the_tooltip_words_for_a_suppressed_or_missing_year_in_the_readers_language(string lang, string secret, string noData)
+    {
+        var (_, format) = SeriesChartOptions.From(SeriesTestData.Series(), language: new TerritoryAtlas.Web.Components.Language(lang));
+
+        Assert.Equal((secret, noData), (format.Secret, format.NoData));
+        // The words of the series table beside the chart and of the map legend: one source each.
+        Assert.Equal(FigureFormat.Value(null, "suppressed", 0, new TerritoryAtlas.Web.Components.Language(lang)), format.Secret);
+        Assert.Equal(TerritoryAtlas.Web.Maps.MapTexts.For(lang).NoData, format.NoData);
+    }
+
     [Fact]
     public void The_format_marks_suppressed_years_per_series_and_the_options_serialise_as_apexcharts_expects()
     {

@@ -64,6 +64,8 @@ public sealed record ApexLegend(string Position = "bottom");
 
 /// <summary>
 /// How the browser writes numbers (functions cannot cross JSON): decimals, unit, locale, and for each series the years
-/// whose figure is suppressed, so a tooltip reads "secret statistique" rather than "no data".
+/// whose figure is suppressed, so a tooltip reads "secret statistique" rather than "no data" — both words given by the
+/// server in the reader's language (the tables' and the map legend's own), never written in the browser.
 /// </summary>
-public sealed record ChartNumberFormat(int Decimals, string Unit, string Locale = "fr-FR", IReadOnlyDictionary<int, IReadOnlyList<int>>? Suppressed = null);
+public sealed record ChartNumberFormat(int Decimals, string Unit, string Secret, string NoData, string Locale = "fr-FR",
+    IReadOnlyDictionary<int, IReadOnlyList<int>>? Suppressed = null);

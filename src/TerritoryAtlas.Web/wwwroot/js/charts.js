@@ -1,6 +1,6 @@
 // The one bridge to apexcharts (UMD global ApexCharts, loaded once on demand). Blazor passes plain apexcharts
 // options built from typed C# records; functions (number formatters) cannot cross JSON, so they are added here from
-// the format hint: French number formatting, unit, and "secret statistique" for a suppressed point.
+// the format hint: French number formatting, unit, and the server's words for a suppressed or missing point.
 const LIB = 'lib/apexcharts/apexcharts.min.js';
 let loading = null;
 
@@ -32,9 +32,7 @@ function withFormatters(options, format) {
       formatter: (v, { seriesIndex, dataPointIndex, w }) => {
         if (v !== null && v !== undefined) return number(v) + unit;
         const year = w?.config?.series?.[seriesIndex]?.data?.[dataPointIndex]?.x;
-        const english = locale.startsWith('en');
-        if ((suppressed[seriesIndex] ?? []).includes(year)) return english ? 'statistical secrecy' : 'secret statistique';
-        return english ? 'no data' : 'donnée non disponible';
+        return (suppressed[seriesIndex] ?? []).includes(year) ? format?.secret ?? '' : format?.noData ?? '';
       },
     },
   };
