@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # What publishing (or rolling back) a commune correspondence costs beyond the version's bookkeeping: perimeter_change
 # rebuilt from its sources, then the derived steps that read it, for every indicator (DerivedFigures.PerimeterSteps:
-# zones and arrondissements, rates, figures on current perimeters), in one transaction with the publication's settings
+# zones and arrondissements, their rates, figures on current perimeters), in one transaction with the publication's settings
 # (no JIT, 64 MB sorts), rolled back: the database is left as it was.
 # Usage: bench/geography.sh [runs]  (ATLAS_DB: an imported database).
 set -euo pipefail
@@ -13,7 +13,9 @@ WEB="$REPO/src/TerritoryAtlas.Web"
 SCRIPT="$(mktemp --suffix=.sql)"
 trap 'rm -f "$SCRIPT"' EXIT
 {
-  echo "begin; select set_config('jit', 'off', true), set_config('work_mem', '64MB', true);"
+  # atlas.rates: the rates of the zones and arrondissements only, as DerivedFigures.RecomputePerimetersAsync sets it
+  # (ATLAS_RATES=all: every level's, as before it).
+  echo "begin; select set_config('jit', 'off', true), set_config('work_mem', '64MB', true), set_config('atlas.rates', '${ATLAS_RATES:-summed}', true);"
   echo '\timing on'
   for step in Import/perimeter_changes.sql Zonings/zone_observations.sql Import/computed_rates.sql Import/perimeter_observations.sql; do
     echo "select '== $step' as step;"

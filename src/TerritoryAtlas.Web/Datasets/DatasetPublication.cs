@@ -318,7 +318,7 @@ public sealed class DatasetPublication(NpgsqlDataSource db, DatasetVersions vers
     {
         phases.Next("Périmètres des communes en vigueur", "Commune perimeters in force");
         await connection.ExecuteAsync(new CommandDefinition(AtlasDatabase.Sql("Import.perimeter_changes.sql"), transaction: transaction, cancellationToken: ct));
-        await DerivedFigures.RecomputeAsync(connection, transaction, null, DerivedFigures.PerimeterSteps,
+        await DerivedFigures.RecomputePerimetersAsync(connection, transaction,
             step => phases.Next(DerivedFigures.Labels[step].French, DerivedFigures.Labels[step].English), ct);
         await DataVersion.MoveAsync(connection, transaction, ct);
     }

@@ -74,8 +74,24 @@ public static class DerivedFigures
         await SetScopeAsync(connection, transaction, "", ct);
     }
 
+    /// <summary>
+    /// What a commune correspondence's publication or roll back recomputes (<see cref="PerimeterSteps"/>, every
+    /// indicator), with the rates of the zones and arrondissements only: the zones step rewrote their sums, and no other
+    /// rate's numerator or denominator changed (computed_rates.sql, `atlas.rates`).
+    /// </summary>
+    public static async Task RecomputePerimetersAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, Action<string>? starting,
+        CancellationToken ct)
+    {
+        await SetAsync(connection, transaction, "atlas.rates", "summed", ct);
+        await RecomputeAsync(connection, transaction, null, PerimeterSteps, starting, ct);
+        await SetAsync(connection, transaction, "atlas.rates", "", ct);
+    }
+
     private static Task SetScopeAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, string scope, CancellationToken ct) =>
-        connection.ExecuteAsync(new CommandDefinition("select set_config('atlas.indicators', @scope, true)", new { scope }, transaction, cancellationToken: ct));
+        SetAsync(connection, transaction, "atlas.indicators", scope, ct);
+
+    private static Task SetAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, string setting, string value, CancellationToken ct) =>
+        connection.ExecuteAsync(new CommandDefinition("select set_config(@setting, @value, true)", new { setting, value }, transaction, cancellationToken: ct));
 
     /// <summary>
     /// The import's computed figures (<see cref="ComputedSteps"/>) for every indicator, in one transaction, and what

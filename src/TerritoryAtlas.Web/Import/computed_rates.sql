@@ -23,6 +23,11 @@ where i.kind = 'rate'
   and i.code in (select code from derived_scope)
   and (nullif(current_setting('atlas.zoning', true), '') is null
        or n.territory_id in (select id from territory where level = current_setting('atlas.zoning', true)))
+  -- A commune correspondence's pass (`set local atlas.rates = 'summed'`, DerivedFigures.RecomputePerimetersAsync)
+  -- rewrote only the zones' and arrondissements' figures (zone_observations.sql): theirs are the only rates missing,
+  -- every other rate stands (its numerator and denominator did not change), so the other levels are not read again.
+  and (current_setting('atlas.rates', true) is distinct from 'summed'
+       or n.territory_id in (select t.id from territory t join level l on l.code = t.level where l.zoning or l.code = 'arrondissement'))
   and coalesce(n.computed_value, n.value) is not null
   and coalesce(d.computed_value, d.value) > 0
 on conflict (indicator_code, territory_id, year) do nothing;
