@@ -26,6 +26,26 @@ public sealed class OfficialLayoutTests(AtlasFixture atlas)
         return (response.StatusCode, await response.Content.ReadFromJsonAsync<JsonElement>());
     }
 
+    /// <summary>
+    /// A file of the data directory uploaded as a draft (asserted created), deleted with its dataset when disposed
+    /// unless a version of that dataset is published.
+    /// </summary>
+    private async Task<Upload> DraftOfAsync(string token, string relativePath, object? metadata = null, string? uploadName = null)
+    {
+        var (status, body) = await UploadAsync(token, relativePath, metadata, uploadName);
+        Assert.True(status == HttpStatusCode.Created, body.ToString());
+        return new Upload(this, body);
+    }
+
+    private sealed class Upload(OfficialLayoutTests tests, JsonElement body) : IAsyncDisposable
+    {
+        public JsonElement Body => body;
+
+        public long Id { get; } = body.GetProperty("id").GetInt64();
+
+        public ValueTask DisposeAsync() => new(tests.DeleteDatasetAsync(Id));
+    }
+
     private sealed record DraftRow(string Level, string Code, string Indicator, short Year, double? Value, string Status, string? Flag);
 
     private async Task<Dictionary<(string Level, string Code, string Indicator, int Year), DraftRow>> DraftAsync(long version)
@@ -106,62 +126,54 @@ public sealed class OfficialLayoutTests(AtlasFixture atlas)
         string file, string layout, string level, int year, string sample, string kind)
     {
         var admin = await atlas.TokenAsync(AtlasRoles.Admin);
-        var (status, body) = await UploadAsync(admin, file);
-        Assert.True(status == HttpStatusCode.Created, body.ToString());
-        var version = body.GetProperty("id").GetInt64();
-        try
+        await using var uploaded = await DraftOfAsync(admin, file);
+        var (body, version) = (uploaded.Body, uploaded.Id);
+        var report = body.GetProperty("report");
+        Assert.Equal(layout, report.GetProperty("layout").GetString());
+        var rows = SourceFiles.Rows(file).ToList();
+        var columns = kind switch
         {
-            var report = body.GetProperty("report");
-            Assert.Equal(layout, report.GetProperty("layout").GetString());
-            var rows = SourceFiles.Rows(file).ToList();
-            var columns = kind switch
-            {
-                "disp" => Disp2019,
-                "cc19" => Comparateur("19"),
-                "cc15" => Comparateur("15"),
-                _ => [("TP6020", "taux_pauvrete_60"), ("TP60IP20", "intensite_pauvrete")],
-            };
-            Assert.Equal(rows.Count * columns.Length, Count(report, "read"));
-            Assert.Equal(Count(report, "read"), Count(report, "accepted") + Count(report, "rejectedCount"));
+            "disp" => Disp2019,
+            "cc19" => Comparateur("19"),
+            "cc15" => Comparateur("15"),
+            _ => [("TP6020", "taux_pauvrete_60"), ("TP60IP20", "intensite_pauvrete")],
+        };
+        Assert.Equal(rows.Count * columns.Length, Count(report, "read"));
+        Assert.Equal(Count(report, "read"), Count(report, "accepted") + Count(report, "rejectedCount"));
 
-            var draft = await DraftAsync(version);
-            Assert.Equal(Count(report, "accepted"), draft.Count);
-            Assert.Equal(Count(report, "secretMarkers"), draft.Values.Count(r => r.Status == "suppressed"));
-            Assert.Equal(Count(report, "missingMarkers"), draft.Values.Count(r => r.Status == "missing"));
+        var draft = await DraftAsync(version);
+        Assert.Equal(Count(report, "accepted"), draft.Count);
+        Assert.Equal(Count(report, "secretMarkers"), draft.Values.Count(r => r.Status == "suppressed"));
+        Assert.Equal(Count(report, "missingMarkers"), draft.Values.Count(r => r.Status == "missing"));
 
-            // Every figure of every territory the file names by a code of the atlas is the file's own cell.
-            var compared = 0;
-            var secret = 0;
-            foreach (var row in rows)
+        // Every figure of every territory the file names by a code of the atlas is the file's own cell.
+        var compared = 0;
+        var secret = 0;
+        foreach (var row in rows)
+        {
+            var code = level == "zone" ? "FRM" : row["CODGEO"];
+            foreach (var (column, indicator) in columns)
             {
-                var code = level == "zone" ? "FRM" : row["CODGEO"];
-                foreach (var (column, indicator) in columns)
+                if (draft.TryGetValue((level, code, indicator, year), out var figure))
                 {
-                    if (draft.TryGetValue((level, code, indicator, year), out var figure))
-                    {
-                        AssertCell(row[column], figure, $"{file} {code} {column}");
-                        compared++;
-                        secret += row[column] is "" or "s" ? 1 : 0;
-                    }
+                    AssertCell(row[column], figure, $"{file} {code} {column}");
+                    compared++;
+                    secret += row[column] is "" or "s" ? 1 : 0;
                 }
             }
-
-            Assert.True(compared >= Count(report, "accepted") - Count(report, "codesCarried"), $"{compared} figures compared of {Count(report, "accepted")}");
-            Assert.True(draft.ContainsKey((level, sample, "mediane_niveau_vie", year)) || kind == "pauvres");
-            if (level == "commune")
-            {
-                // Small communes' deciles and poverty rates are secret in every commune file.
-                Assert.True(secret > 1000, $"only {secret} secret cells compared");
-            }
-
-            var saintDenis = rows.Single(r => r["CODGEO"] == (level == "zone" ? "1" : sample));
-            var (column0, indicator0) = columns.First(c => c.Indicator is "mediane_niveau_vie" or "taux_pauvrete_60");
-            Assert.Equal(double.Parse(saintDenis[column0], CultureInfo.InvariantCulture), draft[(level, sample, indicator0, year)].Value);
         }
-        finally
+
+        Assert.True(compared >= Count(report, "accepted") - Count(report, "codesCarried"), $"{compared} figures compared of {Count(report, "accepted")}");
+        Assert.True(draft.ContainsKey((level, sample, "mediane_niveau_vie", year)) || kind == "pauvres");
+        if (level == "commune")
         {
-            await DeleteDatasetAsync(version);
+            // Small communes' deciles and poverty rates are secret in every commune file.
+            Assert.True(secret > 1000, $"only {secret} secret cells compared");
         }
+
+        var saintDenis = rows.Single(r => r["CODGEO"] == (level == "zone" ? "1" : sample));
+        var (column0, indicator0) = columns.First(c => c.Indicator is "mediane_niveau_vie" or "taux_pauvrete_60");
+        Assert.Equal(double.Parse(saintDenis[column0], CultureInfo.InvariantCulture), draft[(level, sample, indicator0, year)].Value);
     }
 
     [Fact]
@@ -202,18 +214,10 @@ public sealed class OfficialLayoutTests(AtlasFixture atlas)
         Assert.Equal(HttpStatusCode.UnprocessableEntity, status);
         Assert.Contains("may be a département or a région", body.GetProperty("report").GetProperty("rejected")[0].GetProperty("reason").GetString(), StringComparison.Ordinal);
 
-        (status, body) = await UploadAsync(admin, "indicators/filosofi/region/FILO2019_DISP_REG.csv", new { level = "region" }, "revenus.csv");
-        Assert.True(status == HttpStatusCode.Created, body.ToString());
-        var version = body.GetProperty("id").GetInt64();
-        try
-        {
-            var idf = SourceFiles.Rows("indicators/filosofi/region/FILO2019_DISP_REG.csv").Single(r => r["CODGEO"] == "11");
-            Assert.Equal(double.Parse(idf["Q219"], CultureInfo.InvariantCulture), (await DraftAsync(version))[("region", "11", "mediane_niveau_vie", 2019)].Value);
-        }
-        finally
-        {
-            await DeleteDatasetAsync(version);
-        }
+        await using var uploaded = await DraftOfAsync(admin, "indicators/filosofi/region/FILO2019_DISP_REG.csv", new { level = "region" }, "revenus.csv");
+        var version = uploaded.Id;
+        var idf = SourceFiles.Rows("indicators/filosofi/region/FILO2019_DISP_REG.csv").Single(r => r["CODGEO"] == "11");
+        Assert.Equal(double.Parse(idf["Q219"], CultureInfo.InvariantCulture), (await DraftAsync(version))[("region", "11", "mediane_niveau_vie", 2019)].Value);
     }
 
     [Fact]
@@ -221,47 +225,39 @@ public sealed class OfficialLayoutTests(AtlasFixture atlas)
     {
         const string file = "indicators/drees/drees_minima_sociaux_dep_1995_2019_long.csv";
         var admin = await atlas.TokenAsync(AtlasRoles.Admin);
-        var (status, body) = await UploadAsync(admin, file);
-        Assert.True(status == HttpStatusCode.Created, body.ToString());
-        var version = body.GetProperty("id").GetInt64();
-        try
-        {
-            var report = body.GetProperty("report");
-            Assert.Equal("drees-minima-sociaux", report.GetProperty("layout").GetString());
-            var rows = SourceFiles.Rows(file).ToList();
-            Assert.Equal(rows.Count, Count(report, "read"));
+        await using var uploaded = await DraftOfAsync(admin, file);
+        var (body, version) = (uploaded.Body, uploaded.Id);
+        var report = body.GetProperty("report");
+        Assert.Equal("drees-minima-sociaux", report.GetProperty("layout").GetString());
+        var rows = SourceFiles.Rows(file).ToList();
+        Assert.Equal(rows.Count, Count(report, "read"));
 
-            // Table 18's proportion has no indicator in the catalogue: its rows are refused and counted, not dropped silently.
-            const string unmappedMesure = "beneficiaires adultes (allocataires+conjoints) - proportion (%)";
-            var unmappedRows = rows.Count(r => r["dispositif"] == "RSA total (socle+activite)" && r["mesure"] == unmappedMesure);
-            var unmapped = report.GetProperty("unmapped").EnumerateArray().Single();
-            Assert.Equal($"RSA total (socle+activite) — {unmappedMesure}", unmapped.GetProperty("series").GetString());
-            Assert.Equal(unmappedRows, unmapped.GetProperty("rows").GetInt64());
+        // Table 18's proportion has no indicator in the catalogue: its rows are refused and counted, not dropped silently.
+        const string unmappedMesure = "beneficiaires adultes (allocataires+conjoints) - proportion (%)";
+        var unmappedRows = rows.Count(r => r["dispositif"] == "RSA total (socle+activite)" && r["mesure"] == unmappedMesure);
+        var unmapped = report.GetProperty("unmapped").EnumerateArray().Single();
+        Assert.Equal($"RSA total (socle+activite) — {unmappedMesure}", unmapped.GetProperty("series").GetString());
+        Assert.Equal(unmappedRows, unmapped.GetProperty("rows").GetInt64());
 
-            // 2016 is given twice in some tables (old and new CNAF series): the footnoted new series is the figure.
-            var draft = await DraftAsync(version);
-            var ain2016 = rows.Single(r => r["dispositif"] == "AAH" && r["geo_code"] == "01" && r["year_label"] == "2016 (1)");
-            Assert.Equal(double.Parse(ain2016["value"], CultureInfo.InvariantCulture), draft[("departement", "01", "aah_allocataires", 2016)].Value);
-            Assert.Equal("rupture_2016_nouvelle_serie", draft[("departement", "01", "aah_allocataires", 2016)].Flag);
-            var oldSeries = rows.GroupBy(r => (r["tableau"], r["mesure"], r["geo_code"], r["year"])).Where(g => g.Count() > 1).Sum(g => g.Count() - 1);
-            Assert.True(oldSeries > 500);
-            Assert.Equal(Count(report, "rejectedCount"), unmappedRows + oldSeries);
-            Assert.Equal(Count(report, "read") - unmappedRows - oldSeries, Count(report, "accepted"));
+        // 2016 is given twice in some tables (old and new CNAF series): the footnoted new series is the figure.
+        var draft = await DraftAsync(version);
+        var ain2016 = rows.Single(r => r["dispositif"] == "AAH" && r["geo_code"] == "01" && r["year_label"] == "2016 (1)");
+        Assert.Equal(double.Parse(ain2016["value"], CultureInfo.InvariantCulture), draft[("departement", "01", "aah_allocataires", 2016)].Value);
+        Assert.Equal("rupture_2016_nouvelle_serie", draft[("departement", "01", "aah_allocataires", 2016)].Flag);
+        var oldSeries = rows.GroupBy(r => (r["tableau"], r["mesure"], r["geo_code"], r["year"])).Where(g => g.Count() > 1).Sum(g => g.Count() - 1);
+        Assert.True(oldSeries > 500);
+        Assert.Equal(Count(report, "rejectedCount"), unmappedRows + oldSeries);
+        Assert.Equal(Count(report, "read") - unmappedRows - oldSeries, Count(report, "accepted"));
 
-            // DREES's « ns » (not significant) is a status, never a zero; nd, -, vide are missing.
-            var mapped = rows.Where(r => r["mesure"] != unmappedMesure || r["dispositif"] != "RSA total (socle+activite)").ToList();
-            Assert.Equal(mapped.Count(r => r["status"] == "ns"), Count(report, "secretMarkers"));
-            Assert.True(Count(report, "secretMarkers") > 0);
-            Assert.Equal(mapped.Count(r => r["status"] is "nd" or "-" or "vide" or "texte:n"), Count(report, "missingMarkers"));
-            var rsaFrance = rows.Single(r => r["dispositif"] == "RSA (socle jusqu a 2015)" && r["mesure"] == "allocataires" && r["geo_code"] == "FR" && r["year_label"] == "2019");
-            Assert.Equal(double.Parse(rsaFrance["value"], CultureInfo.InvariantCulture), draft[("france", "FR", "rsa_allocataires", 2019)].Value);
-            var share = rows.Single(r => r["dispositif"] == "RSA (socle jusqu a 2015)" && r["mesure"] == "allocataires - proportion (%)" && r["geo_code"] == "93");
-            Assert.Equal(double.Parse(share["value"], CultureInfo.InvariantCulture), draft[("departement", "93", "rsa_allocataires_pct_pop_15_69", 2019)].Value);
-        }
-        finally
-        {
-            await DeleteDatasetAsync(version);
-        }
+        // DREES's « ns » (not significant) is a status, never a zero; nd, -, vide are missing.
+        var mapped = rows.Where(r => r["mesure"] != unmappedMesure || r["dispositif"] != "RSA total (socle+activite)").ToList();
+        Assert.Equal(mapped.Count(r => r["status"] == "ns"), Count(report, "secretMarkers"));
+        Assert.True(Count(report, "secretMarkers") > 0);
+        Assert.Equal(mapped.Count(r => r["status"] is "nd" or "-" or "vide" or "texte:n"), Count(report, "missingMarkers"));
+        var rsaFrance = rows.Single(r => r["dispositif"] == "RSA (socle jusqu a 2015)" && r["mesure"] == "allocataires" && r["geo_code"] == "FR" && r["year_label"] == "2019");
+        Assert.Equal(double.Parse(rsaFrance["value"], CultureInfo.InvariantCulture), draft[("france", "FR", "rsa_allocataires", 2019)].Value);
+        var share = rows.Single(r => r["dispositif"] == "RSA (socle jusqu a 2015)" && r["mesure"] == "allocataires - proportion (%)" && r["geo_code"] == "93");
+        Assert.Equal(double.Parse(share["value"], CultureInfo.InvariantCulture), draft[("departement", "93", "rsa_allocataires_pct_pop_15_69", 2019)].Value);
     }
 
     [Fact]
@@ -279,26 +275,18 @@ public sealed class OfficialLayoutTests(AtlasFixture atlas)
         var rows = SourceFiles.Rows(file).ToList();
         foreach (var (upload, metadata) in new[] { ((string?)null, (object?)null), ("donnees_communes.csv", new { year = 2021 }) })
         {
-            (status, body) = await UploadAsync(admin, file, metadata, upload);
-            Assert.True(status == HttpStatusCode.Created, body.ToString());
-            var version = body.GetProperty("id").GetInt64();
-            try
-            {
-                var report = body.GetProperty("report");
-                Assert.Equal("insee-populations-legales", report.GetProperty("layout").GetString());
-                Assert.Equal(rows.Count * 2, Count(report, "read"));
-                var draft = await DraftAsync(version);
-                var saintDenis = rows.Single(r => r["COM"] == "93066");
-                Assert.Equal(double.Parse(saintDenis["PMUN"], CultureInfo.InvariantCulture), draft[("commune", "93066", "population_municipale", 2021)].Value);
-                Assert.Equal(double.Parse(saintDenis["PTOT"], CultureInfo.InvariantCulture), draft[("commune", "93066", "population_totale", 2021)].Value);
-                var direct = rows.Where(r => draft.ContainsKey(("commune", r["COM"], "population_municipale", 2021))).ToList();
-                Assert.True(direct.Count > 34_000, $"{direct.Count} communes");
-                Assert.All(direct, r => Assert.Equal(double.Parse(r["PMUN"], CultureInfo.InvariantCulture), draft[("commune", r["COM"], "population_municipale", 2021)].Value));
-            }
-            finally
-            {
-                await DeleteDatasetAsync(version);
-            }
+            await using var uploaded = await DraftOfAsync(admin, file, metadata, upload);
+            var version = uploaded.Id;
+            var report = uploaded.Body.GetProperty("report");
+            Assert.Equal("insee-populations-legales", report.GetProperty("layout").GetString());
+            Assert.Equal(rows.Count * 2, Count(report, "read"));
+            var draft = await DraftAsync(version);
+            var saintDenis = rows.Single(r => r["COM"] == "93066");
+            Assert.Equal(double.Parse(saintDenis["PMUN"], CultureInfo.InvariantCulture), draft[("commune", "93066", "population_municipale", 2021)].Value);
+            Assert.Equal(double.Parse(saintDenis["PTOT"], CultureInfo.InvariantCulture), draft[("commune", "93066", "population_totale", 2021)].Value);
+            var direct = rows.Where(r => draft.ContainsKey(("commune", r["COM"], "population_municipale", 2021))).ToList();
+            Assert.True(direct.Count > 34_000, $"{direct.Count} communes");
+            Assert.All(direct, r => Assert.Equal(double.Parse(r["PMUN"], CultureInfo.InvariantCulture), draft[("commune", r["COM"], "population_municipale", 2021)].Value));
         }
     }
 
@@ -307,22 +295,14 @@ public sealed class OfficialLayoutTests(AtlasFixture atlas)
     {
         const string file = "indicators/population/insee_populations_legales_2019_communes.csv";
         var admin = await atlas.TokenAsync(AtlasRoles.Admin);
-        var (status, body) = await UploadAsync(admin, file);
-        Assert.True(status == HttpStatusCode.Created, body.ToString());
-        var version = body.GetProperty("id").GetInt64();
-        try
-        {
-            var draft = await DraftAsync(version);
-            // Les Abymes: département 971, CODCOM 101 → INSEE code 97101.
-            var abymes = SourceFiles.Rows(file).Single(r => r["CODDEP"] == "971" && r["CODCOM"] == "101");
-            Assert.Equal(double.Parse(abymes["PMUN"], CultureInfo.InvariantCulture), draft[("commune", "97101", "population_municipale", 2019)].Value);
-            var ain = SourceFiles.Rows(file).First();
-            Assert.Equal(double.Parse(ain["PTOT"], CultureInfo.InvariantCulture), draft[("commune", ain["CODGEO_derive"], "population_totale", 2019)].Value);
-        }
-        finally
-        {
-            await DeleteDatasetAsync(version);
-        }
+        await using var uploaded = await DraftOfAsync(admin, file);
+        var (body, version) = (uploaded.Body, uploaded.Id);
+        var draft = await DraftAsync(version);
+        // Les Abymes: département 971, CODCOM 101 → INSEE code 97101.
+        var abymes = SourceFiles.Rows(file).Single(r => r["CODDEP"] == "971" && r["CODCOM"] == "101");
+        Assert.Equal(double.Parse(abymes["PMUN"], CultureInfo.InvariantCulture), draft[("commune", "97101", "population_municipale", 2019)].Value);
+        var ain = SourceFiles.Rows(file).First();
+        Assert.Equal(double.Parse(ain["PTOT"], CultureInfo.InvariantCulture), draft[("commune", ain["CODGEO_derive"], "population_totale", 2019)].Value);
     }
 
     [Fact]
