@@ -82,7 +82,7 @@ public sealed class DatasetVersions(NpgsqlDataSource db)
     public async Task<IReadOnlyList<PreviewRow>> PreviewRowsAsync(long id, Contributor who, int limit, CancellationToken ct)
     {
         await using var connection = await db.OpenConnectionAsync(ct);
-        if (!await MaySeeVersionAsync(connection, id, who, ct))
+        if (await VisibleDatasetAsync(connection, id, who, ct) is null)
         {
             return [];
         }
@@ -99,7 +99,7 @@ public sealed class DatasetVersions(NpgsqlDataSource db)
     public async Task<DraftMapValues?> DraftValuesAsync(long id, Contributor who, string indicator, short year, CancellationToken ct)
     {
         await using var connection = await db.OpenConnectionAsync(ct);
-        if (!await MaySeeVersionAsync(connection, id, who, ct))
+        if (await VisibleDatasetAsync(connection, id, who, ct) is null)
         {
             return null;
         }
@@ -132,17 +132,14 @@ public sealed class DatasetVersions(NpgsqlDataSource db)
     public async Task<byte[]?> BoundaryTileAsync(long id, Contributor who, int z, int x, int y, CancellationToken ct)
     {
         await using var connection = await db.OpenConnectionAsync(ct);
-        var version = await connection.QuerySingleOrDefaultAsync<(string Dataset, int? Organisation)>(new CommandDefinition(
-            "select d.name, d.organisation_id from dataset_version v join dataset d on d.id = v.dataset_id where v.id = @id",
-            new { id }, cancellationToken: ct));
-        if (version.Dataset is null || !who.MaySee(version.Organisation) || !BoundaryLayers.IsBoundaries(version.Dataset))
+        if (await VisibleDatasetAsync(connection, id, who, ct) is not { } dataset || !BoundaryLayers.IsBoundaries(dataset))
         {
             return null;
         }
 
         // Half a pixel of a 256-pixel tile at this zoom, in degrees at the equator (finer at France's latitudes: safe).
         var tolerance = 360.0 / (512 << Math.Min(z, 20));
-        var level = BoundaryLayers.LevelOf(version.Dataset);
+        var level = BoundaryLayers.LevelOf(dataset);
         // Unchanged outlines only where they are few enough to send: a commune layer's from zoom 7 (a few hundred a tile).
         var allFromZoom = level == "commune" ? 7 : 0;
         // No JIT: the planner's estimate for a tile of thousands of polygons makes PostgreSQL compile the query, which
@@ -156,15 +153,15 @@ public sealed class DatasetVersions(NpgsqlDataSource db)
     }
 
     /// <summary>
-    /// Whether a version exists and is the contributor's to see: one row read, where <see cref="GetAsync"/> would also
-    /// aggregate the whole version for its preview.
+    /// The version's dataset name when the version exists and is the contributor's to see, else null: one row read,
+    /// where <see cref="GetAsync"/> would also aggregate the whole version for its preview.
     /// </summary>
-    private static async Task<bool> MaySeeVersionAsync(NpgsqlConnection connection, long id, Contributor who, CancellationToken ct)
+    private static async Task<string?> VisibleDatasetAsync(NpgsqlConnection connection, long id, Contributor who, CancellationToken ct)
     {
-        var organisation = await connection.QuerySingleOrDefaultAsync<(bool Found, int? Organisation)>(new CommandDefinition(
-            "select true, d.organisation_id from dataset_version v join dataset d on d.id = v.dataset_id where v.id = @id",
+        var version = await connection.QuerySingleOrDefaultAsync<(string Dataset, int? Organisation)>(new CommandDefinition(
+            "select d.name, d.organisation_id from dataset_version v join dataset d on d.id = v.dataset_id where v.id = @id",
             new { id }, cancellationToken: ct));
-        return organisation.Found && who.MaySee(organisation.Organisation);
+        return version.Dataset is not null && who.MaySee(version.Organisation) ? version.Dataset : null;
     }
 
     private sealed class DraftValueRow
