@@ -81,11 +81,36 @@ public static class BoundaryLayers
         }
 
         report.RepairedFeatures.Sort((a, b) => a.Feature.CompareTo(b.Feature));
+        // What publishing would link again (boundary_relink.sql): territories placed by their point in a territory of the
+        // level whose outline this layer redraws or takes away.
+        var below = await connection.ExecuteScalarAsync<long>(new CommandDefinition("""
+            with redrawn as materialized (
+                select t.id
+                from territory t
+                left join boundary_row b on b.version_id = @version_id and b.code = t.code
+                where t.level = @level and t.geom is not null
+                  and (b.code is null and exists (select 1 from boundary_row c where c.version_id = @version_id and ST_Intersects(c.geom, t.label_point))
+                       or ST_AsEWKB(b.geom) <> ST_AsEWKB(t.geom))
+            )
+            select count(distinct p.territory_id)
+            from territory_parent p
+            join redrawn r on r.id = p.parent_id
+            where p.method in ('spatial', 'derived')
+            """, new { version_id = versionId, level }, transaction, commandTimeout: 0, cancellationToken: ct));
+        if (below > 0)
+        {
+            report.Warnings.Add($"{below} territories below (placed by their point: communes in their arrondissement and EPCI, EPCI in their département…) will be linked again on the new outlines, and the figures summed along those links computed again");
+        }
+
         return features.Count;
     }
 
-    /// <summary>Publishes draft <paramref name="versionId"/>: the level's outlines replaced (boundary_publish.sql), its map geometry and tiles rebuilt.</summary>
-    public static async Task PublishAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, long versionId, string level, string by,
+    /// <summary>
+    /// Publishes draft <paramref name="versionId"/>: the level's outlines replaced (boundary_publish.sql), the
+    /// territories below them linked again where the outlines moved, its map geometry and tiles rebuilt.
+    /// </summary>
+    /// <returns>how many links of territories below changed: the caller recomputes the figures summed along them.</returns>
+    public static async Task<int> PublishAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, long versionId, string level, string by,
         Action<string, string> phase, CancellationToken ct)
     {
         var version = await connection.QuerySingleAsync<(string File, string Metadata)>(new CommandDefinition(
@@ -112,18 +137,55 @@ public static class BoundaryLayers
             await Groupings.LinkParentsAsync(connection, transaction, added, ct);
         }
 
+        var relinked = await RelinkBelowAsync(connection, transaction, versionId, level, phase, ct);
         await RebuildTilesAsync(connection, transaction, versionId, level, phase, ct);
+        return relinked;
     }
 
-    /// <summary>Rolls <paramref name="versionId"/> back: the outlines before it (boundary_rollback.sql), their map geometry and tiles rebuilt.</summary>
-    public static async Task RollbackAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, long versionId, long datasetId, string level,
+    /// <summary>
+    /// The territories below the level whose parent there was found by place (a commune's arrondissement and EPCI, an
+    /// EPCI's département, a département's région) linked again against the new outlines, as the import links them
+    /// (hierarchy.sql), their IRIS after them; their former links kept for a roll back (boundary_relink.sql).
+    /// </summary>
+    /// <returns>how many links changed.</returns>
+    private static async Task<int> RelinkBelowAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, long versionId, string level,
+        Action<string, string> phase, CancellationToken ct)
+    {
+        phase("Rattachement des territoires inclus", "Linking the territories below");
+        var below = (await connection.QueryAsync<int>(new CommandDefinition(AtlasDatabase.Sql("Datasets.boundary_relink.sql"),
+            new { version_id = versionId, level }, transaction, commandTimeout: 0, cancellationToken: ct))).ToArray();
+        if (below.Length == 0)
+        {
+            return 0;
+        }
+
+        await Groupings.LinkParentsAsync(connection, transaction, below, ct);
+        await connection.ExecuteAsync(new CommandDefinition(AtlasDatabase.Sql("Datasets.boundary_relink_iris.sql"),
+            new { communes = below }, transaction, commandTimeout: 0, cancellationToken: ct));
+        return await LinksChangedAsync(connection, transaction, versionId, ct);
+    }
+
+    /// <summary>
+    /// Rolls <paramref name="versionId"/> back: the outlines before it (boundary_rollback.sql) and the links of the
+    /// territories below it (boundary_relink_back.sql), their map geometry and tiles rebuilt.
+    /// </summary>
+    /// <returns>how many links of territories below changed back: the caller recomputes the figures summed along them.</returns>
+    public static async Task<int> RollbackAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, long versionId, long datasetId, string level,
         Action<string, string> phase, CancellationToken ct)
     {
         phase("Retour des contours précédents", "Bringing the previous outlines back");
         await connection.ExecuteScalarAsync<long?>(new CommandDefinition(AtlasDatabase.Sql("Datasets.boundary_rollback.sql"),
             new { version_id = versionId, dataset_id = datasetId }, transaction, commandTimeout: 0, cancellationToken: ct));
+        var relinked = await LinksChangedAsync(connection, transaction, versionId, ct);
+        await connection.ExecuteAsync(new CommandDefinition(AtlasDatabase.Sql("Datasets.boundary_relink_back.sql"),
+            new { version_id = versionId }, transaction, commandTimeout: 0, cancellationToken: ct));
         await RebuildTilesAsync(connection, transaction, versionId, level, phase, ct);
+        return relinked;
     }
+
+    private static Task<int> LinksChangedAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, long versionId, CancellationToken ct) =>
+        connection.ExecuteScalarAsync<int>(new CommandDefinition(AtlasDatabase.Sql("Datasets.boundary_links_changed.sql"),
+            new { version_id = versionId }, transaction, cancellationToken: ct));
 
     /// <summary>The level's zoom-band copies and prebuilt tiles, rebuilt as the importer and the zonings build them (same code).</summary>
     /// <remarks>Also the grouping levels (france, zone) whose outline the version changed.</remarks>

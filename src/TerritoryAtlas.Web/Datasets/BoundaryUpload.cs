@@ -23,6 +23,7 @@ public sealed partial class BoundaryUpload : IDisposable
         ["region"] = ("REGION", "INSEE_REG"),
         ["departement"] = ("DEPARTEMENT", "INSEE_DEP"),
         ["epci"] = ("EPCI", "CODE_SIREN"),
+        ["arrondissement"] = ("ARRONDISSEMENT", "INSEE_ARR"),
         ["commune"] = ("COMMUNE", "INSEE_COM"),
     };
 
@@ -36,11 +37,11 @@ public sealed partial class BoundaryUpload : IDisposable
 
     private readonly string? _directory;
 
-    private BoundaryUpload(string level, string format, string layerName, string readPath, string codeColumn, string nameColumn,
+    private BoundaryUpload(string level, string format, string layerName, string readPath, (string Code, string Name, string? Departement) columns,
         int vintage, string vintageFrom, string? directory)
     {
         (Level, Format, LayerName, ReadPath, _directory) = (level, format, layerName, readPath, directory);
-        (CodeColumn, NameColumn, Vintage, VintageFrom) = (codeColumn, nameColumn, vintage, vintageFrom);
+        (CodeColumn, NameColumn, DepartementColumn, Vintage, VintageFrom) = (columns.Code, columns.Name, columns.Departement, vintage, vintageFrom);
     }
 
     public string Level { get; }
@@ -52,6 +53,9 @@ public sealed partial class BoundaryUpload : IDisposable
     public string ReadPath { get; }
     public string CodeColumn { get; }
     public string NameColumn { get; }
+
+    /// <summary>An arrondissement's département (INSEE_DEP): its code is the département's and INSEE_ARR's number (93 + 1: 93001).</summary>
+    public string? DepartementColumn { get; }
     public int Vintage { get; }
 
     /// <summary>Where the vintage was read: "metadata" or the name that carries it.</summary>
@@ -114,9 +118,7 @@ public sealed partial class BoundaryUpload : IDisposable
     {
         if (metadata.Level is { } asked && !Levels.ContainsKey(asked))
         {
-            throw new ImportException(fileName, "metadata level", asked == "arrondissement"
-                ? "arrondissement layers are not replaced by upload (the atlas's arrondissement codes are not ADMIN EXPRESS's INSEE_ARR)"
-                : $"'{asked}' is not a level whose boundaries an upload replaces ({string.Join(", ", Levels.Keys)})");
+            throw new ImportException(fileName, "metadata level", $"'{asked}' is not a level whose boundaries an upload replaces ({string.Join(", ", Levels.Keys)})");
         }
 
         var head = new byte[16];
@@ -152,9 +154,9 @@ public sealed partial class BoundaryUpload : IDisposable
         }
 
         var table = Choose(tables, t => t, fileName, metadata.Level, "feature tables");
-        var (level, code, name) = Recognise(fileName, table, BoundaryFile.Columns(path, fileName, Layer(path, "geopackage", table)), metadata.Level);
+        var (level, columns) = Recognise(fileName, table, BoundaryFile.Columns(path, fileName, Layer(path, "geopackage", table)), metadata.Level);
         var (vintage, from) = VintageOf(fileName, [fileName, table], metadata);
-        return new BoundaryUpload(level, "geopackage", table, path, code, name, vintage, from, null);
+        return new BoundaryUpload(level, "geopackage", table, path, columns, vintage, from, null);
     }
 
     private static BoundaryUpload OpenZip(string path, string fileName, ContributionMetadata metadata, long maxInflatedBytes)
@@ -234,10 +236,10 @@ public sealed partial class BoundaryUpload : IDisposable
                 }
 
                 var readPath = Path.Combine(directory, "layer.shp");
-                var (level, code, name) = Recognise(fileName, Path.GetFileNameWithoutExtension(shp),
+                var (level, columns) = Recognise(fileName, Path.GetFileNameWithoutExtension(shp),
                     BoundaryFile.Columns(readPath, fileName, Layer(readPath, "shapefile", null)), metadata.Level);
                 var (vintage, from) = VintageOf(fileName, [fileName, shp], metadata);
-                return new BoundaryUpload(level, "shapefile", shp, readPath, code, name, vintage, from, directory);
+                return new BoundaryUpload(level, "shapefile", shp, readPath, columns, vintage, from, directory);
             }
             catch
             {
@@ -273,14 +275,18 @@ public sealed partial class BoundaryUpload : IDisposable
     private static string? LevelOfName(string layer) =>
         Levels.FirstOrDefault(l => string.Equals(l.Value.Layer, layer.Trim(), StringComparison.OrdinalIgnoreCase)).Key;
 
-    /// <summary>The level, code column and name column: from the layer's name, else its columns, else metadata, checked against the columns.</summary>
-    private static (string Level, string Code, string Name) Recognise(string fileName, string layerName, IReadOnlyList<string> columns, string? asked)
+    /// <summary>
+    /// The level, code column, name column (and an arrondissement's département column): the level from the layer's
+    /// name, else its columns, else metadata, checked against the columns.
+    /// </summary>
+    private static (string Level, (string Code, string Name, string? Departement) Columns) Recognise(string fileName, string layerName,
+        IReadOnlyList<string> columns, string? asked)
     {
         string? Column(string wanted) => columns.FirstOrDefault(c => string.Equals(c, wanted, StringComparison.OrdinalIgnoreCase));
         var level = asked ?? LevelOfName(layerName)
             ?? (Column("INSEE_COM") is not null ? "commune"
                 : Column("CODE_SIREN") is not null ? "epci"
-                : Column("INSEE_ARR") is not null ? null
+                : Column("INSEE_ARR") is not null ? "arrondissement"
                 : Column("INSEE_DEP") is not null ? "departement"
                 : Column("INSEE_REG") is not null ? "region" : null)
             ?? throw new ImportException(fileName, layerName,
@@ -288,9 +294,13 @@ public sealed partial class BoundaryUpload : IDisposable
         var codeColumn = Levels[level].CodeColumn;
         var code = Column(codeColumn) ?? throw new ImportException(fileName, layerName,
             $"no {codeColumn} column (the {level}'s INSEE code in ADMIN EXPRESS); its columns: {string.Join(", ", columns)}");
-        var suffix = level switch { "region" => "REG", "departement" => "DEP", "commune" => "COM", _ => "EPCI" };
+        var suffix = level switch { "region" => "REG", "departement" => "DEP", "arrondissement" => "ARR", "commune" => "COM", _ => "EPCI" };
         var name = Column("NOM") ?? Column("NOM_" + suffix) ?? Column("NOM_M") ?? code;
-        return (level, code, name);
+        // ADMIN EXPRESS numbers an arrondissement within its département (INSEE_ARR 1, INSEE_DEP 93); the atlas's code
+        // is both, as the data directory's layer has it (93001).
+        var departement = level != "arrondissement" ? null : Column("INSEE_DEP") ?? throw new ImportException(fileName, layerName,
+            $"no INSEE_DEP column: an arrondissement's code is its département's and its number (INSEE_DEP 93, INSEE_ARR 1: 93001); its columns: {string.Join(", ", columns)}");
+        return (level, (code, name, departement));
     }
 
     private static (int Vintage, string From) VintageOf(string fileName, IEnumerable<string> names, ContributionMetadata metadata)
@@ -314,8 +324,9 @@ public sealed partial class BoundaryUpload : IDisposable
             "the COG vintage of the layer is not in its names (ADMIN-EXPRESS-COG…2024…): give metadata vintage, the COG year of its codes (e.g. 2024)");
     }
 
-    private static BoundaryLayer Layer(string path, string format, string? table, string code = "", string name = "", int srid = 4326) =>
-        new("", path, code, name, srid, "", "", "", null, null, format, table);
+    private static BoundaryLayer Layer(string path, string format, string? table, string code = "", string name = "", int srid = 4326,
+        string level = "", string? departement = null) =>
+        new(level, path, code, name, srid, "", "", "", null, departement, format, table);
 
     /// <summary>
     /// The layer's features in WGS84 (Lambert-93 reprojected by ProjNET, as at import). Features without a code,
@@ -326,7 +337,8 @@ public sealed partial class BoundaryUpload : IDisposable
         var declared = "";
         try
         {
-            var features = BoundaryFile.Read(ReadPath, fileName, Layer(ReadPath, Format, Format == "geopackage" ? LayerName : null, CodeColumn, NameColumn, srid ?? 4326),
+            var features = BoundaryFile.Read(ReadPath, fileName, Layer(ReadPath, Format, Format == "geopackage" ? LayerName : null, CodeColumn, NameColumn, srid ?? 4326,
+                    Level, DepartementColumn),
                 problems, (epsg, where) => declared = $"EPSG:{epsg}{(epsg == Territories.Lambert93.Srid ? " (Lambert-93)" : epsg == 4326 ? " (WGS84)" : "")}, {(where == "default" ? "metadata srid" : where)}");
             crs = declared;
             return features;

@@ -64,9 +64,9 @@ public sealed class DatasetPublication(NpgsqlDataSource db, DatasetVersions vers
         var current = await UnpublishCurrentAsync(connection, transaction, version, "superseded", who, ct);
         if (BoundaryLayers.IsBoundaries(version.Dataset))
         {
-            await BoundaryLayers.PublishAsync(connection, transaction, version.Id, BoundaryLayers.LevelOf(version.Dataset), who.Name,
+            var relinked = await BoundaryLayers.PublishAsync(connection, transaction, version.Id, BoundaryLayers.LevelOf(version.Dataset), who.Name,
                 (french, english) => phases.Next(french, english), ct);
-            return await CommitAndAnswerAsync(connection, transaction, id, who, phases, "published", ct);
+            return await CommitAndAnswerAsync(connection, transaction, id, who, phases, relinked, "published", ct);
         }
 
         if (!GeographyChanges.IsGeography(version.Dataset))
@@ -113,9 +113,9 @@ public sealed class DatasetPublication(NpgsqlDataSource db, DatasetVersions vers
         await UnpublishCurrentAsync(connection, transaction, version, "rejected", who, ct);
         if (BoundaryLayers.IsBoundaries(version.Dataset))
         {
-            await BoundaryLayers.RollbackAsync(connection, transaction, version.Id, version.DatasetId, BoundaryLayers.LevelOf(version.Dataset),
+            var relinked = await BoundaryLayers.RollbackAsync(connection, transaction, version.Id, version.DatasetId, BoundaryLayers.LevelOf(version.Dataset),
                 (french, english) => phases.Next(french, english), ct);
-            return await CommitAndAnswerAsync(connection, transaction, id, who, phases, "rolled back", ct);
+            return await CommitAndAnswerAsync(connection, transaction, id, who, phases, relinked, "rolled back", ct);
         }
 
         var touched = await DatasetVersions.IndicatorsAsync(connection, transaction, [id], ct);
@@ -156,16 +156,26 @@ public sealed class DatasetPublication(NpgsqlDataSource db, DatasetVersions vers
         return (await versions.GetAsync(id, who, ct, withPreview: false))!;
     }
 
-    /// <summary>Commits a boundary publication or roll back and answers the version as it now stands.</summary>
+    /// <summary>
+    /// Commits a boundary publication or roll back and answers the version as it now stands. Where it linked
+    /// territories to other parents (<paramref name="relinked"/> links), every derived figure is computed again first:
+    /// the sums of an arrondissement's communes or a région's départements, their secrecy and rates follow the links.
+    /// </summary>
     private async Task<DatasetVersionView> CommitAndAnswerAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, long id, Contributor who,
-        Phases phases, string what, CancellationToken ct)
+        Phases phases, int relinked, string what, CancellationToken ct)
     {
+        if (relinked > 0)
+        {
+            await DerivedFigures.RecomputeAsync(connection, transaction, null,
+                step => phases.Next(DerivedFigures.Labels[step].French, DerivedFigures.Labels[step].English), ct);
+        }
+
         // Every instance polls data_version (DataVersion): tiles are keyed by it, so open maps fetch the new outlines.
         await DataVersion.MoveAsync(connection, transaction, ct);
         phases.Next("Enregistrement", "Saving");
         await transaction.CommitAsync(ct);
         dataVersion.Invalidate();
-        log.LogInformation("Boundary version {Version} {What} by {By}: {Phases}", id, what, who.Name, phases.Times());
+        log.LogInformation("Boundary version {Version} {What} by {By}: {Links} parent links changed; {Phases}", id, what, who.Name, relinked, phases.Times());
         return (await versions.GetAsync(id, who, ct, withPreview: false))!;
     }
 

@@ -47,6 +47,16 @@ with added as (
 insert into boundary_displaced (version_id, territory_id, code, existed)
 select @version_id, id, code, false from added;
 
+-- A territory the layer adds under the département its feature names (an arrondissement's INSEE_DEP), as the import
+-- links one of the data directory's layer; its other parents follow (BoundaryLayers.PublishAsync, hierarchy.sql).
+insert into territory_parent (territory_id, parent_level, parent_id, method)
+select d.territory_id, 'departement', p.id, 'source'
+from boundary_displaced d
+join boundary_row b on b.version_id = @version_id and b.code = d.code
+join territory p on p.level = 'departement' and p.code = b.parent_code
+where d.version_id = @version_id and not d.existed
+on conflict do nothing;
+
 update territory g
 set geom = u.geom, label_point = ST_PointOnSurface(u.geom)
 from (select p.parent_id, ST_Multi(ST_CollectionExtract(ST_MakeValid(ST_Union(c.geom)), 3))::geometry(MultiPolygon, 4326) as geom

@@ -3,8 +3,8 @@
 -- is returned, not staged.
 -- Parameters: @version_id. Returns the features that could not be made valid (feature, code).
 with staged as (
-    insert into boundary_row (version_id, feature, code, name, geom, repaired)
-    select @version_id, feature, code, name, geom, repaired
+    insert into boundary_row (version_id, feature, code, name, parent_code, geom, repaired)
+    select @version_id, feature, code, name, parent_code, geom, repaired
     from staged_boundary
     where not ST_IsEmpty(geom)
     returning 1

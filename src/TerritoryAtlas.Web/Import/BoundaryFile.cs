@@ -269,6 +269,21 @@ public static class BoundaryFile
             "the shapefile's coordinate system is neither Lambert-93 nor WGS84 (overseas ADMIN EXPRESS layers use local UTM systems): reproject it, e.g. ogr2ogr -t_srs EPSG:2154");
     }
 
+    /// <summary>
+    /// An arrondissement's code as the atlas writes it, the département's code and the arrondissement's number padded to
+    /// five characters (93 and 1: 93001; 971 and 2: 97102), from ADMIN EXPRESS's INSEE_ARR (the number, 1) or the COG's
+    /// ARR (931); a code already written so (the data directory's layer) is kept, as is one it cannot read.
+    /// </summary>
+    public static string ArrondissementCode(string? departement, string code)
+    {
+        var (d, a) = (departement?.Trim() ?? "", code.Trim());
+        var number = a.Length == d.Length + 1 && d.Length > 0 && a.StartsWith(d, StringComparison.Ordinal) ? a[d.Length..]
+            : a.Length <= 2 ? a : null;
+        return number is { Length: > 0 } && d.Length is 2 or 3 && number.All(char.IsAsciiDigit)
+            ? d + number.PadLeft(5 - d.Length, '0')
+            : a;
+    }
+
     /// <summary>What every format's features go through: a code, no duplicate, a polygon, WGS84 in range.</summary>
     private sealed class LayerFeatures
     {
@@ -295,6 +310,11 @@ public static class BoundaryFile
         public void Add(int index, Func<string, string?> property, Geometry? geometry)
         {
             var code = property(_layer.Code);
+            if (_layer.Level == "arrondissement" && _layer.ParentDepartement is { } departement && code is not null)
+            {
+                code = ArrondissementCode(property(departement), code);
+            }
+
             var place = $"feature #{index}";
             if (string.IsNullOrWhiteSpace(code))
             {

@@ -111,16 +111,27 @@ public sealed class BoundaryUploadTests(AtlasFixture atlas)
         GeoPackageFile.WriteAsync(srid, [new GeoPackageFile.Layer(table, "MULTIPOLYGON", ["id", "nom", codeColumn],
             features.Select(f => (f.Geometry, new string?[] { $"{table.ToUpperInvariant()}_{f.Code}", f.Name, f.Code })))]);
 
-    /// <summary>A shapefile set zipped under <paramref name="folder"/>; <paramref name="leaveOut"/> drops some of its files.</summary>
+    /// <summary>
+    /// A shapefile set zipped under <paramref name="folder"/>; <paramref name="leaveOut"/> drops some of its files;
+    /// <paramref name="departement"/>, when given, is every feature's INSEE_DEP (an ADMIN EXPRESS arrondissement's).
+    /// </summary>
     private static byte[] ShapefileZip(string folder, string stem, string codeColumn, IEnumerable<(string Code, string Name, Geometry Geometry)> features,
-        string? prj = LambertPrj, params string[] leaveOut)
+        string? prj = LambertPrj, string? departement = null, params string[] leaveOut)
     {
         var directory = Path.Combine(Path.GetTempPath(), $"boundaries-{Guid.NewGuid():N}");
         Directory.CreateDirectory(directory);
         try
         {
-            var rows = features.Select(f => (IFeature)new Feature(f.Geometry,
-                new AttributesTable { { "ID", $"{stem}_{f.Code}" }, { "NOM", f.Name }, { codeColumn, f.Code } }));
+            var rows = features.Select(f =>
+            {
+                var attributes = new AttributesTable { { "ID", $"{stem}_{f.Code}" }, { "NOM", f.Name }, { codeColumn, f.Code } };
+                if (departement is not null)
+                {
+                    attributes.Add("INSEE_DEP", departement);
+                }
+
+                return (IFeature)new Feature(f.Geometry, attributes);
+            });
             Shapefile.WriteAllFeatures(rows, Path.Combine(directory, stem + ".shp"), prj, Encoding.UTF8);
             using var stream = new MemoryStream();
             using (var zip = new ZipArchive(stream, ZipArchiveMode.Create, leaveOpen: true))
@@ -386,6 +397,101 @@ public sealed class BoundaryUploadTests(AtlasFixture atlas)
         }
     }
 
+    /// <summary>
+    /// The parent links of the Cantal's territories and of their IRIS, and the arrondissements' figures: what an
+    /// arrondissement layer re-links and recomputes, and its roll back must restore exactly.
+    /// </summary>
+    private async Task<string> CantalLinksAndFiguresAsync()
+    {
+        await using var connection = await atlas.Db.OpenConnectionAsync();
+        return await connection.QuerySingleAsync<string>("""
+            with cantal as (
+                select t.id from territory t
+                join territory_parent d on d.territory_id = t.id and d.parent_level = 'departement'
+                join territory dep on dep.id = d.parent_id and dep.code = '15'
+            )
+            select concat_ws(' | ',
+                (select md5(string_agg(concat_ws(':', p.territory_id, p.parent_level, p.parent_id, p.method), ';'
+                                       order by p.territory_id, p.parent_level))
+                 from territory_parent p where p.territory_id in (select id from cantal)),
+                (select md5(string_agg(concat_ws(':', o.indicator_code, a.code, o.year, o.value, o.status, o.numerator, o.denominator), ';'
+                                       order by o.indicator_code, a.code, o.year))
+                 from observation o join territory a on a.id = o.territory_id and a.level = 'arrondissement' and a.code like '15%'))
+            """);
+    }
+
+    [Fact]
+    public async Task An_arrondissement_layer_as_ADMIN_EXPRESS_numbers_them_links_the_communes_again_sums_them_again_and_rolls_back_exactly()
+    {
+        // The Cantal with Mauriac's arrondissement (15002) joined to Aurillac's (15001), as ADMIN EXPRESS writes an
+        // arrondissement: INSEE_ARR its number within INSEE_DEP. No other test reads the Cantal's arrondissements.
+        await using var connection = await atlas.Db.OpenConnectionAsync();
+        var cantal = (await connection.QueryAsync<(string Code, string Name, Geometry Lambert93)>(
+            "select code, name, ST_Transform(geom, 2154) from territory where level = 'arrondissement' and code like '15%' order by code")).ToList();
+        Assert.Equal(["15001", "15002", "15003"], cantal.Select(a => a.Code));
+        var zip = ShapefileZip(DeliveryFolder, "ARRONDISSEMENT", "INSEE_ARR",
+            [("1", "Aurillac", cantal[0].Lambert93.Union(cantal[1].Lambert93)), ("3", "Saint-Flour", cantal[2].Lambert93)], departement: "15");
+        const string communes = """
+            select a.code, count(*) from territory_parent p join territory a on a.id = p.parent_id
+            where p.parent_level = 'arrondissement' and a.code like '15%' group by a.code order by a.code
+            """;
+        var communesBefore = (await connection.QueryAsync<(string Code, long Communes)>(communes)).ToList();
+        Assert.Equal(3, communesBefore.Count);
+        const string population = """
+            select a.code, o.value from observation o join territory a on a.id = o.territory_id and a.level = 'arrondissement'
+            where o.indicator_code = 'population_municipale' and o.year = 2019 and a.code like '15%' and o.status = 'ok' order by a.code
+            """;
+        var populationBefore = (await connection.QueryAsync<(string Code, double Value)>(population)).ToDictionary(p => p.Code, p => p.Value);
+        Assert.Equal(3, populationBefore.Count);
+        var admin = await atlas.TokenAsync(AtlasRoles.Admin, null);
+        using var http = atlas.PatientClient();
+        long? published = null;
+        try
+        {
+            var level = await LevelDigestAsync("arrondissement");
+            var linksAndFigures = await CantalLinksAndFiguresAsync();
+            var body = await AssertCreatedAsync(await http.SendAsync(Request(HttpMethod.Post, "/api/datasets", admin, Upload(zip, "ADMIN-EXPRESS-COG.zip"))));
+            var id = body.GetProperty("id").GetInt64();
+            var layer = body.GetProperty("report").GetProperty("boundaries");
+            Assert.Equal("arrondissement", layer.GetProperty("level").GetString());
+            Assert.Equal(2, layer.GetProperty("matched").GetInt32());
+            Assert.Empty(layer.GetProperty("newCodes").EnumerateArray());
+            var missing = layer.GetProperty("missingTerritories").EnumerateArray()
+                .ToDictionary(m => m.GetProperty("code").GetString()!, m => m.GetProperty("outcome").GetString());
+            Assert.Equal("without_polygon", missing["15002"]);
+            Assert.Equal("kept", missing["93001"]);
+            Assert.Contains(layer.GetProperty("warnings").EnumerateArray(), w => w.GetString()!.Contains("will be linked again", StringComparison.Ordinal));
+
+            var publish = await http.SendAsync(Request(HttpMethod.Post, $"/api/datasets/{id}/publish", admin));
+            Assert.True(publish.StatusCode == HttpStatusCode.OK, await publish.Content.ReadAsStringAsync());
+            published = id;
+
+            // Mauriac's communes are Aurillac's now, and Aurillac's population is both arrondissements' sum.
+            var communesAfter = (await connection.QueryAsync<(string Code, long Communes)>(communes)).ToList();
+            Assert.Equal([("15001", communesBefore[0].Communes + communesBefore[1].Communes), ("15003", communesBefore[2].Communes)], communesAfter);
+            var series = await (await http.SendAsync(Request(HttpMethod.Get, "/api/series/population_municipale/arrondissement/15001", admin)))
+                .Content.ReadFromJsonAsync<JsonElement>();
+            var aurillac2019 = series.GetProperty("series").EnumerateArray().First(m => m.GetProperty("code").GetString() == "15001")
+                .GetProperty("points").EnumerateArray().Single(p => p.GetProperty("year").GetInt32() == 2019).GetProperty("value").GetDouble();
+            Assert.Equal(populationBefore["15001"] + populationBefore["15002"], aurillac2019);
+            Assert.NotEqual(linksAndFigures, await CantalLinksAndFiguresAsync());
+
+            var rollback = await http.SendAsync(Request(HttpMethod.Post, $"/api/datasets/{id}/rollback", admin));
+            Assert.True(rollback.StatusCode == HttpStatusCode.OK, await rollback.Content.ReadAsStringAsync());
+            published = null;
+            Assert.Equal(level, await LevelDigestAsync("arrondissement"));
+            Assert.Equal(linksAndFigures, await CantalLinksAndFiguresAsync());
+            Assert.Equal(communesBefore, (await connection.QueryAsync<(string Code, long Communes)>(communes)).ToList());
+        }
+        finally
+        {
+            if (published is { } p)
+            {
+                await http.SendAsync(Request(HttpMethod.Post, $"/api/datasets/{p}/rollback", admin));
+            }
+        }
+    }
+
     /// <summary>The slippy-map tile holding a point at zoom <paramref name="z"/>.</summary>
     private static (int X, int Y) TileOf(double lon, double lat, int z)
     {
@@ -487,8 +593,8 @@ public sealed class BoundaryUploadTests(AtlasFixture atlas)
         {
             ("regions.zip", "code,nom\n11,Île-de-France\n"u8.ToArray(), null, "regions.zip: file: not a zip archive"),
             ("regions.zip", noShp.ToArray(), null, "the zip holds no .shp"),
-            ("regions.zip", ShapefileZip(DeliveryFolder, "REGION", "INSEE_REG", regions, LambertPrj, ".dbf"), null, "REGION.dbf: missing beside REGION.shp"),
-            ("regions.zip", ShapefileZip(DeliveryFolder, "REGION", "INSEE_REG", regions, LambertPrj, ".prj"), null, "REGION.prj: missing beside REGION.shp"),
+            ("regions.zip", ShapefileZip(DeliveryFolder, "REGION", "INSEE_REG", regions, LambertPrj, leaveOut: ".dbf"), null, "REGION.dbf: missing beside REGION.shp"),
+            ("regions.zip", ShapefileZip(DeliveryFolder, "REGION", "INSEE_REG", regions, LambertPrj, leaveOut: ".prj"), null, "REGION.prj: missing beside REGION.shp"),
             ("regions.zip", ShapefileZip(DeliveryFolder, "REGION", "INSEE_REG", regions), """{ "level": "canton" }""", "'canton' is not a level whose boundaries an upload replaces"),
             ("regions.zip", ShapefileZip("couches", "LIMITES", "CODE", regions), """{ "vintage": 2024 }""", "which level this layer replaces is not recognised"),
             ("regions.zip", ShapefileZip("couches", "REGION", "INSEE_REG", regions), null, "the COG vintage of the layer is not in its names"),

@@ -164,4 +164,15 @@ public sealed class BoundaryFileTests : IDisposable
 
         Assert.StartsWith("line 2", e.Place, StringComparison.Ordinal);
     }
+
+    [Theory]
+    [InlineData("93", "1", "93001")] // ADMIN EXPRESS: INSEE_ARR is the number within INSEE_DEP
+    [InlineData("2A", "4", "2A004")]
+    [InlineData("971", "2", "97102")] // an overseas département's code has three characters
+    [InlineData("93", "931", "93001")] // the COG's ARR: département and number
+    [InlineData("974", "9744", "97404")]
+    [InlineData("93", "93003", "93003")] // the data directory's layer, already the atlas's code
+    [InlineData("93", "X", "X")] // not a number: kept, and then reported as a code the level does not have
+    public void An_arrondissement_code_is_its_departement_and_its_number(string departement, string number, string code) =>
+        Assert.Equal(code, BoundaryFile.ArrondissementCode(departement, number));
 }
