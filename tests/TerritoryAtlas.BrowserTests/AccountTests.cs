@@ -43,6 +43,28 @@ public sealed class AccountTests(AtlasApp app) : IAsyncLifetime
     }
 
     [Fact]
+    public async Task An_admin_finds_an_indicator_by_its_label_in_the_visibility_tab()
+    {
+        var email = $"a{Guid.NewGuid():N}@example.org";
+        string password;
+        await using (var scope = app.Services.CreateAsyncScope())
+        {
+            (_, password) = await scope.ServiceProvider.GetRequiredService<AccountService>()
+                .CreateAsync(email, AtlasRoles.Admin, (string?)null, CancellationToken.None);
+        }
+
+        var page = await SignInAsync(email, password, "/admin");
+        await Assertions.Expect(page.GetByTestId("admin")).ToHaveAttributeAsync("data-live", "true", new() { Timeout = 20_000 });
+        await page.GetByRole(AriaRole.Tab, new() { Name = "Visibilité des indicateurs" }).ClickAsync();
+        var table = page.GetByTestId("visibility");
+        await table.GetByPlaceholder("Filtrer (code, libellé)").FillAsync("Gini du niveau");
+        // One row: the indicator, by its French label, with the choice of its visibility (which AdminTests changes meanwhile).
+        await Assertions.Expect(table.Locator("tbody tr")).ToHaveCountAsync(1, new() { Timeout = 10_000 });
+        await Assertions.Expect(table.Locator("tbody tr")).ToContainTextAsync("indice_gini Indice de Gini du niveau de vie");
+        await Assertions.Expect(page.GetByTestId("visibility-indice_gini")).ToBeVisibleAsync();
+    }
+
+    [Fact]
     public async Task A_member_signs_in_through_the_page_sees_the_account_page_creates_a_token_and_signs_out()
     {
         var (email, password, _) = await NewAccountAsync();

@@ -49,14 +49,14 @@ public sealed class AdminService(NpgsqlDataSource db, IServiceScopeFactory scope
     public async Task<IReadOnlyList<IndicatorVisibilityRow>> IndicatorVisibilityAsync(CancellationToken ct)
     {
         await using var connection = await db.OpenConnectionAsync(ct);
-        var rows = await connection.QueryAsync<(string Code, string Label, string Visibility, int[] Organisations)>(new CommandDefinition("""
-            select i.code, i.label, i.visibility,
+        var rows = await connection.QueryAsync<(string Code, string Label, string LabelEn, string Visibility, int[] Organisations)>(new CommandDefinition("""
+            select i.code, i.label_fr, i.label_en, i.visibility,
                    coalesce(array_agg(io.organisation_id order by io.organisation_id) filter (where io.organisation_id is not null), '{}')
             from indicator i left join indicator_organisation io on io.indicator_code = i.code
             group by i.code
             order by i.code
             """, cancellationToken: ct));
-        return [.. rows.Select(r => new IndicatorVisibilityRow(r.Code, r.Label, r.Visibility, r.Organisations))];
+        return [.. rows.Select(r => new IndicatorVisibilityRow(r.Code, r.Label, r.LabelEn, r.Visibility, r.Organisations))];
     }
 
     /// <summary>
@@ -272,7 +272,8 @@ public sealed record UserRow(Guid Id, string Email, string Roles, int? Organisat
 
 public sealed record OrganisationRow(int Id, string Name, DateTime CreatedAt, int Members, int SharedIndicators);
 
-public sealed record IndicatorVisibilityRow(string Code, string Label, string Visibility, IReadOnlyList<int> Organisations);
+/// <summary>An indicator's visibility as admins set it: <paramref name="Label"/> in French, <paramref name="LabelEn"/> in English.</summary>
+public sealed record IndicatorVisibilityRow(string Code, string Label, string LabelEn, string Visibility, IReadOnlyList<int> Organisations);
 
 public sealed record IndicatorVisibility(string Visibility, int[] Organisations);
 

@@ -211,6 +211,14 @@ public sealed class AdminTests(AtlasFixture atlas)
             Assert.False(await ListsAsync(outside.Token));
             Assert.False(await ListsAsync(null));
 
+            // The admins' list (and their page's table) says it, with the indicator's labels.
+            var listed = (await client.GetFromJsonAsync<JsonElement>("/api/admin/indicators")).EnumerateArray()
+                .Single(i => i.GetProperty("code").GetString() == Shared);
+            Assert.Equal("organisations", listed.GetProperty("visibility").GetString());
+            Assert.Equal([organisationId], listed.GetProperty("organisations").EnumerateArray().Select(o => o.GetInt32()));
+            Assert.Equal("Indice de Gini du niveau de vie", listed.GetProperty("label").GetString());
+            Assert.Equal("Gini index of standard of living", listed.GetProperty("labelEn").GetString());
+
             var audit = await LastAuditAsync(client, "indicator");
             Assert.Equal(Shared, audit.GetProperty("target").GetString());
             Assert.Equal(admin.Email, audit.GetProperty("actor").GetString());
