@@ -75,13 +75,12 @@ public sealed partial class DatasetDrafts
         }
 
         boundaries.VintageInForce = inForce.Vintage;
-        if (upload.Level == "commune" && inForce.Vintage is { } boundaryVintage && upload.Vintage != boundaryVintage)
+        if (upload.Level == "commune" && inForce.Vintage is { } layerVintage && upload.Vintage > layerVintage)
         {
-            // The commune layer is the boundary vintage every perimeter change (perimeter_change), every carried code and
-            // every harmonised series is counted from: another vintage means re-basing all of them, which is not done yet.
-            // An edition of the same vintage (finer or corrected outlines) changes none of them.
-            throw new ImportException(fileName, upload.LayerName,
-                $"the commune layer is the boundary vintage (COG {boundaryVintage}) that perimeter changes, carried codes and harmonised series are counted from: a commune layer of COG {upload.Vintage} would need them re-based, which is not done yet; only an edition of COG {boundaryVintage} (e.g. finer outlines) can replace it");
+            // A later COG: the communes merged since are drawn on their new outline with the figures of that perimeter
+            // (perimeter_observation, drawn_on_current_perimeter), the communes they absorbed lose theirs; perimeter changes
+            // and carried codes stay counted from the import's vintage, whose communes are never deleted.
+            boundaries.Warnings.Add($"a later COG than the communes in force (COG {layerVintage}): a commune nouvelle this layer draws on its new outline shows, for every year, its figure on that perimeter (the sum of its former communes for a count, a rate recomputed from such sums, none where the series breaks); the communes it absorbed are no longer drawn, and keep their figures in series, portraits and exports");
         }
 
         if (inForce.Vintage is { } current && upload.Vintage < current)

@@ -18,8 +18,10 @@ public sealed partial class DatasetDrafts
         await using var connection = await db.OpenConnectionAsync(ct);
         var layer = (await connection.QueryAsync<(string Code, string Name)>(new CommandDefinition(
             "select code, name from territory where level = 'commune'", cancellationToken: ct))).ToDictionary(t => t.Code, t => t.Name, StringComparer.Ordinal);
+        // The vintage the communes' codes are counted from: the import's layer. A later COG's layer redraws the communes
+        // it still has and leaves those it absorbed with theirs (never deleted), so the oldest vintage is the base.
         var vintage = await connection.ExecuteScalarAsync<int?>(new CommandDefinition(
-            "select max(substring(vintage from '[0-9]{4}')::int) from territory where level = 'commune'", cancellationToken: ct))
+            "select min(substring(vintage from '[0-9]{4}')::int) from territory where level = 'commune'", cancellationToken: ct))
             ?? throw new ImportException(fileName, "geography", "the atlas has no commune layer yet to place the changes on (run the import first)");
         var links = GeographyChanges.ReadLinks(layout, fileName, table.Header, table.Records, vintage, report);
         var geography = new GeographyReport { BoundaryVintage = vintage, LastVintage = links.Count == 0 ? vintage : links.Max(l => l.KnownBy) };

@@ -10,5 +10,7 @@ join perimeter_change pc on pc.level = t.level and pc.code = t.code and pc.kind 
 cross join lateral unnest(pc.parts) as part (code)
 join territory p on p.level = pc.level and p.code = part.code and p.code <> t.code
 where po.indicator_code = @indicator and po.year = @year and po.on_perimeter = 'current'
+  -- Drawn on its own new outline (a later COG's commune layer): nothing to say.
+  and not drawn_on_current_perimeter(t.level, t.code, t.vintage)
 group by t.code, t.name, pc.from_year, pc.known_by
 order by coalesce(pc.known_by, pc.from_year) desc, t.code collate "C";

@@ -492,6 +492,115 @@ public sealed class BoundaryUploadTests(AtlasFixture atlas)
         }
     }
 
+    [Fact]
+    public async Task A_later_COG_commune_layer_draws_each_commune_nouvelle_on_its_new_outline_with_its_figures_on_that_perimeter_until_rolled_back()
+    {
+        // The Charente as ADMIN EXPRESS COG 2024 draws it, built as SOURCES.md says from the 2018 layer: each commune
+        // nouvelle the correspondence knows as the union of its former communes, which are left out, the others as they
+        // were. Cherves-Richemont (16097) absorbed Saint-Sulpice-de-Cognac (16355); its 2019 population (COG 2021)
+        // describes its former perimeter. No other test reads the Charente's communes.
+        await using var connection = await atlas.Db.OpenConnectionAsync();
+        var layer = (await connection.QueryAsync<(string Code, string Name, Geometry Geometry)>("""
+            with charente as (
+                select t.* from territory t
+                join territory_parent d on d.territory_id = t.id and d.parent_level = 'departement' and d.method = 'source'
+                join territory dep on dep.id = d.parent_id and dep.code = '16'
+                where t.level = 'commune'
+            ), merged as (
+                select pc.code, pc.parts from perimeter_change pc where pc.level = 'commune' and pc.kind = 'merged' and pc.code like '16%'
+            )
+            select c.code, c.name,
+                   coalesce((select ST_Multi(ST_Union(p.geom)) from territory p where p.level = 'commune' and p.code = any(m.parts)), c.geom)
+            from charente c
+            left join merged m on m.code = c.code
+            where c.code not in (select unnest(parts) from merged except select code from merged)
+            order by c.code
+            """)).ToList();
+        var absorbed = (await connection.QueryAsync<string>(
+            "select unnest(parts) from perimeter_change where level = 'commune' and kind = 'merged' and code like '16%' except select code from perimeter_change where level = 'commune' and code like '16%'"))
+            .ToList();
+        Assert.Contains("16355", absorbed);
+        Assert.DoesNotContain(layer, c => c.Code == "16355");
+        var gpkg = await GeoPackageAsync("commune", "insee_com", layer, srid: 4326);
+        const string figures = """
+            select t.code, o.value from observation o join territory t on t.id = o.territory_id and t.level = 'commune'
+            where o.indicator_code = 'population_municipale' and o.year = 2019 and t.code in ('16097', '16355') order by t.code
+            """;
+        var published = (await connection.QueryAsync<(string Code, double Value)>(figures)).ToDictionary(f => f.Code, f => f.Value);
+        Assert.Equal(2, published.Count);
+        var admin = await atlas.TokenAsync(AtlasRoles.Admin, null);
+        using var http = atlas.PatientClient();
+
+        async Task<(double? Value, bool Notice)> MapAsync(int year)
+        {
+            var map = await (await http.SendAsync(Request(HttpMethod.Get, $"/api/maps/commune/population_municipale/{year}?within=departement:16", admin)))
+                .Content.ReadFromJsonAsync<JsonElement>();
+            var index = map.GetProperty("codes").EnumerateArray().Select(c => c.GetString()).ToList().IndexOf("16097");
+            var value = map.GetProperty("values")[index];
+            return (value.ValueKind == JsonValueKind.Null ? null : value.GetDouble(),
+                map.TryGetProperty("perimeters", out var perimeters) && perimeters.ValueKind == JsonValueKind.Object && perimeters.TryGetProperty("16097", out _));
+        }
+
+        async Task<double?> ExportedAsync()
+        {
+            var export = await (await http.SendAsync(Request(HttpMethod.Get,
+                "/api/export/commune.geojson?indicator=population_municipale&year=2019&within=departement:16", admin))).Content.ReadFromJsonAsync<JsonElement>();
+            var value = export.GetProperty("features").EnumerateArray().Single(f => f.GetProperty("properties").GetProperty("code").GetString() == "16097")
+                .GetProperty("properties").GetProperty("value");
+            return value.ValueKind == JsonValueKind.Null ? null : value.GetDouble();
+        }
+
+        // Before: the 2019 figure of the former perimeter on the former outline; the 2023 one, the commune nouvelle's,
+        // drawn on it with its absorbed commune and said so.
+        Assert.Equal((published["16097"], false), await MapAsync(2019));
+        Assert.True((await MapAsync(2023)).Notice);
+        Assert.Equal(published["16097"], await ExportedAsync());
+        long? version = null;
+        try
+        {
+            var before = await LevelDigestAsync("commune");
+            var body = await AssertCreatedAsync(await http.SendAsync(Request(HttpMethod.Post, "/api/datasets", admin,
+                Upload(gpkg, "ADMIN-EXPRESS-COG-2024-charente.gpkg", """{ "vintage": 2024 }"""))));
+            var id = body.GetProperty("id").GetInt64();
+            var report = body.GetProperty("report").GetProperty("boundaries");
+            Assert.Equal("commune", report.GetProperty("level").GetString());
+            Assert.Equal(layer.Count, report.GetProperty("matched").GetInt32());
+            var missing = report.GetProperty("missingTerritories").EnumerateArray()
+                .ToDictionary(m => m.GetProperty("code").GetString()!, m => m.GetProperty("outcome").GetString());
+            Assert.All(absorbed, code => Assert.Equal("without_polygon", missing[code]));
+            Assert.Equal("kept", missing["01001"]);
+            Assert.Contains(report.GetProperty("warnings").EnumerateArray(), w => w.GetString()!.StartsWith("a later COG than the communes in force (COG 2018)", StringComparison.Ordinal));
+
+            var publish = await http.SendAsync(Request(HttpMethod.Post, $"/api/datasets/{id}/publish", admin));
+            Assert.True(publish.StatusCode == HttpStatusCode.OK, await publish.Content.ReadAsStringAsync());
+            version = id;
+
+            // Cherves-Richemont is drawn on its new outline: every year shows the figure of that perimeter, its 2019
+            // population the sum of its two former communes (on the map and in the export), with nothing to explain.
+            var cherves = await TerritoryAsync("commune", "16097");
+            Assert.Equal("COG 2024", cherves.Vintage);
+            Assert.Null(await connection.ExecuteScalarAsync<string>("select ST_AsText(geom) from territory where level = 'commune' and code = '16355'"));
+            Assert.Equal((published["16097"] + published["16355"], false), await MapAsync(2019));
+            Assert.False((await MapAsync(2023)).Notice);
+            Assert.Equal(published["16097"] + published["16355"], await ExportedAsync());
+
+            var rollback = await http.SendAsync(Request(HttpMethod.Post, $"/api/datasets/{id}/rollback", admin));
+            Assert.True(rollback.StatusCode == HttpStatusCode.OK, await rollback.Content.ReadAsStringAsync());
+            version = null;
+            Assert.Equal(before, await LevelDigestAsync("commune"));
+            Assert.Equal((published["16097"], false), await MapAsync(2019));
+            Assert.True((await MapAsync(2023)).Notice);
+            Assert.Equal(published["16097"], await ExportedAsync());
+        }
+        finally
+        {
+            if (version is { } v)
+            {
+                await http.SendAsync(Request(HttpMethod.Post, $"/api/datasets/{v}/rollback", admin));
+            }
+        }
+    }
+
     /// <summary>The slippy-map tile holding a point at zoom <paramref name="z"/>.</summary>
     private static (int X, int Y) TileOf(double lon, double lat, int z)
     {
@@ -607,7 +716,6 @@ public sealed class BoundaryUploadTests(AtlasFixture atlas)
             ("regions.zip", ShapefileZip(DeliveryFolder, "REGION", "INSEE_REG", duplicate), null, $"duplicate code {regions[0].Code}"),
             ("regions.gpkg", await GeoPackageAsync("region", "insee_reg", empty), """{ "vintage": 2024 }""", "feature 4, geometry"),
             ("regions.zip", ShapefileZip(DeliveryFolder, "REGION", "INSEE_REG", regions), """{ "vintage": 2010 }""", "COG 2010 is older than the region outlines in force (COG 2018)"),
-            ("communes.zip", ShapefileZip(DeliveryFolder, "COMMUNE", "INSEE_COM", regions), null, "a commune layer of COG 2024 would need them re-based, which is not done yet; only an edition of COG 2018"),
         };
         foreach (var (name, file, metadata, expected) in cases)
         {
