@@ -29,12 +29,12 @@ left join territory p3 on p3.id = tp3.parent_id
 left join territory_parent tp4 on tp4.territory_id = t.id and tp4.parent_level = (@parent_levels::text[])[4]
 left join territory p4 on p4.id = tp4.parent_id
 cross join lateral (
-    select array_agg(case when c.current then case when po.status = 'ok' then po.value end else o.value end order by p.ord) as vals,
-           array_agg(case when c.current then case when po.status = 'break' then 'missing' else po.status end
+    select array_agg(case when po.current then case when po.status = 'ok' then po.value end else o.value end order by p.ord) as vals,
+           array_agg(case when po.current then case when po.status = 'break' then 'missing' else po.status end
                           else coalesce(o.status, 'missing') end order by p.ord) as statuses,
            -- Each figure's provenance in one word: its published contribution version, the import's dataset, or derived
            -- (also a commune nouvelle's figure drawn on its new outline, summed from its former communes).
-           array_agg(case when c.current and po.on_perimeter = 'former' then 'derived'
+           array_agg(case when po.current and po.on_perimeter = 'former' then 'derived'
                           when o.dataset_version_id is not null then 'contribution:' || o.dataset_version_id
                           when o.origin = 'source' then 'import:' || o.dataset
                           when o.origin = 'computed' then 'derived' end order by p.ord) as sources
@@ -42,10 +42,13 @@ cross join lateral (
     left join published_observation o on o.territory_id = t.id and o.indicator_code = p.indicator_code and o.year = p.year
     -- A commune nouvelle drawn on its new outline shows its figures on that perimeter, as the map does (map_values.sql).
     -- Only an uploaded outline can be one (the import's layer is the vintage perimeters are counted from): for the
-    -- others the test on the outer row skips the lookup.
-    left join perimeter_observation po on t.boundary_version_id is not null
-        and po.indicator_code = p.indicator_code and po.territory_id = t.id and po.year = p.year
-    cross join lateral (select po.territory_id is not null and drawn_on_current_perimeter(t.level, t.code, t.vintage) as current) c
+    -- others the test on the outer row (a one-time filter) skips the lookup.
+    left join lateral (
+        select x.value, x.status, x.on_perimeter, drawn_on_current_perimeter(t.level, t.code, t.vintage) as current
+        from perimeter_observation x
+        where t.boundary_version_id is not null
+          and x.indicator_code = p.indicator_code and x.territory_id = t.id and x.year = p.year
+    ) po on true
 ) v
 cross join lateral (
     select ST_ForcePolygonCCW(case when @simplify::float8 > 0 then ST_SimplifyPreserveTopology(t.geom, @simplify) else t.geom end) as geom
