@@ -28,6 +28,9 @@ left join redrawn r on r.territory_id = t.id
 left join territory_parent p on p.territory_id = t.id and p.parent_level = @parent_level
 left join territory parent on parent.id = p.parent_id
 where t.level = @level and o.indicator_code = @indicator and o.year = @year
+  -- Not a territory whose polygon an uploaded layer took away (a commune it absorbed): the map cannot draw it, and its
+  -- figure is inside the one of the territory that covers it now. Series, portraits and exports keep it.
+  and not (t.geom is null and t.boundary_version_id is not null)
   and (@within_id::integer is null or t.id = @within_id
        or exists (select 1 from territory_parent w where w.territory_id = t.id and w.parent_id = @within_id))
 order by t.code collate "C"; -- byte order, as the tiles and MapValues.IndexOf (ordinal binary search) expect

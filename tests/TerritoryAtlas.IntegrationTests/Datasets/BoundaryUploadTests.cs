@@ -531,11 +531,14 @@ public sealed class BoundaryUploadTests(AtlasFixture atlas)
         var admin = await atlas.TokenAsync(AtlasRoles.Admin, null);
         using var http = atlas.PatientClient();
 
+        var drawn = new List<(int Territories, bool Absorbed)>();
         async Task<(double? Value, bool Notice)> MapAsync(int year)
         {
             var map = await (await http.SendAsync(Request(HttpMethod.Get, $"/api/maps/commune/population_municipale/{year}?within=departement:16", admin)))
                 .Content.ReadFromJsonAsync<JsonElement>();
-            var index = map.GetProperty("codes").EnumerateArray().Select(c => c.GetString()).ToList().IndexOf("16097");
+            var codes = map.GetProperty("codes").EnumerateArray().Select(c => c.GetString()).ToList();
+            drawn.Add((map.GetProperty("territories").GetInt32(), codes.Contains("16355")));
+            var index = codes.IndexOf("16097");
             var value = map.GetProperty("values")[index];
             return (value.ValueKind == JsonValueKind.Null ? null : value.GetDouble(),
                 map.TryGetProperty("perimeters", out var perimeters) && perimeters.ValueKind == JsonValueKind.Object && perimeters.TryGetProperty("16097", out _));
@@ -553,6 +556,8 @@ public sealed class BoundaryUploadTests(AtlasFixture atlas)
         // Before: the 2019 figure of the former perimeter on the former outline; the 2023 one, the commune nouvelle's,
         // drawn on it with its absorbed commune and said so.
         Assert.Equal((published["16097"], false), await MapAsync(2019));
+        var (territoriesBefore, absorbedShown) = drawn[^1];
+        Assert.True(absorbedShown);
         Assert.True((await MapAsync(2023)).Notice);
         Assert.Equal(published["16097"], await ExportedAsync());
         long? version = null;
@@ -581,6 +586,8 @@ public sealed class BoundaryUploadTests(AtlasFixture atlas)
             Assert.Equal("COG 2024", cherves.Vintage);
             Assert.Null(await connection.ExecuteScalarAsync<string>("select ST_AsText(geom) from territory where level = 'commune' and code = '16355'"));
             Assert.Equal((published["16097"] + published["16355"], false), await MapAsync(2019));
+            // Its absorbed communes are not drawn: not among the map's figures (it holds theirs), nor counted as without one.
+            Assert.Equal((territoriesBefore - absorbed.Count, false), drawn[^1]);
             Assert.False((await MapAsync(2023)).Notice);
             Assert.Equal(published["16097"] + published["16355"], await ExportedAsync());
 
