@@ -152,16 +152,28 @@ public static class BoundaryLayers
         Action<string, string> phase, CancellationToken ct)
     {
         phase("Rattachement des territoires inclus", "Linking the territories below");
-        var below = (await connection.QueryAsync<int>(new CommandDefinition(AtlasDatabase.Sql("Datasets.boundary_relink.sql"),
-            new { version_id = versionId, level }, transaction, commandTimeout: 0, cancellationToken: ct))).ToArray();
-        if (below.Length == 0)
+        var below = (await connection.QueryAsync<(int Id, bool Placed)>(new CommandDefinition(AtlasDatabase.Sql("Datasets.boundary_relink.sql"),
+            new { version_id = versionId, level }, transaction, commandTimeout: 0, cancellationToken: ct))).ToList();
+        if (below.Count == 0)
         {
             return 0;
         }
 
-        await Groupings.LinkParentsAsync(connection, transaction, below, ct);
+        // Those placed by their point first: the others derive their links from theirs (a département's new région).
+        var placed = below.Where(b => b.Placed).Select(b => b.Id).ToArray();
+        if (placed.Length > 0)
+        {
+            await Groupings.LinkParentsAsync(connection, transaction, placed, ct);
+        }
+
+        var derived = below.Where(b => !b.Placed).Select(b => b.Id).ToArray();
+        if (derived.Length > 0)
+        {
+            await Groupings.DeriveParentsAsync(connection, transaction, derived, ct);
+        }
+
         await connection.ExecuteAsync(new CommandDefinition(AtlasDatabase.Sql("Datasets.boundary_relink_iris.sql"),
-            new { communes = below }, transaction, commandTimeout: 0, cancellationToken: ct));
+            new { communes = below.Select(b => b.Id).ToArray() }, transaction, commandTimeout: 0, cancellationToken: ct));
         return await LinksChangedAsync(connection, transaction, versionId, ct);
     }
 
@@ -196,9 +208,37 @@ public static class BoundaryLayers
             select distinct t.level from boundary_displaced d join territory t on t.id = d.territory_id
             where d.version_id = @versionId and t.level <> @level
             """, new { versionId, level }, transaction, cancellationToken: ct));
+        // The level's territories the version redraws, adds or takes the polygon of, and where their outlines were and
+        // are (the staged features, the outlines kept aside): only those copies and the tiles over them are rebuilt,
+        // unless they are most of the level (a whole layer), which is rebuilt as the import builds it.
+        var changed = (await connection.QueryAsync<int>(new CommandDefinition("""
+            select d.territory_id from boundary_displaced d join territory t on t.id = d.territory_id and t.level = @level
+            where d.version_id = @versionId and d.redrawn
+            """, new { versionId, level }, transaction, cancellationToken: ct))).ToArray();
+        var all = await connection.ExecuteScalarAsync<int>(new CommandDefinition(
+            "select count(*)::int from territory where level = @level", new { level }, transaction, cancellationToken: ct));
+        var whole = changed.Length * 2 > all;
         foreach (var rebuilt in groupings.Prepend(level))
         {
             phase("Géométrie de la carte", "Map geometry");
+            if (rebuilt == level && !whole)
+            {
+                var areas = (await connection.QueryAsync<(double, double, double, double)>(new CommandDefinition("""
+                    select ST_XMin(b), ST_YMin(b), ST_XMax(b), ST_YMax(b)
+                    from (select ST_Transform(ST_Envelope(g.geom), 3857) as b
+                          from boundary_displaced d
+                          cross join lateral (values (d.geom), ((select r.geom from boundary_row r
+                                                                 where r.version_id = @versionId and r.code = d.code))) g (geom)
+                          -- Not the groupings kept aside with the level (France…: their own levels are rebuilt whole); a
+                          -- territory the version added and its roll back deleted is the level's.
+                          where d.version_id = @versionId and d.redrawn and g.geom is not null
+                            and not exists (select 1 from territory o where o.id = d.territory_id and o.level <> @level)) boxes
+                    """, new { versionId, level }, transaction, cancellationToken: ct))).ToList();
+                phase("Tuiles vectorielles", "Vector tiles");
+                await LevelTiles.RebuildPartAsync(connection, level, changed, areas, ct);
+                continue;
+            }
+
             await LevelTiles.BuildGeometryAsync(connection, rebuilt, ct);
             phase("Tuiles vectorielles", "Vector tiles");
             await LevelTiles.RebuildTilesAsync(connection, rebuilt, ct);

@@ -66,5 +66,11 @@ from (select p.parent_id, ST_Multi(ST_CollectionExtract(ST_MakeValid(ST_Union(c.
       group by p.parent_id) u
 where g.id = u.parent_id;
 
+-- What the version redrew (its roll back redraws the same): an outline changed, taken away or added.
+update boundary_displaced d
+set redrawn = ST_AsEWKB(t.geom) is distinct from ST_AsEWKB(d.geom)
+from territory t
+where d.version_id = @version_id and t.id = d.territory_id;
+
 update dataset_version set status = 'published', published_by = @by, published_at = now(), rolled_back_by = null, rolled_back_at = null
 where id = @version_id;

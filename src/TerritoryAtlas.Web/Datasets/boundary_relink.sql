@@ -5,8 +5,11 @@
 -- Links from source files and codes (a commune's département, an IRIS's commune) say what a producer published and stay.
 -- Their links as they are (all but those) are kept in boundary_displaced_parent, with those of the IRIS of such
 -- communes (method 'code': they follow their commune), for a roll back to put back; the caller links them again
--- (Import/hierarchy.sql, then boundary_relink_iris.sql).
--- Parameters: @version_id, @level. Returns the territories to link again.
+-- (Import/hierarchy.sql, then boundary_relink_iris.sql). One linked to such a parent only through a derived link (a
+-- commune's région, from its département's) is only derived again (Import/hierarchy_derived.sql): placing the 35,000
+-- communes by their point again for a région layer took 23 s.
+-- Parameters: @version_id, @level. Returns the territories to link again, and whether each is placed by its point
+-- again (placed) or only derived again.
 delete from boundary_displaced_parent where version_id = @version_id;
 
 with changed as materialized (
@@ -15,19 +18,22 @@ with changed as materialized (
     join territory t on t.id = d.territory_id and t.level = @level
     where d.version_id = @version_id and d.existed
       and ST_AsEWKB(t.geom) is distinct from ST_AsEWKB(d.geom)
-), below as materialized (
-    select p.territory_id
+), linked as (
+    select p.territory_id, p.method = 'spatial' as placed
     from territory_parent p
     join changed c on c.territory_id = p.parent_id
     where p.method in ('spatial', 'derived')
-    union
-    select o.id
+    union all
+    select o.id, true
     from boundary_displaced a
     join territory n on n.id = a.territory_id
-    join territory o on o.level <> @level and ST_Contains(n.geom, o.label_point)
+    -- By the outlines' boxes first (the geometry index), then the point: not every territory's point against the polygon.
+    join territory o on o.level <> @level and o.geom && n.geom and ST_Contains(n.geom, o.label_point)
     where a.version_id = @version_id and not a.existed
       and not exists (select 1 from territory_parent x where x.territory_id = o.id and x.parent_level = @level)
       and exists (select 1 from territory_parent s where s.territory_id = o.id and s.method in ('spatial', 'derived'))
+), below as materialized (
+    select territory_id, bool_or(placed) as placed from linked group by territory_id
 ), kept as (
     insert into boundary_displaced_parent (version_id, territory_id, parent_level, parent_id, method)
     select @version_id, p.territory_id, p.parent_level, p.parent_id, p.method
@@ -37,4 +43,4 @@ with changed as materialized (
            and p.territory_id in (select i.territory_id from territory_parent i
                                   where i.parent_level = 'commune' and i.method = 'code' and i.parent_id in (select territory_id from below)))
 )
-select territory_id from below;
+select territory_id, placed from below;

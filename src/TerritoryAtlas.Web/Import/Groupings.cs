@@ -38,7 +38,18 @@ public static class Groupings
     /// The parents of the territories <paramref name="only"/> names (empty: of every territory), found as the import
     /// finds them (hierarchy.sql): a territory a published boundary layer adds gets the links an imported one has.
     /// </summary>
-    public static Task LinkParentsAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, int[] only, CancellationToken ct) =>
-        connection.ExecuteAsync(new CommandDefinition(AtlasDatabase.Sql("Import.hierarchy.sql"), new { only }, transaction, commandTimeout: 0,
+    public static async Task LinkParentsAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, int[] only, CancellationToken ct)
+    {
+        await connection.ExecuteAsync(new CommandDefinition(AtlasDatabase.Sql("Import.hierarchy.sql"), new { only }, transaction, commandTimeout: 0,
+            cancellationToken: ct));
+        await DeriveParentsAsync(connection, transaction, only, ct);
+    }
+
+    /// <summary>
+    /// The links of the territories <paramref name="only"/> names (empty: of every territory) that derive from their
+    /// other links (a commune's région from its département's: hierarchy_derived.sql), computed again.
+    /// </summary>
+    public static Task DeriveParentsAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, int[] only, CancellationToken ct) =>
+        connection.ExecuteAsync(new CommandDefinition(AtlasDatabase.Sql("Import.hierarchy_derived.sql"), new { only }, transaction, commandTimeout: 0,
             cancellationToken: ct));
 }

@@ -56,18 +56,4 @@ on conflict do nothing;
 
 analyze territory_parent;
 
--- Everything below the département inherits its département's région.
-insert into territory_parent (territory_id, parent_level, parent_id, method)
-select p.territory_id, 'region', dr.parent_id, 'derived'
-from territory_parent p
-join territory_parent dr on dr.territory_id = p.parent_id and dr.parent_level = 'region'
-where p.parent_level = 'departement' and (cardinality(@only) = 0 or p.territory_id = any(@only))
-on conflict do nothing;
-
--- And everything below the région inherits its région's zone and France.
-insert into territory_parent (territory_id, parent_level, parent_id, method)
-select p.territory_id, rz.parent_level, rz.parent_id, 'derived'
-from territory_parent p
-join territory_parent rz on rz.territory_id = p.parent_id and rz.parent_level in ('zone', 'france')
-where p.parent_level = 'region' and (cardinality(@only) = 0 or p.territory_id = any(@only))
-on conflict do nothing;
+-- The links derived from these: hierarchy_derived.sql, run after this file (Groupings.LinkParentsAsync).

@@ -1,7 +1,9 @@
 -- Builds one zoom band of a level's Web Mercator copies (see ZoomBands.cs): the finest band is projected from
 -- the Lambert-93 outline, every coarser one simplified from the band just finer than it.
--- Parameters: @level, @band, @tolerance, @from_band (null for the finest band).
-delete from territory_tile_geometry where level = @level and zoom_band = @band;
+-- Parameters: @level, @band, @tolerance, @from_band (null for the finest band), @only (int[]: those territories only;
+-- null: every territory of the level).
+delete from territory_tile_geometry
+where level = @level and zoom_band = @band and (@only::int[] is null or territory_id = any(@only::int[]));
 insert into territory_tile_geometry (territory_id, level, zoom_band, code, geom)
 select t.id, t.level, @band, t.code,
        -- No validity pass: simplification breaks a handful of communes at coarse bands, and ST_AsMVTGeom repairs
@@ -14,4 +16,4 @@ cross join lateral (
                 else (select f.geom from territory_tile_geometry f where f.territory_id = t.id and f.zoom_band = @from_band)
            end as geom
 ) source
-where t.level = @level and t.geom is not null and source.geom is not null;
+where t.level = @level and t.geom is not null and source.geom is not null and (@only::int[] is null or t.id = any(@only::int[]));

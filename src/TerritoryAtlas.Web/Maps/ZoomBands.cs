@@ -43,4 +43,27 @@ public static class TileGrid
     /// milliseconds and then kept in memory.
     /// </summary>
     public static int PrebuiltMaxZoom(string level) => Territories.Levels.Find(level)?.PrebuiltMaxZoom ?? 5;
+
+    /// <summary>Half the Web Mercator world's width, in metres: tile column 0 starts at -this, row 0 at +this.</summary>
+    private const double HalfWorld = 20037508.342789244;
+
+    /// <summary>
+    /// The tiles of zoom <paramref name="z"/> whose envelope meets a Web Mercator box, edges included (PostGIS's
+    /// <c>&amp;&amp;</c>, as tile.sql selects what a tile holds): a box ending exactly on a tile's edge meets both tiles.
+    /// </summary>
+    public static IEnumerable<(int Z, int X, int Y)> Covering(int z, double minX, double minY, double maxX, double maxY)
+    {
+        var size = 2 * HalfWorld / (1 << z);
+        var last = (1 << z) - 1;
+        // A metre either way: an edge on a tile boundary meets the tile on each side of it.
+        int Column(double x) => Math.Clamp((int)Math.Floor((x + HalfWorld) / size), 0, last);
+        int Row(double y) => Math.Clamp((int)Math.Floor((HalfWorld - y) / size), 0, last);
+        for (var x = Column(minX - 1); x <= Column(maxX + 1); x++)
+        {
+            for (var y = Row(maxY + 1); y <= Row(minY - 1); y++)
+            {
+                yield return (z, x, y);
+            }
+        }
+    }
 }

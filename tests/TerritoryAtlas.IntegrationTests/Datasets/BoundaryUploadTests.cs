@@ -11,8 +11,10 @@ using NetTopologySuite.Features;
 using NetTopologySuite.Geometries;
 using NetTopologySuite.IO;
 using NetTopologySuite.IO.Esri;
+using Npgsql;
 using TerritoryAtlas.Testing;
 using TerritoryAtlas.Web.Accounts;
+using TerritoryAtlas.Web.Import;
 using static TerritoryAtlas.IntegrationTests.TestAccounts;
 
 namespace TerritoryAtlas.IntegrationTests.Datasets;
@@ -62,7 +64,11 @@ public sealed class BoundaryUploadTests(AtlasFixture atlas)
     private async Task<string> LevelDigestAsync(string level)
     {
         await using var connection = await atlas.Db.OpenConnectionAsync();
-        return await connection.QuerySingleAsync<string>("""
+        return await LevelDigestAsync(connection, level);
+    }
+
+    private static Task<string> LevelDigestAsync(NpgsqlConnection connection, string level) =>
+        connection.QuerySingleAsync<string>("""
             select concat_ws(' | ',
                 (select md5(string_agg(concat_ws(':', code, name, vintage, source, boundary_version_id, md5(ST_AsEWKB(geom)), md5(ST_AsEWKB(label_point))),
                                        ';' order by code)) from territory where level = @level),
@@ -71,7 +77,6 @@ public sealed class BoundaryUploadTests(AtlasFixture atlas)
                 (select count(*) || ':' || md5(string_agg(concat_ws(':', z, x, y, md5(mvt), md5(gzip), md5(br)), ';' order by z, x, y))
                  from vector_tile where level = @level))
             """, new { level });
-    }
 
     private async Task<string> TilesDigestAsync(string level)
     {
@@ -475,6 +480,19 @@ public sealed class BoundaryUploadTests(AtlasFixture atlas)
                 .GetProperty("points").EnumerateArray().Single(p => p.GetProperty("year").GetInt32() == 2019).GetProperty("value").GetDouble();
             Assert.Equal(populationBefore["15001"] + populationBefore["15002"], aurillac2019);
             Assert.NotEqual(linksAndFigures, await CantalLinksAndFiguresAsync());
+
+            // Only the Cantal's copies and tiles were rebuilt: the same as rebuilding the whole level (in a transaction
+            // rolled back).
+            var partial = await LevelDigestAsync("arrondissement");
+            Assert.NotEqual(level, partial);
+            await using (var check = await atlas.Db.OpenConnectionAsync())
+            await using (var transaction = await check.BeginTransactionAsync())
+            {
+                await LevelTiles.BuildGeometryAsync(check, "arrondissement", CancellationToken.None);
+                await LevelTiles.RebuildTilesAsync(check, "arrondissement", CancellationToken.None);
+                Assert.Equal(partial, await LevelDigestAsync(check, "arrondissement"));
+                await transaction.RollbackAsync();
+            }
 
             var rollback = await http.SendAsync(Request(HttpMethod.Post, $"/api/datasets/{id}/rollback", admin));
             Assert.True(rollback.StatusCode == HttpStatusCode.OK, await rollback.Content.ReadAsStringAsync());
