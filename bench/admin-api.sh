@@ -11,6 +11,8 @@ admin_token() { # $1 a label → prints the bearer token of a new admin account
 }
 
 start_app() { # the service logs where a publication's time went (each phase and its seconds): the benches print it
+  # The schema first, as ./atlas run does: serving does not migrate, and a database behind the code answers 500.
+  (cd "$WEB" && dotnet bin/Release/net10.0/TerritoryAtlas.Web.dll migrate >/dev/null)
   (cd "$WEB" && exec env ASPNETCORE_URLS="http://127.0.0.1:$PORT" ASPNETCORE_ENVIRONMENT=Production Logging__LogLevel__Default=Error \
     Logging__LogLevel__TerritoryAtlas.Web.Datasets=Information dotnet bin/Release/net10.0/TerritoryAtlas.Web.dll >"$LOG" 2>&1) & APP=$!
   for _ in $(seq 120); do curl -sf "http://127.0.0.1:$PORT/health" >/dev/null && break; sleep 0.5; done
