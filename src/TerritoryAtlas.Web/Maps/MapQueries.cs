@@ -188,14 +188,10 @@ public sealed class MapQueries(NpgsqlDataSource db, DataVersion dataVersion, Ind
             new { level = r.Level, indicator = r.Indicator, year = (short)r.Year, parent_level = parentLevel, within_id = within is { } w ? w.Id : (int?)null },
             cancellationToken: ct))).ToList();
         // The territories the map can draw, as map_values.sql counts them: not those an uploaded layer took the polygon of.
-        var territories = within is null
-            ? await connection.ExecuteScalarAsync<int>(new CommandDefinition(
-                "select count(*)::int from territory t where t.level = @level and not (t.geom is null and t.boundary_version_id is not null)",
-                new { level = r.Level }, cancellationToken: ct))
-            : await connection.ExecuteScalarAsync<int>(new CommandDefinition("""
-                select count(*)::int from territory t where t.level = @level and not (t.geom is null and t.boundary_version_id is not null)
-                  and (t.id = @id or exists (select 1 from territory_parent w where w.territory_id = t.id and w.parent_id = @id))
-                """, new { level = r.Level, id = within.Value.Id }, cancellationToken: ct));
+        var territories = await connection.ExecuteScalarAsync<int>(new CommandDefinition("""
+            select count(*)::int from territory t where t.level = @level and not (t.geom is null and t.boundary_version_id is not null)
+              and (@id::int is null or t.id = @id or exists (select 1 from territory_parent w where w.territory_id = t.id and w.parent_id = @id))
+            """, new { level = r.Level, id = within is { } wi ? wi.Id : (int?)null }, cancellationToken: ct));
         var parentValues = parentLevel is null
             ? new Dictionary<string, double?>()
             : (await connection.QueryAsync<(string Code, double? Value)>(new CommandDefinition("""
