@@ -53,6 +53,7 @@ public sealed class AdminTests(AtlasFixture atlas)
 
     [Theory]
     [InlineData("GET", "/api/admin/users")]
+    [InlineData("GET", "/api/admin/indicators")]
     [InlineData("GET", "/api/admin/audit?format=csv")]
     [InlineData("POST", "/api/admin/organisations")]
     [InlineData("PUT", "/api/admin/indicators/indice_gini/visibility")]
